@@ -1,0 +1,5 @@
+"""`python -m foi` runs the CLI."""
+
+from foi.cli import main
+
+main()

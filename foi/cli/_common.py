@@ -1,0 +1,137 @@
+"""Shared plumbing for commands: settings, today's date, the database, output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from foi.config import Settings, load_settings
+from foi.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Engine
+    from sqlalchemy.orm import Session
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """A YYYY-MM-DD date, or a UsageError naming the bad value."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{what} {text!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-02"
+        ) from None
+
+
+def today() -> date:
+    """Today's date, or FOI_TODAY when set (tests, demos)."""
+    forced = os.environ.get("FOI_TODAY")
+    if forced:
+        return parse_date(forced, "FOI_TODAY")
+    return date.today()
+
+
+def now() -> datetime:
+    """The current time in UTC (on FOI_TODAY's date when that is set, for reproducible logs)."""
+    current = datetime.now(UTC)
+    forced = os.environ.get("FOI_TODAY")
+    if forced:
+        d = parse_date(forced, "FOI_TODAY")
+        current = current.replace(year=d.year, month=d.month, day=d.day)
+    return current
+
+
+@dataclass
+class Env:
+    """What a command needs from its surroundings."""
+
+    settings: Settings
+    today: date
+    now: datetime
+
+
+def env(ctx: typer.Context) -> Env:
+    """Settings (with the --db flag) and the date, resolved once per command."""
+    root = ctx.find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    settings = load_settings(overrides={"database": obj.get("db")})
+    return Env(settings=settings, today=today(), now=now())
+
+
+def database_url(e: Env) -> URL:
+    """The URL of the database in use."""
+    from foi.db import resolve_url
+
+    return resolve_url(e.settings.database)
+
+
+@contextmanager
+def open_engine(e: Env, check_schema: bool = True) -> Iterator[Engine]:
+    """An engine for the configured database, schema checked, disposed afterwards."""
+    from foi.db import ensure_schema, make_engine
+
+    url = database_url(e)
+    engine = make_engine(url)
+    try:
+        if check_schema:
+            ensure_schema(engine, url)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def session(e: Env) -> Iterator[Session]:
+    """One transaction on the configured database: the whole command commits or nothing does."""
+    from foi.db import session_scope
+
+    with open_engine(e) as engine, session_scope(engine) as s:
+        yield s
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON for scripts: a stable contract."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """Print a table with rich (imported only when a table is shown)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        t.add_column(col, overflow="fold")
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+    Console(width=_width()).print(t)
+
+
+def _width() -> int | None:
+    try:
+        return max(os.get_terminal_size().columns, 100)
+    except OSError:
+        return 160
+
+
+def info(message: str) -> None:
+    """A line for the user on stderr (keeps stdout clean for JSON)."""
+    typer.echo(message, err=True)
+
+
+def out(message: str = "") -> None:
+    """A line of normal output."""
+    typer.echo(message)
+
+
+def d(value: date | None) -> str:
+    """A date for display."""
+    return value.isoformat() if value else ""

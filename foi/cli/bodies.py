@@ -1,0 +1,497 @@
+"""`foi body`: the directory of bodies, their contacts and the evidence about SIM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from foi.cli._common import d, emit_json, env, info, out, parse_date, session, table
+
+app = typer.Typer(
+    help="The directory of public bodies: list, show, add, edit, import, evidence.\n\n"
+    "Example:  foi body list --kind police-force --missing-email",
+    no_args_is_help=True,
+)
+evidence_app = typer.Typer(
+    help="Sourced evidence of a body's adoption of SIM.\n\n"
+    "Example:  foi body evidence add RXX --status adopted --source https://… --note 'SHIPP'",
+    no_args_is_help=True,
+)
+app.add_typer(evidence_app, name="evidence")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    kind: str | None = typer.Option(None, "--kind", help="e.g. mental-health-trust, police-force"),
+    tag: str | None = typer.Option(None, "--tag", help="Only bodies with this tag."),
+    missing_email: bool = typer.Option(
+        False, "--missing-email", help="Open FOI bodies with no email address: the gaps."
+    ),
+    open_only: bool = typer.Option(False, "--open", help="Leave out closed bodies."),
+    search: str | None = typer.Option(None, "--search", help="Part of a name or alias."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """List bodies in the directory.
+
+    Example:  foi body list --kind mental-health-trust --json
+    """
+    from foi.directory import BodyFilter, as_dict, body_status, foi_email, list_bodies, sim_status
+
+    e = env(ctx)
+    with session(e) as s:
+        bodies = list_bodies(
+            s,
+            BodyFilter(
+                kind=kind,
+                tag=tag,
+                missing_email=missing_email,
+                include_closed=not open_only,
+                search=search,
+            ),
+            e.today,
+        )
+        if json_out:
+            emit_json([as_dict(b, e.today) for b in bodies])
+            return
+        rows = []
+        for b in bodies:
+            email = foi_email(b)
+            sim = sim_status(b)
+            rows.append(
+                (
+                    b.name,
+                    b.kind,
+                    b.ods_code or b.police_id,
+                    body_status(b, e.today),
+                    email.address if email else "-",
+                    sim.status if sim else "",
+                )
+            )
+    if not rows:
+        info(
+            "no bodies match"
+            + (
+                ""
+                if kind or tag or search or missing_email
+                else "; run 'foi init' to load the directory"
+            )
+        )
+        return
+    table(("name", "kind", "code", "status", "FOI email", "SIM"), rows, title=f"{len(rows)} bodies")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Name, alias, ODS code or police id."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON object."),
+) -> None:
+    """Show one body: codes, status, contacts with sources, SIM evidence, requests.
+
+    Example:  foi body show RXX
+    """
+    from foi.casework import requests_for_body
+    from foi.directory import as_dict, find_body
+
+    e = env(ctx)
+    with session(e) as s:
+        body = find_body(s, name)
+        data = as_dict(body, e.today)
+        data["requests"] = [
+            {
+                "reference": r.reference,
+                "title": r.title,
+                "status": r.status,
+                "due_on": d(r.due_on) or None,
+            }
+            for r in requests_for_body(s, body)
+        ]
+    if json_out:
+        emit_json(data)
+        return
+    out(data["name"])
+    for label, key in (
+        ("kind", "kind"),
+        ("ODS code", "ods_code"),
+        ("police id", "police_id"),
+        ("WhatDoTheyKnow", "wdtk_url_name"),
+        ("region", "region"),
+        ("status", "status"),
+        ("opened", "opened_on"),
+        ("closed", "closed_on"),
+        ("successor", "successor"),
+        ("regime", "regime"),
+        ("home page", "home_page"),
+        ("phone", "phone"),
+    ):
+        if data.get(key):
+            out(f"  {label}: {data[key]}")
+    if not data["foi_subject"]:
+        out(
+            "  NOT subject to FOI: a request has no statutory clock; consider asking the "
+            "commissioning public body instead"
+        )
+    if data["aliases"]:
+        out(f"  aliases: {'; '.join(data['aliases'])}")
+    if data["tags"]:
+        out(f"  tags: {' '.join(data['tags'])}")
+    out("  contacts:" if data["contacts"] else "  contacts: none known")
+    for c in data["contacts"]:
+        when = f", confirmed {c['confirmed_on']}" if c["confirmed_on"] else ""
+        failing = f", FAILING since {c['failing_since']}" if c["failing_since"] else ""
+        out(
+            f"    {c['purpose']} {c['channel']}: {c['address']} ({c['confidence']}{when}"
+            f"{failing}; source: {c['source'] or 'none'})"
+        )
+    out(f"  SIM status: {data['sim_status'] or 'no evidence yet'}")
+    for ev in data["evidence"]:
+        when = ev["period"] or ev["on"] or "undated"
+        note = f" {ev['note']}" if ev["note"] else ""
+        out(f"    {ev['status']} ({when}):{note} [source: {ev['source']}]")
+    if data["requests"]:
+        out("  requests:")
+        for r in data["requests"]:
+            out(f"    {r['reference']} {r['status']} {r['due_on'] or ''} {r['title']}")
+
+
+def _changes(
+    name: str | None,
+    kind: str | None,
+    ods_code: str | None,
+    police_id: str | None,
+    wdtk: str | None,
+    region: str | None,
+    opened: str | None,
+    closed: str | None,
+    successor: str | None,
+    foi_subject: bool | None,
+    regime: str | None,
+    home_page: str | None,
+    phone: str | None,
+    address: str | None,
+    notes: str | None,
+    aliases: list[str],
+    tags: list[str],
+    untags: list[str],
+):  # type: ignore[no-untyped-def]
+    from foi.directory import BodyChanges
+
+    return BodyChanges(
+        name=name,
+        kind=kind,
+        ods_code=ods_code,
+        police_id=police_id,
+        wdtk_url_name=wdtk,
+        region=region,
+        opened_on=parse_date(opened, "--opened") if opened else None,
+        closed_on=parse_date(closed, "--closed") if closed else None,
+        successor=successor,
+        foi_subject=foi_subject,
+        regime=regime,
+        home_page=home_page,
+        phone=phone,
+        postal_address=address,
+        notes=notes,
+        add_aliases=aliases,
+        add_tags=tags,
+        remove_tags=untags,
+    )
+
+
+_KIND_HELP = "mental-health-trust, nhs-england, police-force, ambulance-trust, icb, coroner, …"
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The body's full name."),
+    kind: str = typer.Option(..., "--kind", help=_KIND_HELP),
+    email: str | None = typer.Option(None, "--email", help="FOI email address."),
+    source: str | None = typer.Option(None, "--source", help="Where the address was found."),
+    confirmed: str | None = typer.Option(
+        None, "--confirmed", help="Date the address was confirmed (YYYY-MM-DD)."
+    ),
+    ods_code: str | None = typer.Option(None, "--ods-code"),
+    police_id: str | None = typer.Option(None, "--police-id"),
+    wdtk: str | None = typer.Option(None, "--wdtk", help="WhatDoTheyKnow URL name."),
+    region: str | None = typer.Option(None, "--region"),
+    regime: str | None = typer.Option(None, "--regime", help="foia, eir, foisa or none."),
+    not_foi: bool = typer.Option(
+        False, "--not-foi", help="Not subject to FOI (coroners, private companies)."
+    ),
+    alias: list[str] = typer.Option([], "--alias", help="Another name (repeatable)."),
+    tag: list[str] = typer.Option([], "--tag", help="A tag (repeatable)."),
+    notes: str | None = typer.Option(None, "--notes"),
+) -> None:
+    """Add a body to the directory.
+
+    Example:  foi body add "Coroner for West Yorkshire (Western)" --kind coroner --not-foi
+    """
+    from foi.directory import add_body
+
+    e = env(ctx)
+    changes = _changes(
+        name,
+        kind,
+        ods_code,
+        police_id,
+        wdtk,
+        region,
+        None,
+        None,
+        None,
+        False if not_foi else None,
+        regime,
+        None,
+        None,
+        None,
+        notes,
+        alias,
+        tag,
+        [],
+    )
+    with session(e) as s:
+        body = add_body(
+            s,
+            changes,
+            e.now,
+            email=email,
+            email_source=source,
+            confirmed_on=parse_date(confirmed, "--confirmed") if confirmed else None,
+        )
+        out(
+            f"added {body.name} ({body.kind}{', not subject to FOI' if not body.foi_subject else ''})"
+        )
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Name, alias or code of the body to change."),
+    rename: str | None = typer.Option(None, "--name", help="New name."),
+    kind: str | None = typer.Option(None, "--kind", help=_KIND_HELP),
+    email: str | None = typer.Option(None, "--email", help="Add an FOI email address."),
+    sar_email: str | None = typer.Option(None, "--sar-email", help="Add a SAR email address."),
+    web_form: str | None = typer.Option(None, "--web-form", help="Add a web form URL."),
+    source: str | None = typer.Option(None, "--source", help="Where the address was found."),
+    confirmed: str | None = typer.Option(None, "--confirmed", help="Date confirmed."),
+    ods_code: str | None = typer.Option(None, "--ods-code"),
+    police_id: str | None = typer.Option(None, "--police-id"),
+    wdtk: str | None = typer.Option(None, "--wdtk", help="WhatDoTheyKnow URL name."),
+    region: str | None = typer.Option(None, "--region"),
+    opened: str | None = typer.Option(None, "--opened", help="Opening date."),
+    closed: str | None = typer.Option(None, "--closed", help="Closing date."),
+    successor: str | None = typer.Option(None, "--successor", help="Body that took over."),
+    foi_subject: bool | None = typer.Option(
+        None, "--foi/--not-foi", help="Whether it is subject to FOI."
+    ),
+    regime: str | None = typer.Option(None, "--regime", help="foia, eir, foisa or none."),
+    home_page: str | None = typer.Option(None, "--home-page"),
+    phone: str | None = typer.Option(None, "--phone"),
+    address: str | None = typer.Option(None, "--address", help="Postal address."),
+    notes: str | None = typer.Option(None, "--notes"),
+    alias: list[str] = typer.Option([], "--alias", help="Add another name (repeatable)."),
+    tag: list[str] = typer.Option([], "--tag", help="Add a tag (repeatable)."),
+    untag: list[str] = typer.Option([], "--untag", help="Remove a tag (repeatable)."),
+) -> None:
+    """Change a body's details or add a contact address with its source.
+
+    Example:  foi body edit RVN --email foi@awp.nhs.uk --source https://www.awp.nhs.uk/foi --confirmed 2026-11-20
+    """
+    from foi.directory import add_contact, edit_body, find_body
+
+    e = env(ctx)
+    changes = _changes(
+        rename,
+        kind,
+        ods_code,
+        police_id,
+        wdtk,
+        region,
+        opened,
+        closed,
+        successor,
+        foi_subject,
+        regime,
+        home_page,
+        phone,
+        address,
+        notes,
+        alias,
+        tag,
+        untag,
+    )
+    when = parse_date(confirmed, "--confirmed") if confirmed else None
+    with session(e) as s:
+        body = find_body(s, name)
+        changed = edit_body(s, body, changes, e.now)
+        for addr, purpose, channel in (
+            (email, "foi", "email"),
+            (sar_email, "sar", "email"),
+            (web_form, "foi", "web-form"),
+        ):
+            if addr:
+                _, created = add_contact(
+                    s,
+                    body,
+                    addr,
+                    now=e.now,
+                    channel=channel,
+                    purpose=purpose,
+                    source=source or "added by hand",
+                    confirmed_on=when,
+                    confidence="confirmed" if when else "unconfirmed",
+                )
+                if created:
+                    changed.append(f"{purpose} {channel}")
+        out(f"{body.name}: " + (", ".join(changed) + " changed" if changed else "nothing changed"))
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(
+        ...,
+        help="CSV: WhatDoTheyKnow all-authorities.csv, NHS ODS "
+        "etr.csv, or name,email,kind,… with headers.",
+    ),
+    skip_bad_rows: bool = typer.Option(
+        False, "--skip-bad-rows", help="Import the good rows and list the bad ones."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Import bodies from a CSV file: all or nothing, and safe to run again.
+
+    Rows match existing bodies by code, then by exact name or alias; only the fields the
+    file has are updated.
+
+    Example:  foi body import all-authorities.csv --skip-bad-rows
+    """
+    from foi.directory import import_rows
+    from foi.errors import UsageError
+    from foi.importers import ImportFormatError, parse_bodies_file
+
+    e = env(ctx)
+    try:
+        parsed = parse_bodies_file(file)
+    except ImportFormatError as exc:
+        raise UsageError(str(exc)) from None
+    with session(e) as s:
+        report = import_rows(s, parsed, source=file.name, now=e.now, skip_bad_rows=skip_bad_rows)
+    if json_out:
+        emit_json(
+            {
+                "file": str(file),
+                "format": report.format,
+                "created": len(report.created),
+                "updated": len(report.updated),
+                "unchanged": len(report.unchanged),
+                "skipped": report.skipped,
+                "bad_rows": report.bad_rows,
+            }
+        )
+        return
+    out(
+        f"{file.name} ({report.format}): {len(report.created)} created, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.skipped)} skipped, {len(report.bad_rows)} bad"
+    )
+    for line in report.skipped:
+        info(f"  skipped {line}")
+    for line in report.bad_rows:
+        info(f"  bad {line}")
+
+
+@evidence_app.command("add")
+def evidence_add(
+    ctx: typer.Context,
+    body: str = typer.Argument(..., help="Name, alias or code of the body."),
+    status: str = typer.Option(
+        ..., "--status", help="adopted, piloted, considering, withdrawn, denied or not-adopted."
+    ),
+    source: str = typer.Option(..., "--source", help="URL, or a request reference."),
+    on: str | None = typer.Option(None, "--on", help="Date the claim applies from."),
+    note: str | None = typer.Option(None, "--note"),
+    quote: str | None = typer.Option(None, "--quote", help="Words quoted from the source."),
+    page: str | None = typer.Option(None, "--page", help="Page of the quote."),
+    local_name: str | None = typer.Option(
+        None, "--local-name", help="The body's own name for the service."
+    ),
+) -> None:
+    """Record a sourced claim about a body's SIM status; its status is the newest claim.
+
+    Example:  foi body evidence add RTQ --status denied --on 2022-03-01 --source FOI-2026-0004 --quote "not signatories to the SIM model"
+    """
+    from foi.directory import add_evidence, find_body, sim_status
+
+    e = env(ctx)
+    with session(e) as s:
+        b = find_body(s, body)
+        add_evidence(
+            s,
+            b,
+            status=status,
+            source=source,
+            now=e.now,
+            on=parse_date(on, "--on") if on else None,
+            note=note,
+            quote=quote,
+            page=page,
+            local_name=local_name,
+        )
+        current = sim_status(b)
+        out(f"{b.name}: evidence added; SIM status now {current.status if current else '-'}")
+
+
+@evidence_app.command("list")
+def evidence_list(
+    ctx: typer.Context,
+    status: str | None = typer.Option(
+        None, "--status", help="Only bodies whose current status is this."
+    ),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List bodies with evidence, their current SIM status and its source.
+
+    Example:  foi body evidence list --status adopted
+    """
+    from foi.directory import BodyFilter, list_bodies, sim_status
+
+    e = env(ctx)
+    with session(e) as s:
+        rows = []
+        for b in list_bodies(s, BodyFilter(), e.today):
+            cur = sim_status(b)
+            if cur is None or (status and cur.status != status):
+                continue
+            rows.append(
+                {
+                    "body": b.name,
+                    "status": cur.status,
+                    "on": cur.on.isoformat() if cur.on else None,
+                    "period": cur.period,
+                    "local_name": cur.local_name,
+                    "source": cur.source,
+                    "claims": len(b.evidence),
+                }
+            )
+    if json_out:
+        emit_json(rows)
+        return
+    table(
+        ("body", "status", "when", "local name", "claims", "source"),
+        [
+            (
+                r["body"],
+                r["status"],
+                r["period"] or r["on"],
+                r["local_name"],
+                r["claims"],
+                r["source"],
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} bodies with evidence",
+    )

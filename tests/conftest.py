@@ -1,0 +1,124 @@
+"""Test isolation and the two database backends.
+
+Every test runs in its own temporary folder with a clean FOI_* environment and HOME.
+Tests that take the `db_url` fixture run twice: on a real SQLite file, and on a real
+PostgreSQL server when FOI_TEST_DATABASE_URL is set (`.ci/run` starts one). Under CI
+(CI=true) a missing PostgreSQL is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+PG_URL = os.environ.get("FOI_TEST_DATABASE_URL")
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or skip the test with the reason."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (../shared is read from the checkout's parent)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private working folder and environment for each test."""
+    for key in list(os.environ):
+        if key.startswith("FOI_") and key != "FOI_TEST_DATABASE_URL":
+            monkeypatch.delenv(key, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    yield work
+
+
+def _pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    assert PG_URL is not None
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"foi_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(PG_URL).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :n AND pid <> pg_backend_pid()"
+                ),
+                {"n": name},
+            )
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, isolated: Path) -> Iterator[str]:
+    """A database URL: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(isolated / "requests.db")
+        return
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "CI=true but FOI_TEST_DATABASE_URL is not set: the PostgreSQL leg "
+                "must run in CI (.ci/run starts PostgreSQL)"
+            )
+        pytest.skip("PostgreSQL leg: set FOI_TEST_DATABASE_URL (as .ci/run does) to run it")
+    yield from _pg_database()
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):  # type: ignore[no-untyped-def]
+        import json
+
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def foi(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process: foi("body", "list", db=URL, today="2026-11-27")."""
+    from typer.testing import CliRunner
+
+    from foi.cli import app
+
+    def run(
+        *args: str,
+        db: str | None = None,
+        today: str | None = None,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+    ) -> Result:
+        full_env = dict(env or {})
+        if db is not None:
+            full_env["FOI_DATABASE_URL"] = db
+        if today is not None:
+            full_env["FOI_TODAY"] = today
+        result = CliRunner().invoke(
+            app, list(args), env=full_env, input=input, catch_exceptions=False
+        )
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return run

@@ -1,0 +1,48 @@
+"""Every command's help is the manual: each shows a runnable example."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import typer
+
+from foi.cli import app
+
+
+def _walk(cmd: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, sub in getattr(cmd, "commands", {}).items():
+        found.extend(_walk(sub, (*path, name)))
+    return found
+
+
+COMMANDS = _walk(typer.main.get_command(app))
+
+
+def test_the_command_tree_is_complete() -> None:
+    names = {" ".join(p) for p in COMMANDS}
+    for expected in (
+        "init",
+        "db upgrade",
+        "db backup",
+        "body list",
+        "body show",
+        "body add",
+        "body edit",
+        "body import",
+        "body evidence add",
+        "request new",
+        "request list",
+        "request show",
+        "request log",
+        "request assign",
+    ):
+        assert expected in names
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "foi")
+def test_help_has_an_example(foi, path: tuple[str, ...]) -> None:
+    result = foi(*path, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert "Example:" in result.stdout, f"foi {' '.join(path)} --help has no example"
