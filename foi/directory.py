@@ -760,8 +760,10 @@ def import_rows(
                     changes.kind = "other"
                 body = add_body(session, changes, now)
                 report.created.append(body.name)
-                changed = ["created"]
+                changed = []
+                created_now = True
             else:
+                created_now = False
                 if "name" in present and row.name and row.name != body.name:
                     changes.add_aliases.append(row.name)  # keep our name; remember theirs
                     changes.name = None
@@ -774,7 +776,7 @@ def import_rows(
                     changed.append("email")
             seen[body.id] = row.line
             savepoint.commit()
-            if changed == ["created"]:
+            if created_now:
                 continue
             (report.updated if changed else report.unchanged).append(body.name)
         except (UsageError, ConflictError) as exc:

@@ -84,3 +84,13 @@ def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
         row.value = fp
         return True
     return False
+
+
+def sync(session: Session) -> list[tuple[str, date | None, date | None]]:
+    """If the holiday set changed since last seen, recompute open requests; return moves."""
+    from foi.casework import recompute_open
+
+    hs = holiday_set(session)
+    if not record_fingerprint(session, hs):
+        return []
+    return recompute_open(session, hs)

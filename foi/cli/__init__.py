@@ -124,9 +124,11 @@ def root(
 
 
 def _register() -> None:
-    from foi.cli import bodies, dbcmd, requests_cmd, setup
+    from foi.cli import bodies, dbcmd, deadlines_cmd, holidays_cmd, requests_cmd, setup
 
     setup.register(app)
+    deadlines_cmd.register(app)
+    app.add_typer(holidays_cmd.app, name="holidays")
     app.add_typer(dbcmd.app, name="db")
     app.add_typer(bodies.app, name="body")
     app.add_typer(requests_cmd.app, name="request")

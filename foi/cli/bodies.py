@@ -380,6 +380,8 @@ def import_(
         raise UsageError(str(exc)) from None
     with session(e) as s:
         report = import_rows(s, parsed, source=file.name, now=e.now, skip_bad_rows=skip_bad_rows)
+    for warning in parsed.warnings:
+        info(f"note: {warning}")
     if json_out:
         emit_json(
             {
