@@ -124,11 +124,24 @@ def root(
 
 
 def _register() -> None:
-    from foi.cli import bodies, dbcmd, deadlines_cmd, holidays_cmd, requests_cmd, setup
+    from foi.cli import (
+        bodies,
+        dbcmd,
+        deadlines_cmd,
+        holidays_cmd,
+        letters_cmd,
+        requests_cmd,
+        send_cmd,
+        setup,
+    )
 
     setup.register(app)
+    letters_cmd.register(app)
+    send_cmd.register(app)
     deadlines_cmd.register(app)
+    letters_cmd.register_edit(requests_cmd.app)
     app.add_typer(holidays_cmd.app, name="holidays")
+    app.add_typer(letters_cmd.template_app, name="template")
     app.add_typer(dbcmd.app, name="db")
     app.add_typer(bodies.app, name="body")
     app.add_typer(requests_cmd.app, name="request")

@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
             req = find_request(s, reference)
             c = clocks(req, hs)
             events = clock_events(req)
-            until = max((x for x in (c.effective_due, c.due, e.today) if x is not None))
+            until = max(x for x in (c.effective_due, c.due, e.today) if x is not None)
             if c.responded_on is not None:
                 until = c.responded_on
             lines = explain(Regime(req.regime), events, calendar(req, hs), until=until)

@@ -1,0 +1,357 @@
+"""`foi template`, `foi draft`, `foi request edit`: letters from templates, previewed."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+import typer
+
+from foi.cli._common import Env, emit_json, env, info, out, session, table
+from foi.errors import ConfigError, UsageError
+
+template_app = typer.Typer(
+    help="Letter templates (Jinja2). Your ./templates/ folder overrides or adds to the "
+    "built-in set.\n\nExample:  foi template show sim-use",
+    no_args_is_help=True,
+)
+
+
+def library(e: Env):  # type: ignore[no-untyped-def]
+    """The template library: built-ins plus the user's templates folder."""
+    from foi.drafting import TemplateLibrary
+
+    user = Path(e.settings.templates_dir).expanduser()
+    return TemplateLibrary(user if user.is_dir() else None)
+
+
+def _template_error(exc: Exception) -> UsageError:
+    return UsageError(str(exc))
+
+
+@template_app.command("list")
+def template_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> None:
+    """List the letter templates.
+
+    Example:  foi template list --json
+    """
+    from foi.drafting import TemplateError
+
+    e = env(ctx)
+    try:
+        infos = library(e).list()
+    except TemplateError as exc:
+        raise _template_error(exc) from None
+    rows = [
+        {
+            "name": i.name,
+            "subject": i.subject,
+            "regime": i.regime,
+            "kinds": list(i.kinds),
+            "purpose": i.purpose,
+            "description": i.description,
+            "builtin": i.builtin,
+            "questions": [{"number": q.number, "text": q.text} for q in i.questions],
+        }
+        for i in infos
+    ]
+    if json_out:
+        emit_json(rows)
+        return
+    table(
+        ("name", "purpose", "regime", "kinds", "questions", "description"),
+        [
+            (
+                r["name"],
+                r["purpose"],
+                r["regime"],
+                ", ".join(r["kinds"]),
+                len(r["questions"]),
+                r["description"],
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} templates",
+    )
+
+
+@template_app.command("show")
+def template_show(
+    ctx: typer.Context, name: str = typer.Argument(..., help="Template name.")
+) -> None:
+    """Show a template's source, metadata and questions.
+
+    Example:  foi template show internal-review
+    """
+    from foi.drafting import TemplateError
+
+    e = env(ctx)
+    lib = library(e)
+    try:
+        i = lib.get(name)
+        source = lib.source(name)
+    except TemplateError as exc:
+        raise _template_error(exc) from None
+    out(f"# {i.name} ({'built-in' if i.builtin else i.path})")
+    out(source.rstrip("\n"))
+
+
+@template_app.command("check")
+def template_check(
+    ctx: typer.Context,
+    name: str | None = typer.Argument(None, help="One template (default: all)."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Render each template for every body it suits; report errors and over-long letters.
+
+    Run 'foi init' first: the check uses the body directory in the database.
+
+    Example:  foi template check sim-use
+    """
+    from foi.drafting import TemplateError, check_letter, sample_context, suits
+    from foi.drafts import _body_context
+    from foi.directory import BodyFilter, list_bodies
+
+    e = env(ctx)
+    lib = library(e)
+    problems: list[str] = []
+    rendered = 0
+    try:
+        infos = [lib.get(name)] if name else lib.list()
+    except TemplateError as exc:
+        raise _template_error(exc) from None
+    with session(e) as s:
+        bodies = [
+            _body_context(b) for b in list_bodies(s, BodyFilter(include_closed=False), e.today)
+        ]
+    if not bodies:
+        raise UsageError("the directory is empty: run 'foi init' first")
+    for i in infos:
+        targets = [b for b in bodies if suits(i, b)] or bodies[:1]
+        for body in targets:
+            try:
+                letter = lib.render(i.name, sample_context(body, e.today))
+            except TemplateError as exc:
+                problems.append(f"{i.name} / {body['name']}: {exc}")
+                break
+            rendered += 1
+            problems.extend(f"{i.name} / {body['name']}: {w}" for w in check_letter(i, letter))
+    if json_out:
+        emit_json({"templates": len(infos), "letters": rendered, "problems": problems})
+    else:
+        for p in problems:
+            info(p)
+        out(f"{len(infos)} template(s), {rendered} letters rendered, {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `foi draft`."""
+
+    @app.command("draft")
+    def draft(
+        ctx: typer.Context,
+        template: str = typer.Argument(..., help="Template name, or 'preview' to show drafts."),
+        reference: str | None = typer.Argument(None, help="With 'preview': one request."),
+        to: list[str] = typer.Option(
+            [], "--to", help="kind:K, tag:T, a name or code, or all (repeatable)."
+        ),
+        campaign: str | None = typer.Option(None, "--campaign", help="Campaign name."),
+        var: list[str] = typer.Option([], "--var", help="KEY=VALUE for the template (repeatable)."),
+        requester: str | None = typer.Option(
+            None, "--requester", help="Name to sign with (default: FOI_REQUESTER_NAME)."
+        ),
+        assignee: str | None = typer.Option(None, "--assignee", help="Volunteer in charge."),
+        force: bool = typer.Option(
+            False,
+            "--force",
+            help="Draft even where the campaign wrote to the body within 60 working days.",
+        ),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Draft one request per body from a template, in one transaction; or preview drafts.
+
+        Bodies that are closed, outside FOI or of another kind are skipped with the reason;
+        bodies without an email address are drafted for the web form or post, or marked
+        unsendable. Nothing is sent: see 'foi send'.
+
+        Example:  foi draft sim-use --to kind:mental-health-trust --campaign sim-2026
+
+        Example:  foi draft preview --campaign sim-2026
+        """
+        if template == "preview":
+            _preview(ctx, reference, campaign, json_out)
+            return
+        if reference is not None:
+            raise UsageError(f"unexpected argument {reference!r}: give bodies with --to")
+        from foi.casework import get_requester
+        from foi.drafting import TemplateError
+        from foi.drafts import draft_batch
+        from foi.holidaystore import holiday_set
+
+        e = env(ctx)
+        user_vars = _parse_vars(var)
+        name = requester or e.settings.requester_name
+        if not name:
+            raise ConfigError(
+                "who signs the letters? set FOI_REQUESTER_NAME (and "
+                "FOI_REQUESTER_EMAIL), [requester] name in foi.toml, or pass "
+                "--requester NAME"
+            )
+        lib = library(e)
+        try:
+            with session(e) as s:
+                person = get_requester(
+                    s,
+                    name,
+                    e.now,
+                    email=e.settings.requester_email or None,
+                    address=e.settings.requester_address or None,
+                )
+                results = draft_batch(
+                    s,
+                    lib,
+                    template,
+                    to,
+                    requester=person,
+                    campaign=campaign,
+                    user_vars=user_vars,
+                    today=e.today,
+                    now=e.now,
+                    holidays=holiday_set(s),
+                    force=force,
+                    assignee=assignee,
+                )
+        except TemplateError as exc:
+            raise _template_error(exc) from None
+        rows = [r.__dict__ for r in results]
+        if json_out:
+            emit_json(rows)
+            return
+        drafted = [r for r in results if r.state != "skipped"]
+        table(
+            ("ref", "body", "state", "route", "to / reason"),
+            [
+                (
+                    r.reference,
+                    r.body,
+                    r.state,
+                    r.route,
+                    r.reason if r.state != "draft" or r.route != "email" else r.to,
+                )
+                for r in results
+            ],
+            title=f"{len(drafted)} drafted, {len(results) - len(drafted)} skipped",
+        )
+        info(
+            "next: 'foi draft preview"
+            + (f" --campaign {shlex.quote(campaign)}" if campaign else "")
+            + "' to read them, then 'foi send' (a dry run until --yes)"
+        )
+
+
+def _parse_vars(pairs: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--var {pair!r}: use KEY=VALUE")
+        found[key.strip()] = value
+    return found
+
+
+def _preview(
+    ctx: typer.Context, reference: str | None, campaign: str | None, json_out: bool
+) -> None:
+    from foi.sending import letters_for
+
+    e = env(ctx)
+    with session(e) as s:
+        letters = letters_for(s, [reference] if reference else [], campaign, e.now)
+        shown = [
+            lt
+            for lt in letters
+            if reference or lt.state in ("draft", "failed", "written", "unsendable")
+        ]
+        data = [
+            {
+                "reference": lt.request.reference,
+                "body": lt.request.body.name,
+                "purpose": lt.purpose,
+                "route": lt.route,
+                "to": lt.to_addr,
+                "state": lt.state,
+                "subject": lt.subject,
+                "text": lt.text,
+                "unsendable_reason": lt.unsendable_reason,
+            }
+            for lt in shown
+        ]
+    if json_out:
+        emit_json(data)
+        return
+    if not data:
+        info("no draft letters" + (f" in campaign {campaign}" if campaign else ""))
+        return
+    for n, d in enumerate(data):
+        if n:
+            out("\n" + "=" * 72 + "\n")
+        out(f"To: {d['to'] or '(no address)'}  [{d['route']}; {d['state']}]")
+        if d["unsendable_reason"]:
+            out(f"Note: {d['unsendable_reason']}")
+        out(f"Subject: {d['subject']}")
+        out("")
+        out(d["text"].rstrip("\n"))
+
+
+def register_edit(app: typer.Typer) -> None:
+    """Add `foi request edit`."""
+
+    @app.command("edit")
+    def edit(
+        ctx: typer.Context,
+        reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
+    ) -> None:
+        """Edit a draft letter in $EDITOR (the first line is the subject).
+
+        Example:  EDITOR=nano foi request edit FOI-2026-0001
+        """
+        from foi.sending import letter_for_edit
+
+        e = env(ctx)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            raise ConfigError("set EDITOR (e.g. EDITOR=nano) to edit letters")
+        with session(e) as s:
+            lt = letter_for_edit(s, reference)
+            ref = lt.request.reference
+            fd, tmp = tempfile.mkstemp(prefix=f"foi-{ref}-", suffix=".txt")  # mode 600
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(f"Subject: {lt.subject}\n\n{lt.text}")
+                done = subprocess.run([*shlex.split(editor), tmp], check=False)
+                if done.returncode != 0:
+                    raise UsageError(
+                        f"the editor exited with status {done.returncode}: nothing changed"
+                    )
+                edited = Path(tmp).read_text(encoding="utf-8")
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+            first, _, rest = edited.partition("\n")
+            if not first.startswith("Subject:"):
+                raise UsageError("the first line must stay 'Subject: …': nothing changed")
+            subject = " ".join(first[len("Subject:") :].split())
+            if f"[{ref}]" not in subject:
+                subject = f"{subject} [{ref}]"
+            text = rest.lstrip("\n")
+            if not text.strip():
+                raise UsageError("the letter is empty: nothing changed")
+            changed = (subject, text) != (lt.subject, lt.text)
+            lt.subject, lt.text = subject, text
+            if lt.state == "written":
+                lt.state = "draft"  # the outbox copy is stale now
+        out(f"{ref}: " + ("letter updated" if changed else "no change"))

@@ -1,0 +1,342 @@
+"""`foi send`: send drafted letters by SMTP, or write them to an outbox folder.
+
+Each letter is its own transaction: the attempt is committed before the SMTP transaction
+and the result after it, so a crash never sends a letter twice (see foi.sending).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from foi.cli._common import Env, emit_json, env, info, now, open_engine, out, table, today
+from foi.errors import DeliveryError, UsageError
+
+
+def _envelope(e: Env, attempt, when):  # type: ignore[no-untyped-def]
+    from foi.outbox import Envelope
+
+    return Envelope(
+        from_addr=e.settings.from_addr or "",
+        to_addr=attempt.to,
+        subject=attempt.subject,
+        text=attempt.text,
+        message_id=attempt.message_id,
+        date=when,
+        reply_to=e.settings.reply_to,
+        bcc=e.settings.bcc,
+        in_reply_to=attempt.in_reply_to,
+        references=(attempt.in_reply_to,) if attempt.in_reply_to else (),
+        extra_headers={"X-FOI-Reference": attempt.reference},
+    )
+
+
+def _print_plan(p, outbox: Path | None) -> None:  # type: ignore[no-untyped-def]
+    rows = [(i.reference, i.body, i.purpose, i.route, i.to or "") for i in p.ready]
+    if rows:
+        table(
+            ("ref", "body", "letter", "route", "to"),
+            rows,
+            title=f"{len(rows)} letter(s) would be "
+            + (f"written to {outbox}" if outbox else "sent by email"),
+        )
+    by_route: dict[str, int] = {}
+    for i in p.ready:
+        by_route[i.route] = by_route.get(i.route, 0) + 1
+    if by_route:
+        out("by route: " + ", ".join(f"{k} {v}" for k, v in sorted(by_route.items())))
+    for i in p.by_hand:
+        info(f"  {i.reference} {i.body}: {i.problem} ({i.to})")
+    for i in p.blocked:
+        info(f"  {i.reference} {i.body}: not sendable: {i.problem}")
+    for i in p.uncertain:
+        info(
+            f"  {i.reference} {i.body}: {i.problem}; Message-ID <{i.message_id}>: check your "
+            "sent mail, then 'foi send --reconcile SENT_MAILBOX' or '--retry-uncertain'"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `foi send`."""
+
+    @app.command("send")
+    def send(
+        ctx: typer.Context,
+        references: list[str] = typer.Argument(
+            None, help="Requests to send (default: all drafts, or those of --campaign)."
+        ),
+        campaign: str | None = typer.Option(
+            None, "--campaign", help="Send this campaign's drafts."
+        ),
+        outbox: Path | None = typer.Option(
+            None,
+            "--outbox",
+            metavar="DIR",
+            help="Write .eml files (and .txt letters for web "
+            "forms and post) instead of using SMTP.",
+        ),
+        yes: bool = typer.Option(False, "--yes", help="Really send; without it, a dry run."),
+        reconcile: list[Path] = typer.Option(
+            [],
+            "--reconcile",
+            metavar="MAILBOX",
+            help="Settle interrupted sends from your Sent "
+            "folder or BCC archive (.eml, mbox, Maildir).",
+        ),
+        retry_uncertain: bool = typer.Option(
+            False,
+            "--retry-uncertain",
+            help="Put interrupted sends back to draft (after checking they did not go).",
+        ),
+        json_out: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    ) -> None:
+        """Send drafted letters: a dry run listing recipients and routes until you add --yes.
+
+        SMTP settings: FOI_SMTP_HOST, FOI_SMTP_PORT, FOI_SMTP_USER, FOI_SMTP_PASSWORD,
+        FOI_SMTP_SECURITY (none|starttls|ssl), FOI_FROM, FOI_REPLY_TO, FOI_BCC (or the
+        config file). Every subject carries the request's reference; Message-IDs are kept
+        so replies can be matched.
+
+        Example:  foi send --campaign sim-2026 --outbox outbox --yes
+        """
+        e = env(ctx)
+        refs = list(references or [])
+        if reconcile or retry_uncertain:
+            _settle(e, refs, reconcile, retry_uncertain, json_out)
+            return
+        from foi.db import session_scope
+        from foi.sending import plan
+
+        with open_engine(e) as engine:
+            with session_scope(engine) as s:
+                p = plan(s, refs, campaign, outbox=outbox is not None, today=e.today, now=e.now)
+            if not yes:
+                if json_out:
+                    emit_json(
+                        {
+                            "dry_run": True,
+                            **p.counts(),
+                            "letters": [i.__dict__ for i in p.ready],
+                            "by_hand": [i.__dict__ for i in p.by_hand],
+                            "blocked": [i.__dict__ for i in p.blocked],
+                            "uncertain": [i.__dict__ for i in p.uncertain],
+                        }
+                    )
+                    return
+                _print_plan(p, outbox)
+                if p.ready:
+                    info(
+                        "dry run: nothing sent; add --yes to "
+                        + ("write them" if outbox else "send them")
+                    )
+                else:
+                    info("nothing to send")
+                return
+            if outbox is not None:
+                result = _write_outbox(e, engine, p, outbox)
+            else:
+                result = _send_smtp(e, engine, p)
+        if json_out:
+            emit_json(result)
+        else:
+            out(", ".join(f"{k} {v}" for k, v in result.items() if isinstance(v, int)))
+            for line in result.get("errors", []):
+                info(f"  {line}")
+        if result.get("failed"):
+            raise DeliveryError(
+                f"{result['failed']} letter(s) failed (see above); fix the "
+                "address or settings and run 'foi send' again to retry them"
+            )
+
+
+def _settle(e: Env, refs: list[str], mailboxes: list[Path], retry: bool, json_out: bool) -> None:
+    from foi.holidaystore import holiday_set
+    from foi.sending import reconcile, retry_uncertain
+
+    from foi.cli._common import session
+
+    sent_ids = _message_ids(mailboxes) if mailboxes else {}
+    with session(e) as s:
+        settled, unknown = (
+            reconcile(s, sent_ids, today=e.today, now=e.now, holidays=holiday_set(s))
+            if mailboxes
+            else ([], [])
+        )
+        retried = retry_uncertain(s, refs) if retry else []
+    data = {
+        "settled": settled,
+        "still_uncertain": [u for u in unknown if u not in retried],
+        "retried": retried,
+    }
+    if json_out:
+        emit_json(data)
+        return
+    out(
+        f"settled {len(settled)} as sent; {len(retried)} back to draft; "
+        f"{len(data['still_uncertain'])} still uncertain"
+    )
+
+
+def _message_ids(paths: list[Path]) -> dict[str, object]:
+    """Message-IDs and dates found in a Sent folder or archive."""
+    from foi.mailparse import MailParseError, parse_message
+    from foi.mailsources import MailSourceError, iter_messages
+
+    found: dict[str, object] = {}
+    try:
+        for raw in iter_messages(paths):
+            try:
+                msg = parse_message(raw.raw, max_attachment_bytes=0)
+            except MailParseError:
+                continue
+            if msg.message_id:
+                found[msg.message_id] = (msg.date or now()).date()
+    except MailSourceError as exc:
+        raise UsageError(str(exc)) from None
+    return found
+
+
+class _Progress:
+    """A progress bar on a terminal; nothing when output is not a terminal."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.bar = None
+        if sys.stderr.isatty() and total:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(label, total=total)
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
+    from foi.db import session_scope
+    from foi.holidaystore import holiday_set
+    from foi.outbox import OutboxError, SmtpTransport, build_message, check_smtp_settings
+    from foi.sending import begin_attempt, finish_failed, finish_sent
+
+    st = e.settings
+    settings = check_smtp_settings(
+        st.smtp_host,
+        st.smtp_port,
+        st.smtp_user,
+        st.smtp_password,
+        st.smtp_security,
+        st.from_addr,
+        timeout=st.smtp_timeout,
+    )
+    counts = {"sent": 0, "failed": 0, "skipped": 0, "uncertain": 0}
+    errors: list[str] = []
+    ready = [i for i in p.ready if i.route == "email"]
+    progress = _Progress(len(ready), "sending")
+    try:
+        with SmtpTransport(settings) as transport:
+            for n, item in enumerate(ready):
+                if n and st.send_throttle_seconds > 0:
+                    time.sleep(st.send_throttle_seconds)
+                with session_scope(engine) as s:
+                    attempt = begin_attempt(
+                        s, item.letter_id, from_addr=st.from_addr or "", today=today(), now=now()
+                    )
+                if attempt is None:
+                    counts["skipped"] += 1
+                    progress.step()
+                    continue
+                try:
+                    msg = build_message(_envelope(e, attempt, now()))
+                    recipients = [attempt.to] + ([st.bcc] if st.bcc else [])
+                    result = transport.send(msg, st.from_addr or "", recipients)
+                except OutboxError as exc:
+                    if exc.uncertain:  # the server may have taken it: leave it 'sending'
+                        counts["uncertain"] += 1
+                        errors.append(
+                            f"{attempt.reference}: {exc} (may have been sent: "
+                            "check, then --reconcile or --retry-uncertain)"
+                        )
+                    else:
+                        with session_scope(engine) as s:
+                            finish_failed(s, attempt.letter_id, str(exc), now=now())
+                        counts["failed"] += 1
+                        errors.append(f"{attempt.reference}: {exc}")
+                    progress.step()
+                    continue
+                refused = result.refused.get(attempt.to)
+                with session_scope(engine) as s:
+                    if refused:
+                        finish_failed(s, attempt.letter_id, f"refused: {refused}", now=now())
+                        counts["failed"] += 1
+                        errors.append(f"{attempt.reference}: {attempt.to} refused: {refused}")
+                    else:
+                        finish_sent(
+                            s, attempt.letter_id, today=today(), now=now(), holidays=holiday_set(s)
+                        )
+                        counts["sent"] += 1
+                progress.step()
+    finally:
+        progress.close()
+    return {**counts, "errors": errors}
+
+
+def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-untyped-def]
+    from foi.db import session_scope
+    from foi.outbox import build_message, safe_stem, write_eml, write_text_letter
+    from foi.sending import mark_written
+
+    counts = {"written_eml": 0, "written_text": 0}
+    paths: list[str] = []
+    for item in p.ready:
+        with session_scope(engine) as s:
+            lt = mark_written(s, item.letter_id, from_addr=e.settings.from_addr, now=e.now)
+            stem = safe_stem(f"{lt.request.reference} {lt.request.body.name}")
+            if lt.route == "email":
+                from foi.sending import Attempt
+
+                attempt = Attempt(
+                    letter_id=lt.id,
+                    reference=lt.request.reference,
+                    purpose=lt.purpose,
+                    to=lt.to_addr or "",
+                    subject=lt.subject,
+                    text=lt.text,
+                    message_id=lt.message_id or f"{stem}@foi.invalid",
+                    in_reply_to=None,
+                )
+                env_ = _envelope(e, attempt, e.now)
+                if not env_.from_addr:
+                    env_ = env_.__class__(
+                        **{
+                            **env_.__dict__,
+                            "from_addr": e.settings.requester_email or "me@example.invalid",
+                        }
+                    )
+                path = write_eml(folder, stem, build_message(env_, include_bcc=True), draft=True)
+                counts["written_eml"] += 1
+            else:
+                how = "Send through the web form at" if lt.route == "web-form" else "Post to"
+                header = (
+                    f"{how}: {lt.to_addr}\nSubject: {lt.subject}\n"
+                    f"Reference: {lt.request.reference}\n"
+                    f"Afterwards: foi request log {lt.request.reference} sent --on DATE\n"
+                    + "-" * 72
+                    + "\n\n"
+                )
+                path = write_text_letter(folder, stem, header + lt.text)
+                counts["written_text"] += 1
+        paths.append(str(path))
+    info(
+        f"written to {folder}: open the .eml files in your mail client, paste or post the "
+        ".txt letters, then log each as sent with 'foi request log REF sent --on DATE'"
+    )
+    return {**counts, "files": paths}
