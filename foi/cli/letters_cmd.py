@@ -111,9 +111,9 @@ def template_check(
 
     Example:  foi template check sim-use
     """
+    from foi.directory import BodyFilter, list_bodies
     from foi.drafting import TemplateError, check_letter, sample_context, suits
     from foi.drafts import _body_context
-    from foi.directory import BodyFilter, list_bodies
 
     e = env(ctx)
     lib = library(e)

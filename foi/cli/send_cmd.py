@@ -153,10 +153,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _settle(e: Env, refs: list[str], mailboxes: list[Path], retry: bool, json_out: bool) -> None:
+    from foi.cli._common import session
     from foi.holidaystore import holiday_set
     from foi.sending import reconcile, retry_uncertain
-
-    from foi.cli._common import session
 
     sent_ids = _message_ids(mailboxes) if mailboxes else {}
     with session(e) as s:
@@ -224,7 +223,14 @@ class _Progress:
 def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
     from foi.db import session_scope
     from foi.holidaystore import holiday_set
-    from foi.outbox import OutboxError, SmtpTransport, build_message, check_smtp_settings
+    from foi.outbox import (
+        OutboxError,
+        SmtpTransport,
+        addr_spec,
+        build_message,
+        check_smtp_settings,
+        envelope_recipients,
+    )
     from foi.sending import begin_attempt, finish_failed, finish_sent
 
     st = e.settings
@@ -255,9 +261,11 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
                     progress.step()
                     continue
                 try:
-                    msg = build_message(_envelope(e, attempt, now()))
-                    recipients = [attempt.to] + ([st.bcc] if st.bcc else [])
-                    result = transport.send(msg, st.from_addr or "", recipients)
+                    envelope = _envelope(e, attempt, now())
+                    msg = build_message(envelope)
+                    result = transport.send(
+                        msg, addr_spec(envelope.from_addr), envelope_recipients(envelope)
+                    )
                 except OutboxError as exc:
                     if exc.uncertain:  # the server may have taken it: leave it 'sending'
                         counts["uncertain"] += 1
@@ -272,7 +280,7 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
                         errors.append(f"{attempt.reference}: {exc}")
                     progress.step()
                     continue
-                refused = result.refused.get(attempt.to)
+                refused = result.refused.get(addr_spec(attempt.to))
                 with session_scope(engine) as s:
                     if refused:
                         finish_failed(s, attempt.letter_id, f"refused: {refused}", now=now())
