@@ -21,6 +21,10 @@ Decisions where the law leaves a choice (see docs/foi-law.md):
 - SAR (UK GDPR Art. 12(3)): the corresponding date next month (or that month's last day),
   moved forward to the next working day on the UK-wide FOIA calendar. A fee or a
   clarification/identity request stops the clock; receipt of it restarts it (ICO guidance).
+- Once a response or withdrawal has stopped the clock, later request-stage events (resent,
+  clarification, fee, extension) are ignored; a second "sent" is ignored unless delivery failed.
+- "Very overdue" is the 40th working day incl. pauses (SAR: the three-month date): a request
+  is very overdue from the day after it.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ class Regime(StrEnum):
 RESPONSE_DAYS = 20  # FOIA s.10(1), EIR reg 5(2), FOISA s.10(1)
 EXTENDED_DAYS = 40  # EIR reg 7(1); FOIA s.10(3) with the ICO's 20 further days; WDTK "long overdue"
 REVIEW_REQUEST_DAYS = 40  # s.45 Code; EIR reg 11(2); FOISA s.20(5)
+REVIEW_DAYS = 20  # s.45 Code; FOISA s.21(1)
+REVIEW_MAX_DAYS = 40  # s.45 Code (exceptional cases); EIR reg 11(4) (statutory)
 ICO_WINDOW = timedelta(days=42)  # six weeks: ICO complaint pages
 FEE_LAPSE_MONTHS = 3  # FOIA s.9(2), FOISA s.9(4)
 COMMISSIONER_MONTHS = 6  # FOISA s.47(4)
@@ -547,7 +553,7 @@ def _clocks(regime: Regime, run: _Run, cal: WorkingCalendar) -> Clocks:
     phase = run.phases[-1]
     start = phase.start
     failed = phase.failed_on is not None
-    waiting = phase.waiting_since is not None and not failed
+    waiting = phase.waiting_since is not None and not failed  # FOIA s.1(3): clock stopped
     fee_pending = run.fee_notice_on is not None and not failed and not stopped
     pauses = tuple(phase.pauses)
     received: date | None = None if failed else start
@@ -558,7 +564,7 @@ def _clocks(regime: Regime, run: _Run, cal: WorkingCalendar) -> Clocks:
             f"delivery failed on {phase.failed_on}: the body has not received the request, so"
             " no clock runs until it is resent"
         )
-    if waiting:
+    if waiting and not stopped:
         notes.append(
             f"clock stopped: clarification requested on {phase.waiting_since}; 20 working days"
             " start afresh when it is sent" + _cite(_CLARIFICATION, regime)
@@ -673,12 +679,12 @@ def _after_response(
     asked = run.review_requested_on
     if asked is not None:
         if regime is Regime.FOIA:
-            review_due = cal.add_working_days(asked, 20)  # s.45 Code: 20 working days
-            review_max = cal.add_working_days(asked, 40)  # s.45 Code: 40 at most
+            review_due = cal.add_working_days(asked, REVIEW_DAYS)  # s.45 Code: 20 working days
+            review_max = cal.add_working_days(asked, REVIEW_MAX_DAYS)  # s.45 Code: 40 at most
         elif regime is Regime.EIR:
-            review_due = review_max = cal.add_working_days(asked, 40)  # EIR reg 11(4)
+            review_due = review_max = cal.add_working_days(asked, REVIEW_MAX_DAYS)  # reg 11(4)
         else:
-            review_due = review_max = cal.add_working_days(asked, 20)  # FOISA s.21(1)
+            review_due = review_max = cal.add_working_days(asked, REVIEW_DAYS)  # FOISA s.21(1)
         if deadline is not None and asked > deadline:
             notes.append(
                 f"the internal review was asked for on {asked}, after the last day ({deadline});"
@@ -692,10 +698,10 @@ def _after_response(
             closes = _add_months(answered, COMMISSIONER_MONTHS)
         elif review_due is not None:
             closes = _add_months(review_due, COMMISSIONER_MONTHS)
-        elif run.phases:
+        elif last is not None:
             notes.append(
-                "the Scottish Information Commissioner needs an internal review request first"
-                " (FOISA s.47(1))"
+                "to appeal to the Scottish Information Commissioner, first ask for an internal"
+                " review (FOISA s.47(1))"
             )
         return review_due, review_max, deadline, closes
     # ICO: within six weeks of the final response (the review's, if there was one).
@@ -834,19 +840,20 @@ def _foi_suffix(d: date, clocks: Clocks, regime: Regime) -> str:
 def _sar_reason(
     d: date, start: date, count: int, clocks: Clocks | None, calendar: WorkingCalendar
 ) -> str:
-    reason = f"day {count}"
     if clocks is None or clocks.due is None:
-        return reason
+        return f"day {count}"
     month = _add_months(start, SAR_MONTHS)
+    said = []
     if d == month:
-        reason += ": one calendar month after receipt (UK GDPR Art. 12(3))"
+        said.append("one calendar month after receipt")
     if month <= d < clocks.due:
-        reason += f": {calendar.skip_reason(d)}, so the deadline moves to the next working day"
+        said.append(f"{calendar.skip_reason(d)}, so the deadline moves to the next working day")
     if d == clocks.due:
-        reason += ": due date (UK GDPR Art. 12(3))"
+        said.append("due date (UK GDPR Art. 12(3))")
     elif d > clocks.due:
-        reason += ": overdue"
-    return reason
+        within = clocks.effective_due is not None and d <= clocks.effective_due
+        said.append("within the extension" if within else "overdue")
+    return f"day {count}" + (": " + "; ".join(said) if said else "")
 
 
 def _extension_mark(regime: Regime, clocks: Clocks) -> str:
@@ -886,6 +893,19 @@ def format_explanation(lines: Sequence[ExplainLine], clocks: Clocks) -> str:
         out.append(f"Very overdue after: {_day(clocks.very_overdue)} (40 working days)")
     if clocks.responded_on is not None:
         out.append(f"Responded: {_day(clocks.responded_on)}")
+    if clocks.review_request_deadline is not None:
+        out.append(f"Ask for an internal review by: {_day(clocks.review_request_deadline)}")
+    if clocks.review_due is not None:
+        most = clocks.review_due_max
+        extra = f" (at most {_day(most)})" if most is not None and most != clocks.review_due else ""
+        out.append(f"Internal review due: {_day(clocks.review_due)}{extra}")
+    if clocks.ico_window_closes is not None:
+        who = (
+            "Appeal to the Scottish Information Commissioner by"
+            if regime is Regime.FOISA
+            else "Complain to the ICO by"
+        )
+        out.append(f"{who}: {_day(clocks.ico_window_closes)}")
     for note in clocks.notes:
         out.append(f"Note: {note}")
     out.append("")

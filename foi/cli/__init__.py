@@ -129,6 +129,7 @@ def _register() -> None:
         dbcmd,
         deadlines_cmd,
         holidays_cmd,
+        inbox_cmd,
         letters_cmd,
         requests_cmd,
         send_cmd,
@@ -139,9 +140,11 @@ def _register() -> None:
     letters_cmd.register(app)
     send_cmd.register(app)
     deadlines_cmd.register(app)
+    inbox_cmd.register(app)
     letters_cmd.register_edit(requests_cmd.app)
     app.add_typer(holidays_cmd.app, name="holidays")
     app.add_typer(letters_cmd.template_app, name="template")
+    app.add_typer(inbox_cmd.app, name="inbox")
     app.add_typer(dbcmd.app, name="db")
     app.add_typer(bodies.app, name="body")
     app.add_typer(requests_cmd.app, name="request")

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -135,3 +136,22 @@ def out(message: str = "") -> None:
 def d(value: date | None) -> str:
     """A date for display."""
     return value.isoformat() if value else ""
+
+
+def blob_root(e: Env) -> Path:
+    """Where attachments and raw mail are kept: the configured folder, or next to the database."""
+    from foi.db import sqlite_path
+
+    if e.settings.attachments_dir:
+        return Path(e.settings.attachments_dir).expanduser()
+    path = sqlite_path(database_url(e))
+    if path is not None:
+        return path.with_name(f"{path.stem}-files")
+    return Path("foi-files").absolute()
+
+
+def blob_store(e: Env):  # type: ignore[no-untyped-def]
+    """The content-addressed store for attachments and raw mail."""
+    from foi.blobstore import BlobStore
+
+    return BlobStore(blob_root(e))

@@ -1,0 +1,417 @@
+"""`foi inbox` (import mail, the holding pen) and `foi respond` (log a response by hand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from foi.cli._common import (
+    blob_store,
+    d,
+    emit_json,
+    env,
+    info,
+    open_engine,
+    out,
+    parse_date,
+    session,
+    table,
+)
+from foi.errors import UsageError
+
+app = typer.Typer(
+    help="Replies from your mailbox: import, match, and the holding pen for the rest.\n\n"
+    "Example:  foi inbox import ~/Mail/foi-replies.mbox",
+    no_args_is_help=True,
+)
+
+BATCH = 100  # messages per transaction: a killed import loses at most one uncommitted batch
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help=".eml files, mbox files or Maildir folders."),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Import replies: each is kept byte for byte and matched to its request, or held.
+
+    Matching: the [FOI-…] token, In-Reply-To to a letter we sent, the authority's own
+    reference, a bounced recipient, or the sender's domain when its body has one open
+    request. Auto-replies count as acknowledgements; bounces mark the address failing.
+    Importing the same mail again adds nothing; an interrupted import can simply be re-run.
+
+    Example:  foi inbox import replies.mbox Maildir/ --json
+    """
+    from foi.db import session_scope
+    from foi.holidaystore import holiday_set
+    from foi.inbox import Matcher, Summary, import_one
+    from foi.mailsources import MailSourceError, iter_messages
+
+    e = env(ctx)
+    store = blob_store(e)
+    summary = Summary()
+    try:
+        messages = iter_messages(paths)
+        with open_engine(e) as engine:
+            batch_open = True
+            while batch_open:
+                batch_open = False
+                with session_scope(engine) as s:
+                    hs = holiday_set(s)
+                    matcher = Matcher(s)
+                    for n, raw in enumerate(messages):
+                        category, detail = import_one(
+                            s,
+                            store,
+                            raw,
+                            today=e.today,
+                            now=e.now,
+                            holidays=hs,
+                            matcher=matcher,
+                            max_attachment_bytes=e.settings.attachment_max_bytes,
+                        )
+                        summary.add(category, detail)
+                        if n + 1 >= BATCH:
+                            batch_open = True
+                            break
+    except MailSourceError as exc:
+        raise UsageError(str(exc)) from None
+    if json_out:
+        emit_json(summary.as_dict())
+        return
+    out(
+        f"{summary.total} read: {summary.matched} matched, {summary.held} held, "
+        f"{summary.auto_replies} auto-replies, {summary.bounces} bounces, "
+        f"{summary.duplicates} duplicates, {summary.errors} unreadable"
+    )
+    if summary.held or summary.errors:
+        info("see 'foi inbox list' for held messages; 'foi inbox assign ID REF' to match one")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    all_: bool = typer.Option(False, "--all", help="Every message, not just held ones."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List the holding pen: messages that matched no request.
+
+    Example:  foi inbox list
+    """
+    from foi.inbox import held
+
+    e = env(ctx)
+    with session(e) as s:
+        rows = [
+            {
+                "id": m.id,
+                "state": m.state,
+                "kind": m.kind,
+                "from": m.from_addr,
+                "date": m.sent_at.isoformat() if m.sent_at else None,
+                "subject": m.subject,
+                "error": m.error,
+                "matched_by": m.matched_by,
+            }
+            for m in held(s, all_)
+        ]
+    if json_out:
+        emit_json(rows)
+        return
+    if not rows:
+        info("the holding pen is empty")
+        return
+    table(
+        ("id", "state", "kind", "from", "date", "subject"),
+        [
+            (
+                r["id"],
+                r["state"],
+                r["kind"],
+                r["from"],
+                (r["date"] or "")[:10],
+                r["subject"] or r["error"],
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} messages",
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show one imported message: headers, text, attachments, why it was held.
+
+    Example:  foi inbox show 12
+    """
+    from foi.inbox import attachments_of, get_message
+
+    e = env(ctx)
+    with session(e) as s:
+        m = get_message(s, message)
+        summary = m.summary or {}
+        data = {
+            "id": m.id,
+            "state": m.state,
+            "kind": m.kind,
+            "matched_by": m.matched_by,
+            "from": m.from_addr,
+            "subject": m.subject,
+            "message_id": m.message_id,
+            "date": m.sent_at.isoformat() if m.sent_at else None,
+            "source": m.source,
+            "sha256": m.sha256,
+            "error": m.error,
+            "text": summary.get("text"),
+            "authority_refs": summary.get("authority_refs", []),
+            "auto_reason": summary.get("auto_reason"),
+            "attachments": [
+                {
+                    "filename": a.filename,
+                    "size": a.size,
+                    "content_type": a.content_type,
+                    "sha256": a.sha256,
+                }
+                for a in attachments_of(s, m)
+            ],
+        }
+    if json_out:
+        emit_json(data)
+        return
+    for key in (
+        "id",
+        "state",
+        "kind",
+        "from",
+        "date",
+        "subject",
+        "message_id",
+        "source",
+        "auto_reason",
+        "error",
+    ):
+        if data.get(key):
+            out(f"{key}: {data[key]}")
+    for a in data["attachments"]:
+        out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
+    if data["text"]:
+        out("")
+        out(data["text"].rstrip())
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    reference: str = typer.Argument(..., help="The request it belongs to."),
+) -> None:
+    """Match a held message to a request by hand.
+
+    Example:  foi inbox assign 12 FOI-2026-0007
+    """
+    from foi.casework import find_request
+    from foi.holidaystore import holiday_set
+    from foi.inbox import assign as do_assign
+    from foi.inbox import get_message
+
+    e = env(ctx)
+    with session(e) as s:
+        m = get_message(s, message)
+        req = find_request(s, reference)
+        event = do_assign(
+            s, blob_store(e), m, req, today=e.today, now=e.now, holidays=holiday_set(s)
+        )
+        out(f"message {m.id} -> {req.reference} ({event}); status {req.status}")
+
+
+@app.command("discard")
+def discard(
+    ctx: typer.Context,
+    message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+) -> None:
+    """Mark a held message as not ours (it is kept, never deleted).
+
+    Example:  foi inbox discard 12
+    """
+    from foi.inbox import discard as do_discard
+    from foi.inbox import get_message
+
+    e = env(ctx)
+    with session(e) as s:
+        m = get_message(s, message)
+        do_discard(m)
+        out(f"message {m.id} discarded (kept in the database)")
+
+
+def _pairs(values: list[str], what: str) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for v in values:
+        q, sep, text = v.partition("=")
+        if not sep or not q.strip().isdigit():
+            raise UsageError(f"{what} {v!r}: use QUESTION=TEXT, e.g. 3='Not held'")
+        found[int(q)] = text
+    return found
+
+
+def register(app_: typer.Typer) -> None:
+    """Add `foi respond`."""
+
+    @app_.command("respond")
+    def respond(
+        ctx: typer.Context,
+        reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
+        on: str | None = typer.Option(None, "--on", help="Date of the response (YYYY-MM-DD)."),
+        outcome: str | None = typer.Option(
+            None, "--outcome", help="successful, partially-successful, refused or not-held."
+        ),
+        exemption: list[str] = typer.Option(
+            [],
+            "--exemption",
+            help="Section cited, e.g. s12, 's40(2)'; '3:s43(2)' for question 3 only.",
+        ),
+        answer: list[str] = typer.Option(
+            [], "--answer", help="Q=TEXT: the answer to question Q (repeatable)."
+        ),
+        answer_status: list[str] = typer.Option(
+            [], "--answer-status", help="Q=STATUS: answered, partial, refused, not-held."
+        ),
+        local_name: str | None = typer.Option(
+            None, "--local-name", help="The body's own name for a SIM-like service."
+        ),
+        sim_status: str | None = typer.Option(
+            None,
+            "--sim-status",
+            help="Add evidence from "
+            "this response: adopted, piloted, considering, "
+            "withdrawn, denied, not-adopted.",
+        ),
+        denies_sim: bool = typer.Option(
+            False, "--denies-sim", help="The body denies running SIM (not the same as 'not held')."
+        ),
+        quote: str | None = typer.Option(None, "--quote", help="Words quoted as evidence."),
+        page: str | None = typer.Option(None, "--page", help="Page of the quote."),
+        file: list[Path] = typer.Option([], "--file", help="Attach a file from the response."),
+        note: str | None = typer.Option(None, "--note"),
+        interactive: bool = typer.Option(
+            False, "--interactive", "-i", help="Walk through the letter's questions one by one."
+        ),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Log a response by hand: outcome, exemptions, the answer to each question, files.
+
+        Example:  foi respond FOI-2026-0001 --on 2026-12-10 --outcome partially-successful --exemption s12 --exemption 3:s40(2) --answer 1="No SIM; ran 'Crisis Support Team' 2018-2021" --local-name "Crisis Support Team" --file reply.pdf
+        """
+        from foi.casework import find_request
+        from foi.cli.letters_cmd import library
+        from foi.drafting import TemplateError
+        from foi.holidaystore import holiday_set
+        from foi.responses import ResponseInput, record_response
+
+        e = env(ctx)
+        answers = _pairs(answer, "--answer")
+        statuses = _pairs(answer_status, "--answer-status")
+        if denies_sim:
+            if sim_status and sim_status != "denied":
+                raise UsageError("--denies-sim contradicts --sim-status " + sim_status)
+            sim_status = "denied"
+        with session(e) as s:
+            req = find_request(s, reference)
+            questions = {}
+            if req.template:
+                try:
+                    info_ = library(e).get(req.template)
+                    questions = {q.number: q.text for q in info_.questions}
+                except TemplateError:
+                    questions = {}
+            if interactive:
+                on, outcome = _walk(questions, answers, statuses, exemption, on, outcome)
+            if not on or not outcome:
+                raise UsageError("give --on DATE and --outcome (or use --interactive)")
+            inp = ResponseInput(
+                on=parse_date(on, "--on"),
+                outcome=outcome,
+                exemptions=exemption,
+                answers=answers,
+                answer_status=statuses,
+                local_name=local_name,
+                sim_status=sim_status,
+                quote=quote,
+                page=page,
+                files=file,
+                note=note,
+            )
+            event = record_response(
+                s,
+                blob_store(e),
+                req,
+                inp,
+                question_numbers=set(questions) or None,
+                today=e.today,
+                now=e.now,
+                holidays=holiday_set(s),
+                max_file_bytes=e.settings.attachment_max_bytes,
+            )
+            result = {
+                "reference": req.reference,
+                "event": event.kind,
+                "outcome": outcome,
+                "status": req.status,
+                "resolution": req.resolution,
+                "answers": len(answers),
+                "exemptions": (event.data or {}).get("exemptions", []),
+            }
+        if json_out:
+            emit_json(result)
+            return
+        out(
+            f"{result['reference']}: {result['event']} ({outcome}) logged; status "
+            f"{result['status']}"
+            + (f"; exemptions {', '.join(result['exemptions'])}" if result["exemptions"] else "")
+        )
+
+
+def _walk(
+    questions: dict[int, str],
+    answers: dict[int, str],
+    statuses: dict[int, str],
+    exemptions: list[str],
+    on: str | None,
+    outcome: str | None,
+) -> tuple[str, str]:
+    """Ask for the response question by question (the terminal's job, not the domain's)."""
+    on = on or typer.prompt("Date of the response (YYYY-MM-DD)")
+    outcome = outcome or typer.prompt(
+        "Outcome (successful, partially-successful, refused, not-held)"
+    )
+    for number, text in sorted(questions.items()):
+        out(f"\nQuestion {number}: {text}")
+        ans = typer.prompt("  answer (blank to skip)", default="", show_default=False)
+        if ans:
+            answers[number] = ans
+        st = typer.prompt(
+            "  status (answered, partial, refused, not-held; blank to skip)",
+            default="",
+            show_default=False,
+        )
+        if st:
+            statuses[number] = st
+        ex = typer.prompt(
+            "  exemptions cited for this question (e.g. s40(2) s12; blank for none)",
+            default="",
+            show_default=False,
+        )
+        exemptions.extend(f"{number}:{x}" for x in ex.split())
+    ex = typer.prompt(
+        "Exemptions cited for the whole response (blank for none)", default="", show_default=False
+    )
+    exemptions.extend(ex.split())
+    return on, outcome
+
+
+__all__ = ["app", "d", "register"]
