@@ -46,6 +46,7 @@ __all__ = [
     "ParsedAttachment",
     "ParsedMail",
     "content_hash",
+    "html_to_text",
     "parse_message",
 ]
 
@@ -249,8 +250,9 @@ def _decode_words(value: str) -> str:
         try:
             if encoding == "b":
                 text = re.sub(r"[^A-Za-z0-9+/]", "", text)
-                text += "=" * (-len(text) % 4)
-                chunk = binascii.a2b_base64(text[: len(text) - (len(text) % 4 == 1)] or "")
+                if len(text) % 4 == 1:
+                    text = text[:-1]  # a dangling sextet carries no whole byte
+                chunk = binascii.a2b_base64(text + "=" * (-len(text) % 4))
             else:
                 chunk = re.sub(
                     rb"=([0-9A-Fa-f]{2})",
@@ -462,7 +464,7 @@ class _HTMLToText(HTMLParser):
             self.parts.append("\n\n")
         elif tag in _PARAGRAPH_TAGS:
             self.parts.append("\n\n")
-        elif tag in _BLOCK_TAGS:
+        elif tag in _BLOCK_TAGS and tag != "li":  # a list item ends where the next begins
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -922,7 +924,6 @@ _DELAY_SUBJECT_RE = re.compile(
 _DAEMON_LOCALPARTS = {"mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster"}
 _DAEMON_NAME_RE = re.compile(r"^mail delivery (?:system|subsystem|service)$", re.IGNORECASE)
 
-_SUBJECT_PREFIX_RE = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|tr)\s*:\s*|\[[^\]]*\]\s*)*", re.I)
 _SUBJECT_TAGS_RE = re.compile(
     r"^\s*(?:\[[^\]]*\]\s*|(?:official|official-sensitive)\s*:\s*)*", re.I
 )
@@ -1091,10 +1092,9 @@ def _classify(
     if precedence in ("auto_reply", "auto-reply", "autoreply"):
         return "auto-reply", f"Precedence: {precedence}"
 
-    bare_subject = _SUBJECT_PREFIX_RE.sub("", subject)
-    if m := _OOF_SUBJECT_RE.match(_SUBJECT_TAGS_RE.sub("", subject)) or (
-        _OOF_SUBJECT_ANYWHERE_RE.search(subject)
-    ):
+    # Automatic subjects start with their marker; after "RE:" a person is writing in the thread.
+    bare_subject = _SUBJECT_TAGS_RE.sub("", subject)
+    if m := _OOF_SUBJECT_RE.match(bare_subject) or _OOF_SUBJECT_ANYWHERE_RE.search(subject):
         return "auto-reply", f"Subject: {m.group(0).strip()}"
     if m := _ACK_SUBJECT_RE.match(bare_subject):
         return "auto-reply", f"Subject: {m.group(0).strip()}"
@@ -1235,9 +1235,7 @@ def _reference_tokens(*texts: str) -> list[str]:
 def _parse_bytes(raw: bytes, defects: list[str]) -> Message:
     """Parse with policy.default, falling back to compat32 if the modern parser raises."""
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
-        msg.raw_items()
-        return msg
+        return BytesParser(policy=policy.default).parsebytes(raw)
     except Exception as exc:
         defects.append(f"modern parser failed ({exc}); used compat32")
     return BytesParser(policy=policy.compat32).parsebytes(raw)
@@ -1273,7 +1271,7 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int = 25 * 1024 * 1024) -
         msg = _parse_bytes(raw, early)
     except Exception as exc:
         raise MailParseError(f"unreadable message: {exc}") from exc
-    if not msg.raw_items():
+    if not list(msg.raw_items()):
         raise MailParseError("no mail headers found")
     ctx = _Context(max_bytes=max_attachment_bytes)
     for note in early + _parser_defects(msg):

@@ -85,6 +85,23 @@ def db_url(request: pytest.FixtureRequest, isolated: Path) -> Iterator[str]:
     yield from _pg_database()
 
 
+@pytest.fixture
+def smtp() -> Iterator[tuple[object, int]]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that records what it receives."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtpserver import Recorder, free_port
+
+    handler = Recorder()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
 @dataclass
 class Result:
     exit_code: int

@@ -121,15 +121,10 @@ def test_list_filters_and_assignment(foi, db_url: str) -> None:
     ).json()["reference"]
     c = run("request", "new", "--body", "RW4", "--title", "c", "--json").json()["reference"]
     assert run("request", "assign", a, "Sam", "--email", "sam@example.org").exit_code == 0
-    refs = lambda *args: [
-        r["reference"]
-        for r in run(
-            "request",
-            "list",
-            *args,
-            "--json",
-        ).json()
-    ]
+
+    def refs(*args: str) -> list[str]:
+        return [r["reference"] for r in run("request", "list", *args, "--json").json()]
+
     assert refs("--campaign", "c1") == [a]
     assert refs("--assignee", "Sam") == [a]
     assert refs("--status", "draft") == [c]

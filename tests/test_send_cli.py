@@ -10,28 +10,11 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import REPO
-from tests.smtpserver import Recorder, free_port
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Recorder, int]]:
-    from aiosmtpd.controller import Controller
-
-    handler = Recorder()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+from tests.smtpserver import Recorder, free_port  # noqa: F401
 
 
 def smtp_env(port: int, **extra: str) -> dict[str, str]:

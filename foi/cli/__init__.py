@@ -131,6 +131,7 @@ def _register() -> None:
         holidays_cmd,
         inbox_cmd,
         letters_cmd,
+        report_cmd,
         requests_cmd,
         send_cmd,
         setup,
@@ -145,6 +146,8 @@ def _register() -> None:
     app.add_typer(holidays_cmd.app, name="holidays")
     app.add_typer(letters_cmd.template_app, name="template")
     app.add_typer(inbox_cmd.app, name="inbox")
+    app.add_typer(report_cmd.exemptions_app, name="exemptions")
+    app.add_typer(report_cmd.report_app, name="report")
     app.add_typer(dbcmd.app, name="db")
     app.add_typer(bodies.app, name="body")
     app.add_typer(requests_cmd.app, name="request")
