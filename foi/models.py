@@ -275,6 +275,8 @@ class Letter(Base):
     state: Mapped[str] = mapped_column(String(20), index=True)
     unsendable_reason: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(300), unique=True)
+    # A summary chaser covers several requests to one body: their references.
+    covers: Mapped[list[str] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -377,6 +379,7 @@ class UserReminder(Base):
     note: Mapped[str] = mapped_column(Text)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    request: Mapped[Request] = relationship()
 
 
 class ReminderDelivery(Base):

@@ -99,17 +99,7 @@ def test_unknown_event_and_refused_transition(foi) -> None:
     assert "has not been sent yet" in line
 
 
-def test_database_at_an_older_revision(
-    foi, isolated: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    foi("init")
-    # Pretend this foi is one migration ahead of the database it finds.
-    import foi.db as dbmod
-
-    monkeypatch.setattr(dbmod, "HEAD", "0999")
-    monkeypatch.setattr(dbmod, "KNOWN_REVISIONS", ("0001", "0999"))
-    line = one_line_error(foi("body", "list"), 5)
-    assert "older revision (0001)" in line and "foi db upgrade" in line
+# A database at an older revision: see tests/test_migrations.py (a real 0001 database).
 
 
 def test_database_from_a_newer_foi(foi, isolated: Path) -> None:
