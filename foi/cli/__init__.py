@@ -131,6 +131,7 @@ def _register() -> None:
         holidays_cmd,
         inbox_cmd,
         letters_cmd,
+        remind_cmd,
         report_cmd,
         requests_cmd,
         send_cmd,
@@ -142,12 +143,15 @@ def _register() -> None:
     send_cmd.register(app)
     deadlines_cmd.register(app)
     inbox_cmd.register(app)
+    remind_cmd.register(app)
     letters_cmd.register_edit(requests_cmd.app)
     app.add_typer(holidays_cmd.app, name="holidays")
     app.add_typer(letters_cmd.template_app, name="template")
     app.add_typer(inbox_cmd.app, name="inbox")
     app.add_typer(report_cmd.exemptions_app, name="exemptions")
     app.add_typer(report_cmd.report_app, name="report")
+    app.add_typer(remind_cmd.app, name="remind")
+    app.add_typer(remind_cmd.calendar_app, name="calendar")
     app.add_typer(dbcmd.app, name="db")
     app.add_typer(bodies.app, name="body")
     app.add_typer(requests_cmd.app, name="request")

@@ -11,8 +11,9 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool,
-                   compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Leave alone the table APScheduler keeps its jobs in: it is not ours."""
     return not (type_ == "table" and name == "apscheduler_jobs")
 
