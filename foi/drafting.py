@@ -58,6 +58,8 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
+from foi.errors import UsageError
+
 __all__ = [
     "KINDS",
     "MAX_QUESTIONS",
@@ -154,7 +156,7 @@ _MONTHS = (
 )
 
 
-class TemplateError(ValueError):
+class TemplateError(UsageError, ValueError):
     """A template that cannot be found, parsed or rendered; the message is one line."""
 
     def __init__(self, message: str, template: str | None = None, line: int | None = None):
@@ -1014,6 +1016,21 @@ def sample_context(body: Mapping[str, Any], today: date, **overrides: Any) -> di
             "original_text": "[the text of the original request]",
         },
         "prior_requests": [],
+        # A summary chaser lists every overdue request to one body.
+        "covered": [
+            {
+                "reference": f"FOI-{today.year}-000{n}",
+                "title": title,
+                "sent_on": sent_on,
+                "due_on": due_on,
+                "days_late": _weekdays_after(due_on, today) or None,
+                "authority_ref": None,
+            }
+            for n, title in (
+                (1, "Serenity Integrated Mentoring (SIM) and equivalent services"),
+                (2, "Data sharing with police for SIM-like services"),
+            )
+        ],
         "today": today,
         "vars": SampleVars(),
     }

@@ -11,6 +11,7 @@ Each step takes a session and the time from the caller and never commits.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -132,8 +133,25 @@ def plan(
     now: datetime,
 ) -> Plan:
     """Sort letters into ready, by hand, blocked and uncertain; changes nothing."""
+    return _sort(
+        letters_for(session, references, campaign, now),
+        explicit=bool(references),
+        outbox=outbox,
+        today=today,
+    )
+
+
+def plan_letters(session: Session, letter_ids: Sequence[int], *, outbox: bool, today: date) -> Plan:
+    """A send plan for particular letters (e.g. the chasers just drafted)."""
+    letters = [lt for lt in (session.get(Letter, i) for i in letter_ids) if lt is not None]
+    return _sort(letters, explicit=True, outbox=outbox, today=today)
+
+
+def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: date) -> Plan:
+    """Sort letters into the plan's groups."""
+    references = explicit
     p = Plan([], [], [], [])
-    for lt in letters_for(session, references, campaign, now):
+    for lt in letters:
         if lt.state == "sending":
             p.uncertain.append(_item(lt, "an earlier send was interrupted: it may have gone"))
             continue
@@ -240,20 +258,20 @@ def _record_event(
     kind = EVENT_FOR_PURPOSE.get(lt.purpose)
     if kind is None:
         return
-    log_event(
-        session,
-        lt.request,
-        LogEntry(
-            kind=kind.value,
-            on=on,
-            letter_id=lt.id,
-            note=note,
-            data={"message_id": lt.message_id, "to": lt.to_addr},
-        ),
-        today=today,
-        now=now,
-        holidays=holidays,
-    )
+    data = {"message_id": lt.message_id, "to": lt.to_addr}
+    entry = LogEntry(kind=kind.value, on=on, letter_id=lt.id, note=note, data=data)
+    log_event(session, lt.request, entry, today=today, now=now, holidays=holidays)
+    # A summary chaser chases every request it lists.
+    for ref in lt.covers or []:
+        if ref == lt.request.reference:
+            continue
+        note_other = f"in the summary chaser sent with {lt.request.reference}"
+        other = LogEntry(kind=kind.value, on=on, letter_id=lt.id, note=note_other, data=data)
+        # Answered or closed meanwhile: nothing to record on it.
+        with contextlib.suppress(ConflictError):
+            log_event(
+                session, find_request(session, ref), other, today=today, now=now, holidays=holidays
+            )
 
 
 def finish_sent(
@@ -337,4 +355,20 @@ def letter_for_edit(session: Session, reference: str) -> Letter:
         raise UsageError(f"{req.reference} has no letter to edit")
     if lt.state not in ("draft", "failed", "written", "unsendable"):
         raise ConflictError(f"{req.reference}'s letter is {lt.state}: it can no longer be edited")
+    return lt
+
+
+def settle_by_hand(req: Request, kind: str, now: datetime) -> Letter | None:
+    """When a volunteer logs that they sent a letter themselves, mark that letter sent."""
+    purposes = [p for p, k in EVENT_FOR_PURPOSE.items() if k.value == kind]
+    waiting = [
+        lt
+        for lt in req.letters
+        if lt.purpose in purposes and lt.state in ("draft", "failed", "written")
+    ]
+    if not waiting:
+        return None
+    lt = waiting[-1]
+    lt.state = "sent"
+    lt.sent_at = now
     return lt

@@ -181,3 +181,27 @@ def test_request_edit_opens_the_draft_in_editor(foi, isolated: Path) -> None:
     noeditor = foi("request", "edit", ref, env={"EDITOR": "", "VISUAL": ""})
     assert noeditor.exit_code == 6 or "EDITOR" in noeditor.stderr
     assert os.environ.get("EDITOR") != str(script)
+
+
+def test_every_template_renders_for_a_requester_without_email_or_address() -> None:
+    from datetime import date
+
+    from foi.drafting import TemplateLibrary, sample_context
+
+    lib = TemplateLibrary()
+    body = {"name": "Example NHS Trust", "kind": "mental-health-trust"}
+    for info in lib.list():
+        for outcome in (None, "refused", "partially-successful", "not-held"):
+            ctx = sample_context(
+                body,
+                date(2026, 11, 27),
+                requester={"name": "Jo", "email": None, "address": None},
+                request={
+                    "outcome": outcome,
+                    "response_on": date(2026, 11, 2) if outcome else None,
+                    "exemptions": ["s12"] if outcome == "refused" else [],
+                },
+                vars={"grounds": "the search was inadequate", "reasons": "the delay"},
+            )
+            letter = lib.render(info.name, ctx)
+            assert "None" not in letter.text, (info.name, outcome)

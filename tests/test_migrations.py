@@ -27,7 +27,8 @@ def test_head_constant_matches_the_scripts() -> None:
     scripts = ScriptDirectory.from_config(_config())
     assert scripts.get_current_head() == foi.migrations.HEAD
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(
-        foi.migrations.KNOWN_REVISIONS)
+        foi.migrations.KNOWN_REVISIONS
+    )
 
 
 def test_empty_database_migrates_to_head_without_drift(db_url: str) -> None:
@@ -37,10 +38,15 @@ def test_empty_database_migrates_to_head_without_drift(db_url: str) -> None:
         db.ensure_schema(engine, url)
         assert db.current_revision(engine)[0] == foi.migrations.HEAD
         with engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={
-                "compare_type": True,
-                "include_object": lambda o, n, t, r, c: not (t == "table"
-                                                              and n == "apscheduler_jobs")})
+            ctx = MigrationContext.configure(
+                conn,
+                opts={
+                    "compare_type": True,
+                    "include_object": lambda o, n, t, r, c: (
+                        not (t == "table" and n == "apscheduler_jobs")
+                    ),
+                },
+            )
             assert compare_metadata(ctx, Base.metadata) == []
     finally:
         engine.dispose()
@@ -56,9 +62,13 @@ def test_upgrade_from_previous_revision_keeps_data(foi, isolated: Path) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO bodies (name, kind, foi_subject, regime, created_at, "
-                          "updated_at) VALUES ('Old Trust', 'mental-health-trust', 1, 'foia', "
-                          "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO bodies (name, kind, foi_subject, regime, created_at, "
+                "updated_at) VALUES ('Old Trust', 'mental-health-trust', 1, 'foia', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
     engine.dispose()
     refused = foi("body", "list", db=str(path))
     assert refused.exit_code == 5

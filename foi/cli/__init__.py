@@ -128,6 +128,7 @@ def _register() -> None:
         bodies,
         dbcmd,
         deadlines_cmd,
+        escalate_cmd,
         holidays_cmd,
         inbox_cmd,
         letters_cmd,
@@ -144,6 +145,7 @@ def _register() -> None:
     deadlines_cmd.register(app)
     inbox_cmd.register(app)
     remind_cmd.register(app)
+    escalate_cmd.register(app)
     letters_cmd.register_edit(requests_cmd.app)
     app.add_typer(holidays_cmd.app, name="holidays")
     app.add_typer(letters_cmd.template_app, name="template")

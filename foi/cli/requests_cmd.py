@@ -341,6 +341,7 @@ def log(
     """
     from foi.casework import LogEntry, clocks, find_request, log_event
     from foi.holidaystore import holiday_set
+    from foi.sending import settle_by_hand
 
     e = env(ctx)
     with session(e) as s:
@@ -362,6 +363,7 @@ def log(
             now=e.now,
             holidays=hs,
         )
+        settle_by_hand(req, event, e.now)  # a letter from the outbox that the user sent
         c = clocks(req, hs)
         due = f"; due {d(req.due_on)} ({req.due_clock})" if req.due_on else ""
         paused = "; clock paused (fee notice)" if c.fee_pending else ""

@@ -135,21 +135,30 @@ def register(app: typer.Typer) -> None:
                 else:
                     info("nothing to send")
                 return
-            if outbox is not None:
-                result = _write_outbox(e, engine, p, outbox)
-            else:
-                result = _send_smtp(e, engine, p)
-        if json_out:
-            emit_json(result)
-        else:
-            out(", ".join(f"{k} {v}" for k, v in result.items() if isinstance(v, int)))
-            for line in result.get("errors", []):
-                info(f"  {line}")
-        if result.get("failed"):
-            raise DeliveryError(
-                f"{result['failed']} letter(s) failed (see above); fix the "
-                "address or settings and run 'foi send' again to retry them"
-            )
+            result = deliver(e, engine, p, outbox)
+        report(result, json_out)
+
+
+def deliver(e: Env, engine, p, outbox: Path | None) -> dict:  # type: ignore[no-untyped-def]
+    """Send a plan's ready letters by SMTP, or write them to an outbox folder."""
+    if outbox is not None:
+        return _write_outbox(e, engine, p, outbox)
+    return _send_smtp(e, engine, p)
+
+
+def report(result: dict, json_out: bool) -> None:  # type: ignore[type-arg]
+    """Print what a delivery did; fail (exit 7) if any letter failed."""
+    if json_out:
+        emit_json(result)
+    else:
+        out(", ".join(f"{k} {v}" for k, v in result.items() if isinstance(v, int)))
+        for line in result.get("errors", []):
+            info(f"  {line}")
+    if result.get("failed"):
+        raise DeliveryError(
+            f"{result['failed']} letter(s) failed (see above); fix the "
+            "address or settings and run 'foi send' again to retry them"
+        )
 
 
 def _settle(e: Env, refs: list[str], mailboxes: list[Path], retry: bool, json_out: bool) -> None:
