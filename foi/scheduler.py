@@ -103,15 +103,16 @@ def _run_pass(database: str) -> None:
     finally:
         engine.dispose()
     what = ", ".join(
-        f"{d['reference']} {d['kind']} to {d['recipient'] or 'printed digest'}"
+        f"{d['reference']} {d['kind']} "
+        + (f"to {d['recipient']}" if d["channel"] == "email" else "(printed)")
         for d in report.delivered
     )
     log.info(
-        "delivered %d reminder(s)%s (%d digest(s) emailed, %d printed)",
+        "delivered %d reminder(s): %s",
         len(report.delivered),
-        f": {what}" if what else "",
-        len(report.emailed),
-        report.printed,
+        f"{what} ({len(report.emailed)} digest(s) emailed, {report.printed} printed)"
+        if what
+        else "nothing due",
     )
     for err in report.errors:
         log.warning("not delivered, will retry next pass: %s", err)
@@ -287,7 +288,9 @@ def run_daemon(
         if stopping.is_set():
             return
         stopping.set()
-        log.info("%s received: finishing any running pass, then stopping", signal.strsignal(signum))
+        log.info(
+            "%s received: finishing any running pass, then stopping", signal.Signals(signum).name
+        )
         scheduler.shutdown(wait=True)
 
     def _started(_event: object) -> None:

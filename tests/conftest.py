@@ -139,3 +139,26 @@ def foi(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say at the top of the run whether the PostgreSQL leg will run."""
+    if PG_URL:
+        import sqlalchemy as sa
+
+        safe = sa.engine.make_url(PG_URL).render_as_string(hide_password=True)
+        return f"foi: PostgreSQL leg ON ({safe}); SQLite leg ON"
+    return "foi: PostgreSQL leg OFF (set FOI_TEST_DATABASE_URL, as .ci/run does); SQLite leg ON"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    """Count the tests that ran against each backend, so the log shows both legs ran."""
+    counts = {"sqlite": 0, "postgresql": 0}
+    for report in terminalreporter.stats.get("passed", []):
+        for leg in counts:
+            if f"[{leg}" in report.nodeid or f"-{leg}]" in report.nodeid:
+                counts[leg] += 1
+    terminalreporter.write_line(
+        f"foi backends: {counts['sqlite']} SQLite-parametrised and {counts['postgresql']} "
+        "PostgreSQL-parametrised tests passed"
+    )

@@ -123,12 +123,14 @@ def list_(
     Example:  foi request list --campaign sim-2026 --due-within 5
     """
     from foi.casework import RequestFilter, list_requests, working_days_left
+    from foi.deadlines import quick
     from foi.directory import find_body
-    from foi.holidaystore import holiday_set
+    from foi.holidaystore import holiday_set, sync
     from foi.views import request_row
 
     e = env(ctx)
     with session(e) as s:
+        sync(s)  # new holiday data moves open requests before they are listed
         hs = holiday_set(s)
         flt = RequestFilter(
             status=status,
@@ -138,10 +140,12 @@ def list_(
             overdue=overdue,
             due_within=due_within,
         )
-        rows = [
-            request_row(r, working_days_left(r, e.today, hs))
-            for r in list_requests(s, flt, today=e.today, holidays=hs)
-        ]
+        rows = []
+        for r in list_requests(s, flt, today=e.today, holidays=hs):
+            row = request_row(r, working_days_left(r, e.today, hs))
+            if r.status == "draft" and r.regime != "none":
+                row["due_if_sent_today"] = quick(e.today, r.regime, hs).due.isoformat()
+            rows.append(row)
     if json_out:
         emit_json(rows)
         return
@@ -156,7 +160,12 @@ def list_(
                 r["body"],
                 r["status"],
                 r["sent_on"],
-                r["due_on"],
+                r["due_on"]
+                or (
+                    f"({r['due_if_sent_today']} if sent today)"
+                    if r.get("due_if_sent_today")
+                    else None
+                ),
                 r["working_days_left"],
                 r["assignee"],
                 r["title"],
