@@ -489,9 +489,14 @@ def test_sample_context_is_complete_and_merges_overrides() -> None:
         "campaign",
         "request",
         "prior_requests",
+        "covered",
         "today",
         "vars",
     }
+    assert [c["reference"] for c in ctx["covered"]] == [
+        f"FOI-{TODAY.year}-0001",
+        f"FOI-{TODAY.year}-0002",
+    ]
     assert ctx["body"]["local_name"] is None and ctx["body"]["aliases"] == []
     assert ctx["request"]["days_late"] == 7
     assert ctx["request"]["sent_on"] < ctx["request"]["due_on"] < TODAY

@@ -397,15 +397,19 @@ def test_sar_can_ask_for_all_records() -> None:
 FOLLOW_UPS = [n for n in NAMES if LIBRARY.get(n).purpose not in ("request", "sar")]
 
 
+def render_sample_request() -> dict:  # type: ignore[type-arg]
+    """The sample context's request, as a summary chaser's covered entry."""
+    return dict(sample_context({"name": "A Trust"}, TODAY)["request"])
+
+
 @pytest.mark.parametrize("name", FOLLOW_UPS)
 def test_follow_ups_quote_the_topic_not_the_whole_subject(name: str) -> None:
     # A drafted request's title is its letter's subject; follow-ups drop the prefix.
     title = "Freedom of Information request - SIM: numbers of people, detentions"
-    letter = render(
-        name,
-        body={"sim_status": "adopted"},
-        request={"title": title, "wdtk_url": None, "authority_ref": "FOI 12"},
-    )
+    request = {"title": title, "wdtk_url": None, "authority_ref": "FOI 12"}
+    # A summary chaser quotes each request it covers (the first is the request itself).
+    covered = [{**render_sample_request(), **request, "reference": "FOI-2026-0001"}]
+    letter = render(name, body={"sim_status": "adopted"}, request=request, covered=covered)
     assert "SIM: numbers of people, detentions" in flat(letter.text)
     assert "Freedom of Information request -" not in letter.text
     assert "Freedom of Information request -" not in letter.subject
