@@ -167,7 +167,7 @@ def _sync_user_reminders(database: str) -> None:
             continue  # past: the daily pass (or a stored job missed while down) covers it
         job_id = USER_JOB.format(id=rid)
         existing = scheduler.get_job(job_id)
-        if existing is not None and existing.next_run_time == when:
+        if existing is not None and getattr(existing, "next_run_time", None) == when:
             continue
         scheduler.add_job(
             "foi.scheduler:run_pass",

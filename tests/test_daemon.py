@@ -11,8 +11,10 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -161,6 +163,19 @@ def query(db: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
+def execute(db: str, sql: str) -> None:
+    from sqlalchemy import text
+
+    from foi.db import make_engine, resolve_url
+
+    engine = make_engine(resolve_url(db))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
 def with_password(db: str) -> str:
     """A PostgreSQL URL with a password (trust auth ignores it); a SQLite path as it is."""
     if "://" not in db:
@@ -214,14 +229,41 @@ def test_restart_catches_up_once_on_the_missed_run(foi, smtp, isolated: Path, db
     assert "s3cret-pw" not in d.stderr()
 
 
-def test_beside_two_parallel_remind_runs_each_reminder_goes_once(foi, smtp, isolated: Path) -> None:
+@contextmanager
+def contention(db: str) -> Iterator[None]:
+    """Hold back every delivery claim while the block runs, so that they all go at once."""
+    if "://" not in db:
+        # Every foi transaction on SQLite is BEGIN IMMEDIATE: hold the write lock.
+        lock = sqlite3.connect(db, timeout=10, isolation_level=None)
+        try:
+            lock.execute("BEGIN IMMEDIATE")
+            yield
+        finally:
+            lock.close()
+        return
+    # PostgreSQL: everyone may read what is pending; the claims (INSERTs) wait, then race.
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("LOCK TABLE reminder_deliveries IN EXCLUSIVE MODE"))
+            yield
+    finally:
+        engine.dispose()
+
+
+def test_beside_two_parallel_remind_runs_each_reminder_goes_once(
+    foi, smtp, isolated: Path, db_url: str
+) -> None:
     handler, port = smtp
-    db = str(isolated / "requests.db")
+    db = db_url
     assert foi("init", db=db).exit_code == 0
     refs = [overdue(foi, db, "Sam", "sam@example.org")]
     env = proc_env(db, port, isolated.parent / "home")
-    with daemon(env, isolated, "--interval", "1") as d:
+    with daemon(env, isolated, "--interval", "2") as d:
         d.wait_log("delivered 1 reminder(s)")
+        next_pass = time.monotonic() + 2
         refs += [
             overdue(foi, db, "Sam", "sam@example.org"),
             overdue(foi, db, "Alex", "alex@example.org"),
@@ -229,7 +271,10 @@ def test_beside_two_parallel_remind_runs_each_reminder_goes_once(foi, smtp, isol
             overdue(foi, db, "Kim"),  # no email: printed
             overdue(foi, db, "Kim"),
         ]
-        runs = [remind_run(env), remind_run(env)]
+        # All three (both runs, and the daemon's next pass) go for the same reminders.
+        with contention(db):
+            runs = [remind_run(env), remind_run(env)]
+            time.sleep(max(2.0, next_pass + 0.5 - time.monotonic()))
         try:
             outputs = [p.communicate(timeout=30) for p in runs]
         finally:
@@ -237,13 +282,13 @@ def test_beside_two_parallel_remind_runs_each_reminder_goes_once(foi, smtp, isol
                 if p.poll() is None:
                     p.kill()
                     p.wait(timeout=10)
-        for p, (out, err) in zip(runs, outputs, strict=True):
+        for p, (_out, err) in zip(runs, outputs, strict=True):
             assert p.returncode == 0, err
         wait_for(
             "every reminder recorded",
             lambda: query(db, "SELECT count(*) FROM reminder_deliveries")[0][0] >= len(refs),
         )
-        time.sleep(1.5)  # a daemon pass or two more, which must find nothing
+        time.sleep(1.0)
         seen: Counter[str] = Counter()
         for _to, listed in mailed(handler):
             seen.update(listed)
@@ -271,7 +316,7 @@ def test_sigterm_stops_cleanly(foi, isolated: Path) -> None:
         d.wait_log("foi reminder daemon started (daily at 07:30 Europe/London")
         d.proc.send_signal(signal.SIGTERM)
         assert d.proc.wait(timeout=5) == 0
-        d.wait_log("foi reminder daemon stopped", timeout=1)
+        assert d.stderr().endswith("INFO foi reminder daemon stopped\n"), d.stderr()
     assert query(db, "SELECT count(*) FROM apscheduler_jobs WHERE id = 'foi-daily'") == [(1,)]
 
 
@@ -294,3 +339,113 @@ def test_bad_options_are_one_line_errors(
     )
     assert (done.returncode, done.stderr) == (2, message + "\n")
     assert not (isolated / "requests.db").exists()
+
+
+def test_a_daily_run_missed_while_down_happens_once_on_start(foi, smtp, isolated: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from foi.scheduler import LONDON
+
+    handler, port = smtp
+    db = str(isolated / "requests.db")
+    assert foi("init", db=db).exit_code == 0
+    ref = overdue(foi, db, "Sam", "sam@example.org")
+    env = proc_env(db, port, isolated.parent / "home")
+    at = (datetime.now(LONDON) - timedelta(hours=1)).strftime("%H:%M")  # ~23 hours away
+    with daemon(env, isolated, "--time", at) as d:
+        d.wait_log(f"started (daily at {at} Europe/London")
+        d.proc.send_signal(signal.SIGTERM)
+        assert d.proc.wait(timeout=5) == 0
+    assert handler.count() == 0
+    # As if the daemon had been down when that time came yesterday.
+    yesterday = time.time() - 86400
+    execute(db, f"UPDATE apscheduler_jobs SET next_run_time = {yesterday} WHERE id = 'foi-daily'")
+    with daemon(env, isolated, "--time", at) as d:
+        wait_for("the catch-up digest", lambda: handler.count() >= 1)
+        d.wait_log("delivered 1 reminder(s)")
+        time.sleep(0.5)
+        assert mailed(handler) == [(["sam@example.org"], [ref])]
+        assert d.count("delivered ") == 1
+        (stamp,) = query(db, "SELECT next_run_time FROM apscheduler_jobs WHERE id = 'foi-daily'")[0]
+        nxt = datetime.fromtimestamp(stamp, LONDON)
+        assert nxt > datetime.now(LONDON) and nxt.strftime("%H:%M") == at
+
+
+def test_run_daemon_in_process_closes_every_connection(
+    foi, isolated: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import warnings
+    from datetime import date, datetime
+
+    from foi import scheduler
+    from foi.scheduler import LONDON, build_scheduler, run_daemon, sync_user_reminders
+
+    monkeypatch.setattr(scheduler, "_scheduler", None)
+    monkeypatch.setenv("FOI_TODAY", TODAY)
+    assert foi("init", db=db_url).exit_code == 0
+    ref = overdue(foi, db_url, "Sam", "sam@example.org")
+    for on, at in (("2026-11-30", "10:00"), ("2026-12-01", None), (TODAY, "00:00")):
+        extra = ("--at", at) if at else ()
+        added = foi("remind", "add", ref, "--on", on, "--note", "ring", *extra, db=db_url)
+        assert added.exit_code == 0, added.stderr
+    ready: list[object] = []
+
+    def stop_soon(s) -> None:  # type: ignore[no-untyped-def]
+        # from another thread, as a signal would: the loop then wakes once more after stopping
+        ready.append(s)
+        threading.Timer(0.3, s.shutdown).start()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        code = run_daemon(db_url, reminder_time="08:00", interval_seconds=None, on_ready=stop_soon)
+        gc.collect()
+    assert code == 0 and len(ready) == 1
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert {r[0] for r in query(db_url, "SELECT id FROM apscheduler_jobs")} == JOB_IDS
+    if "://" in db_url:
+        name = db_url.rsplit("/", 1)[1]
+        left = query(
+            db_url,
+            "SELECT count(*) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+        )
+        assert left == [(0,)]
+    # The sync job gives a timed reminder from today on a job at its time (UK time);
+    # FOI_TODAY shifts foi's calendar onto the real one the scheduler runs on.
+    s = build_scheduler(db_url, reminder_time="08:00", interval_seconds=None)
+    try:
+        sync_user_reminders(s.get_job("foi-user-reminders-sync").args[0])
+        shift = date.fromisoformat(TODAY) - date.today()
+        job = s.get_job("foi-user-reminder-1")
+        assert job is not None and job.args == s.get_job("foi-daily").args
+        assert job.trigger.run_date == datetime(2026, 11, 30, 10, 0, tzinfo=LONDON) - shift
+        assert s.get_job("foi-user-reminder-2") is None  # no time: the daily pass has it
+        assert s.get_job("foi-user-reminder-3") is None  # already past
+    finally:
+        s._lookup_jobstore("default").engine.dispose()
+
+
+def test_a_failing_pass_is_logged_not_raised(
+    isolated: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from foi.scheduler import run_pass
+
+    bad = isolated / "not-a-database.db"
+    bad.write_bytes(b"this is not SQLite" * 100)
+    with caplog.at_level("INFO", logger="foi.daemon"):
+        run_pass(str(bad))
+    assert [r.levelname for r in caplog.records] == ["ERROR"]
+    assert caplog.records[0].getMessage().startswith("reminder pass failed")
+
+
+def test_stored_jobs_name_the_database_without_its_password() -> None:
+    from sqlalchemy.engine import make_url
+
+    from foi.scheduler import _job_database, _real_database
+
+    url = make_url("postgresql+psycopg://foi:s3cret-pw@db.example:5432/foi")
+    stored = _job_database(url)
+    assert stored == "postgresql+psycopg://foi:***@db.example:5432/foi"
+    assert _real_database(stored) == "postgresql+psycopg://foi:s3cret-pw@db.example:5432/foi"
+    assert _real_database("/srv/foi/requests.db") == "/srv/foi/requests.db"

@@ -126,6 +126,7 @@ def root(
 def _register() -> None:
     from foi.cli import (
         bodies,
+        daemon_cmd,
         dbcmd,
         deadlines_cmd,
         escalate_cmd,
@@ -145,6 +146,7 @@ def _register() -> None:
     deadlines_cmd.register(app)
     inbox_cmd.register(app)
     remind_cmd.register(app)
+    daemon_cmd.register(remind_cmd.app)
     escalate_cmd.register(app)
     letters_cmd.register_edit(requests_cmd.app)
     app.add_typer(holidays_cmd.app, name="holidays")
