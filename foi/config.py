@@ -122,8 +122,9 @@ def _coerce(name: str, value: Any) -> Any:
     try:
         out = kind(value)
     except (TypeError, ValueError):
+        what = {int: "a whole number", float: "a number"}.get(kind, "text")
         raise ConfigError(
-            f"setting {name} must be a {kind.__name__}, got {value!r}: fix it in the config "
+            f"setting {name} must be {what}, got {value!r}: fix it in the config "
             "file or the environment"
         ) from None
     if name == "smtp_security" and out not in SECURITY_CHOICES:

@@ -151,14 +151,24 @@ def pytest_report_header(config: pytest.Config) -> str:
     return "foi: PostgreSQL leg OFF (set FOI_TEST_DATABASE_URL, as .ci/run does); SQLite leg ON"
 
 
+_BACKEND_OF: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Remember which tests take the db_url fixture, and with which backend."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "db_url" in callspec.params:
+            _BACKEND_OF[item.nodeid] = callspec.params["db_url"]
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    """Count the tests that ran against each backend, so the log shows both legs ran."""
+    """Count the database tests that passed on each backend, so the log shows both legs ran."""
     counts = {"sqlite": 0, "postgresql": 0}
     for report in terminalreporter.stats.get("passed", []):
-        for leg in counts:
-            if f"[{leg}" in report.nodeid or f"-{leg}]" in report.nodeid:
-                counts[leg] += 1
+        if report.when == "call" and report.nodeid in _BACKEND_OF:
+            counts[_BACKEND_OF[report.nodeid]] += 1
     terminalreporter.write_line(
-        f"foi backends: {counts['sqlite']} SQLite-parametrised and {counts['postgresql']} "
-        "PostgreSQL-parametrised tests passed"
+        f"foi backends: {counts['sqlite']} database tests passed on SQLite, "
+        f"{counts['postgresql']} on PostgreSQL"
     )
