@@ -162,11 +162,13 @@ def current_due(state: State, c: Clocks) -> tuple[date | None, str | None]:
     if (
         state.status in (Status.AWAITING_RESPONSE, Status.NEEDS_CLASSIFICATION)
         and state.stage == "request"
+        and c.responded_on is None  # a reply after the response does not restart the clock
     ):
         return c.effective_due, "response"
-    if state.stage == "internal-review" and state.status in (
-        Status.IN_INTERNAL_REVIEW,
-        Status.NEEDS_CLASSIFICATION,
+    if (
+        state.stage == "internal-review"
+        and state.status in (Status.IN_INTERNAL_REVIEW, Status.NEEDS_CLASSIFICATION)
+        and c.review_responded_on is None
     ):
         return c.review_due, "internal-review"
     return None, None

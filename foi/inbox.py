@@ -84,19 +84,37 @@ def _domain(address: str | None) -> str | None:
 class Matcher:
     """Finds the request a message belongs to; loads lookup tables once per import."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, own_addresses: Iterable[str] = ()) -> None:
         self.session = session
-        self._refs: dict[str, int] | None = None
+        self.own = {a.strip().lower() for a in own_addresses if a}
+        self._refs: dict[str, list[tuple[int, int]]] | None = None
         self._domains: dict[str, set[int]] | None = None
 
-    def _authority_refs(self) -> dict[str, int]:
+    def _authority_refs(self) -> dict[str, list[tuple[int, int]]]:
+        """Normalised authority reference -> [(request id, body id)]."""
         if self._refs is None:
             self._refs = {}
-            for rid, ref in self.session.execute(
-                select(Request.id, Request.authority_ref).where(Request.authority_ref.is_not(None))
+            for rid, body_id, ref in self.session.execute(
+                select(Request.id, Request.body_id, Request.authority_ref)
+                .where(Request.authority_ref.is_not(None))
+                .order_by(Request.id)
             ):
-                self._refs[norm_ref(ref)] = rid
+                self._refs.setdefault(norm_ref(ref), []).append((rid, body_id))
         return self._refs
+
+    def own_letter(self, parsed: ParsedMail) -> Letter | None:
+        """Our own letter, when the message is a copy of one we sent (a BCC or Sent folder)."""
+        if parsed.message_id:
+            letter = self.session.scalar(
+                select(Letter).where(Letter.message_id == parsed.message_id)
+            )
+            if letter is not None:
+                return letter
+        return None
+
+    def is_ours(self, parsed: ParsedMail) -> bool:
+        """Whether the message was sent by the campaign itself."""
+        return bool(parsed.from_addr and parsed.from_addr.lower() in self.own)
 
     def _body_domains(self) -> dict[str, set[int]]:
         if self._domains is None:
@@ -109,9 +127,9 @@ class Matcher:
                     self._domains.setdefault(d, set()).add(body_id)
         return self._domains
 
-    def remember_ref(self, ref: str, request_id: int) -> None:
+    def remember_ref(self, ref: str, request: Request) -> None:
         """A newly captured authority reference becomes matchable in the same import."""
-        self._authority_refs()[norm_ref(ref)] = request_id
+        self._authority_refs().setdefault(norm_ref(ref), []).append((request.id, request.body_id))
 
     def match(self, parsed: ParsedMail) -> tuple[Request | None, str | None]:
         """The request and how it was found, or (None, None)."""
@@ -126,10 +144,17 @@ class Matcher:
             if letter is not None:
                 return letter.request, "in-reply-to"
         refs = self._authority_refs()
+        sender_bodies = self._body_domains().get(_domain(parsed.from_addr) or "", set())
         for ref in parsed.authority_refs:
-            rid = refs.get(norm_ref(ref))
-            if rid is not None:
-                return s.get(Request, rid), "authority-ref"
+            found = refs.get(norm_ref(ref), [])
+            # Bodies number their requests in their own sequences, so a short reference can
+            # collide: when the sender's domain identifies one body (not a shared one such
+            # as nhs.net), only that body's requests count; and the reference must then
+            # pick out exactly one request.
+            if len(sender_bodies) == 1:
+                found = [f for f in found if f[1] in sender_bodies]
+            if len({rid for rid, _ in found}) == 1:
+                return s.get(Request, found[0][0]), "authority-ref"
         if parsed.kind == "bounce" and parsed.bounced_recipients:
             wanted = [r.lower() for r in parsed.bounced_recipients]
             found = {
@@ -226,7 +251,7 @@ def apply_to_request(
     if ref and not req.authority_ref:
         req.authority_ref = ref
         if matcher is not None:
-            matcher.remember_ref(ref, req.id)
+            matcher.remember_ref(ref, req)
     data = {"subject": parsed.subject, "from": parsed.from_addr, "inbox_id": msg.id}
     if ref:
         data["authority_ref"] = ref
@@ -302,6 +327,18 @@ def import_one(
     session.flush()
     if parsed is None:
         return "errors", {**detail, "inbox_id": msg.id, "error": error}
+    own = matcher.own_letter(parsed)
+    if own is not None or matcher.is_ours(parsed):
+        # A copy of mail the campaign sent (a BCC archive or Sent folder) is not a reply.
+        msg.kind, msg.state = "own", "discarded"
+        msg.request_id = own.request_id if own is not None else None
+        msg.matched_by = "own-letter" if own is not None else "own-address"
+        return "duplicates", {
+            **detail,
+            "inbox_id": msg.id,
+            "own": True,
+            "reference": own.request.reference if own is not None else None,
+        }
     req, how = matcher.match(parsed)
     if req is not None:
         msg.state, msg.matched_by, msg.request_id = "matched", how, req.id

@@ -298,7 +298,7 @@ class InboxMessage(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     from_addr: Mapped[str | None] = mapped_column(String(320))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(20))  # reply | auto-reply | bounce | unparseable
+    kind: Mapped[str] = mapped_column(String(20))  # reply|auto-reply|bounce|unparseable|own
     state: Mapped[str] = mapped_column(String(20), index=True)  # matched | held | discarded
     matched_by: Mapped[str | None] = mapped_column(String(30))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)

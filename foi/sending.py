@@ -159,6 +159,18 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
             if lt.state == "unsendable" and lt.route != "whatdotheyknow":
                 p.blocked.append(_item(lt, lt.unsendable_reason))
             continue
+        if lt.state == "written" and not outbox and not references:
+            # Written to an outbox: the volunteer may have sent it from their mail client.
+            p.blocked.append(
+                _item(
+                    lt,
+                    f"written to the outbox: if you sent it, log it with 'foi request log "
+                    f"{lt.request.reference} {EVENT_FOR_PURPOSE.get(lt.purpose, EventKind.SENT)} "
+                    f"--on DATE'; to send it by SMTP instead, name it: 'foi send "
+                    f"{lt.request.reference} --yes'",
+                )
+            )
+            continue
         if lt.state == "sent":
             p.blocked.append(
                 _item(lt, f"already sent {lt.sent_at:%Y-%m-%d}" if lt.sent_at else "already sent")

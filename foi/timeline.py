@@ -158,7 +158,17 @@ def step(state: State, event: TimelineEvent) -> State:
         return replace(state, status=Status.AWAITING_RESPONSE, delivery_failed=False)
     if k is EventKind.DELIVERY_FAILED:
         return replace(state, delivery_failed=True)
-    if k in (EventKind.ACKNOWLEDGED, EventKind.CHASED):
+    if k is EventKind.ACKNOWLEDGED:
+        return state
+    if k is EventKind.CHASED:
+        waiting = (
+            state.stage == "request"
+            and state.responded_on is None
+            and s in (Status.AWAITING_RESPONSE, Status.AWAITING_FEE, Status.NEEDS_CLASSIFICATION)
+        ) or (state.stage == "internal-review" and s is Status.IN_INTERNAL_REVIEW)
+        _require(
+            waiting, f"chased on {when}: nothing is awaited from the body (the request is {s})"
+        )
         return state
     if k is EventKind.CLARIFICATION_REQUESTED:
         _require(

@@ -242,3 +242,39 @@ def test_web_form_and_post_letters_go_to_the_outbox_as_text(foi, isolated: Path)
     text = next((isolated / "out").glob("*.txt")).read_text(encoding="utf-8")
     assert text.startswith("Post to: Freedom of Information, Bath NHS House")
     assert "Dear Avon and Wiltshire Mental Health Partnership NHS Trust" in text
+
+
+def test_a_letter_written_to_the_outbox_is_not_sent_again_by_smtp(
+    foi, smtp, isolated: Path
+) -> None:
+    handler, port = smtp
+    env = smtp_env(port)
+    make_batch(foi, isolated, 1, env)
+    foi("send", "--campaign", "batch", "--outbox", "out", "--yes", env=env)
+    again = foi("send", "--campaign", "batch", "--yes", "--json", env=env)
+    assert again.exit_code == 0 and again.json()["sent"] == 0 and handler.count() == 0
+    dry = foi("send", "--campaign", "batch", "--json", env=env).json()
+    assert "written to the outbox" in dry["blocked"][0]["problem"]
+    ref = dry["blocked"][0]["reference"]
+    named = foi("send", ref, "--yes", "--json", env=env)  # naming it sends it by SMTP
+    assert named.json()["sent"] == 1 and handler.count() == 1
+
+
+def test_chase_with_bad_smtp_settings_drafts_nothing(foi, isolated: Path) -> None:
+    foi("init")
+    foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-10-01",
+        "--json",
+        today="2026-10-01",
+    ).json()["reference"]
+    result = foi("chase", "--yes", env={"FOI_REQUESTER_NAME": "Jo"}, today="2026-11-27")
+    assert result.exit_code == 6 and "FOI_SMTP_HOST" in result.stderr
+    assert foi("request", "show", ref, "--json").json()["letters"] == []

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         Example:  foi chase --campaign sim-2026 --per-body --yes --outbox chasers
         """
         from foi.cli.letters_cmd import library
-        from foi.cli.send_cmd import deliver, report
+        from foi.cli.send_cmd import check_delivery, deliver, report
         from foi.db import session_scope
         from foi.escalation import chase_plan, draft_chasers
         from foi.holidaystore import holiday_set
@@ -105,6 +105,8 @@ def register(app: typer.Typer) -> None:
             if not cp.chase:
                 info("nothing to chase")
                 return
+            if not draft_only:
+                check_delivery(e, outbox)  # before drafting: a bad setting saves nothing
             with session_scope(engine) as s:
                 letters = draft_chasers(
                     s,

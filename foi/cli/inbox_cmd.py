@@ -52,6 +52,7 @@ def import_(
     e = env(ctx)
     store = blob_store(e)
     summary = Summary()
+    own = _own_addresses(e)
     try:
         messages = iter_messages(paths)
         with open_engine(e) as engine:
@@ -60,7 +61,7 @@ def import_(
                 batch_open = False
                 with session_scope(engine) as s:
                     hs = holiday_set(s)
-                    matcher = Matcher(s)
+                    matcher = Matcher(s, own_addresses=own)
                     for n, raw in enumerate(messages):
                         category, detail = import_one(
                             s,
@@ -88,6 +89,18 @@ def import_(
     )
     if summary.held or summary.errors:
         info("see 'foi inbox list' for held messages; 'foi inbox assign ID REF' to match one")
+
+
+def _own_addresses(e) -> list[str]:  # type: ignore[no-untyped-def]
+    """The campaign's own addresses: mail from them is not a reply."""
+    from email.utils import parseaddr
+
+    found = []
+    # Only the sending address: a volunteer may forward a body's reply from their own.
+    for value in (e.settings.from_addr,):
+        if value:
+            found.append(parseaddr(value)[1] or value)
+    return found
 
 
 @app.command("list")

@@ -326,32 +326,52 @@ def register_edit(app: typer.Typer) -> None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
             raise ConfigError("set EDITOR (e.g. EDITOR=nano) to edit letters")
+        # The editor runs outside any transaction, so nobody else waits on the database
+        # while a volunteer types; the change is applied only if the letter is unchanged.
         with session(e) as s:
             lt = letter_for_edit(s, reference)
-            ref = lt.request.reference
-            fd, tmp = tempfile.mkstemp(prefix=f"foi-{ref}-", suffix=".txt")  # mode 600
+            ref, letter_id, before = lt.request.reference, lt.id, (lt.subject, lt.text)
+        fd, tmp = tempfile.mkstemp(prefix=f"foi-{ref}-", suffix=".txt")  # mode 600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(f"Subject: {before[0]}\n\n{before[1]}")
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(f"Subject: {lt.subject}\n\n{lt.text}")
                 done = subprocess.run([*shlex.split(editor), tmp], check=False)
-                if done.returncode != 0:
-                    raise UsageError(
-                        f"the editor exited with status {done.returncode}: nothing changed"
+            except OSError as exc:
+                raise ConfigError(f"cannot run the editor {editor!r}: {exc.strerror}") from None
+            if done.returncode != 0:
+                raise UsageError(
+                    f"the editor exited with status {done.returncode}: nothing changed"
+                )
+            edited = Path(tmp).read_text(encoding="utf-8")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        first, _, rest = edited.partition("\n")
+        if not first.startswith("Subject:"):
+            raise UsageError("the first line must stay 'Subject: …': nothing changed")
+        subject = " ".join(first[len("Subject:") :].split())
+        if f"[{ref}]" not in subject:
+            subject = f"{subject} [{ref}]"
+        text = rest.lstrip("\n")
+        if not text.strip():
+            raise UsageError("the letter is empty: nothing changed")
+        changed = (subject, text) != before
+        if changed:
+            from foi.errors import ConflictError
+            from foi.models import Letter
+
+            with session(e) as s:
+                lt = s.get(Letter, letter_id)
+                if (
+                    lt is None
+                    or (lt.subject, lt.text) != before
+                    or lt.state not in ("draft", "failed", "written", "unsendable")
+                ):
+                    raise ConflictError(
+                        f"{ref}'s letter changed while you edited it: "
+                        "nothing saved; run 'foi request edit' again"
                     )
-                edited = Path(tmp).read_text(encoding="utf-8")
-            finally:
-                Path(tmp).unlink(missing_ok=True)
-            first, _, rest = edited.partition("\n")
-            if not first.startswith("Subject:"):
-                raise UsageError("the first line must stay 'Subject: …': nothing changed")
-            subject = " ".join(first[len("Subject:") :].split())
-            if f"[{ref}]" not in subject:
-                subject = f"{subject} [{ref}]"
-            text = rest.lstrip("\n")
-            if not text.strip():
-                raise UsageError("the letter is empty: nothing changed")
-            changed = (subject, text) != (lt.subject, lt.text)
-            lt.subject, lt.text = subject, text
-            if lt.state == "written":
-                lt.state = "draft"  # the outbox copy is stale now
+                lt.subject, lt.text = subject, text
+                if lt.state == "written":
+                    lt.state = "draft"  # the outbox copy is stale now
         out(f"{ref}: " + ("letter updated" if changed else "no change"))

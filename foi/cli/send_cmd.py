@@ -6,6 +6,7 @@ and the result after it, so a crash never sends a letter twice (see foi.sending)
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -139,6 +140,30 @@ def register(app: typer.Typer) -> None:
         report(result, json_out)
 
 
+def check_delivery(e: Env, outbox: Path | None) -> None:
+    """Fail early, before anything is recorded, when letters could not be delivered."""
+    if outbox is not None:
+        target = outbox.expanduser()
+        parent = target if target.exists() else target.parent
+        if target.exists() and not target.is_dir():
+            raise UsageError(f"--outbox {outbox} is a file, not a folder")
+        if not parent.exists() or not os.access(parent, os.W_OK):
+            raise UsageError(f"--outbox {outbox}: cannot write there (check the folder)")
+        return
+    from foi.outbox import check_smtp_settings
+
+    st = e.settings
+    check_smtp_settings(
+        st.smtp_host,
+        st.smtp_port,
+        st.smtp_user,
+        st.smtp_password,
+        st.smtp_security,
+        st.from_addr,
+        timeout=st.smtp_timeout,
+    )
+
+
 def deliver(e: Env, engine, p, outbox: Path | None) -> dict:  # type: ignore[no-untyped-def]
     """Send a plan's ready letters by SMTP, or write them to an outbox folder."""
     if outbox is not None:
@@ -255,6 +280,8 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
     counts = {"sent": 0, "failed": 0, "skipped": 0, "uncertain": 0}
     errors: list[str] = []
     ready = [i for i in p.ready if i.route == "email"]
+    if not ready:
+        return {**counts, "errors": errors}
     progress = _Progress(len(ready), "sending")
     try:
         with SmtpTransport(settings) as transport:
@@ -309,14 +336,17 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
 def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-untyped-def]
     from foi.db import session_scope
     from foi.outbox import build_message, safe_stem, write_eml, write_text_letter
-    from foi.sending import mark_written
+    from foi.sending import EVENT_FOR_PURPOSE, mark_written
 
     counts = {"written_eml": 0, "written_text": 0}
     paths: list[str] = []
     for item in p.ready:
         with session_scope(engine) as s:
             lt = mark_written(s, item.letter_id, from_addr=e.settings.from_addr, now=e.now)
-            stem = safe_stem(f"{lt.request.reference} {lt.request.body.name}")
+            kind = "" if lt.purpose in ("request", "sar") else f" {lt.purpose}"
+            stem = safe_stem(f"{lt.request.reference}{kind} {lt.request.body.name}")
+            event = EVENT_FOR_PURPOSE.get(lt.purpose)
+            log_as = event.value if event is not None else "note"
             if lt.route == "email":
                 from foi.sending import Attempt
 
@@ -345,7 +375,7 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
                 header = (
                     f"{how}: {lt.to_addr}\nSubject: {lt.subject}\n"
                     f"Reference: {lt.request.reference}\n"
-                    f"Afterwards: foi request log {lt.request.reference} sent --on DATE\n"
+                    f"Afterwards: foi request log {lt.request.reference} {log_as} --on DATE\n"
                     + "-" * 72
                     + "\n\n"
                 )
