@@ -16,11 +16,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from foi.deadlines import ClockEvent, Clocks, Regime, WorkingCalendar, calendar_for, compute_clocks
+from foi.directory import check_length
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.holidays import HolidaySet
 from foi.models import Body, Campaign, Counter, Event, Request, Requester, Volunteer
 from foi.timeline import (
     OPEN_STATUSES,
+    OUTCOME_KINDS,
     EventKind,
     State,
     Status,
@@ -98,6 +100,10 @@ def get_volunteer(
     session: Session, name: str, now: datetime, email: str | None = None, create: bool = True
 ) -> Volunteer:
     """A volunteer by name (created on first use); updates the email when given."""
+    name = name.strip()
+    if not name:
+        raise UsageError("a volunteer needs a name")
+    check_length(name, 200, "the volunteer's name")
     vol = session.scalar(select(Volunteer).where(Volunteer.name == name))
     if vol is None:
         if not create:
@@ -114,6 +120,10 @@ def get_requester(
     session: Session, name: str, now: datetime, email: str | None = None, address: str | None = None
 ) -> Requester:
     """The requester by name, created or updated with the given details."""
+    name = name.strip()
+    if not name:
+        raise UsageError("the requester needs a name")
+    check_length(name, 200, "the requester's name")
     person = session.scalar(select(Requester).where(Requester.name == name))
     if person is None:
         person = Requester(name=name, email=email, address=address, created_at=now)
@@ -220,6 +230,7 @@ def create_request(
     """Create a request (status draft) with its 'drafted' event."""
     if not new.title.strip():
         raise UsageError("a request needs a title")
+    check_length(new.title.strip(), 300, "the title")
     regime = check_regime(new.regime) if new.regime else default_regime(new.body)
     req = Request(
         reference=allocate_reference(session, today.year),
@@ -281,6 +292,9 @@ def log_event(
         ) from None
     if kind is EventKind.DRAFTED:
         raise UsageError("'drafted' is recorded by foi when a request is created")
+    choices = OUTCOME_KINDS.get(kind)
+    if choices is not None and entry.outcome not in {c.value for c in choices}:
+        raise UsageError(f"{kind} needs --outcome: one of {', '.join(c.value for c in choices)}")
     new = TimelineEvent(
         kind=kind, on=entry.on, seq=10**12, outcome=entry.outcome, promised_on=entry.promised_on
     )
@@ -303,6 +317,7 @@ def log_event(
     req.events.append(event)
     if entry.data and entry.data.get("authority_ref") and not req.authority_ref:
         req.authority_ref = str(entry.data["authority_ref"])
+        check_length(req.authority_ref, 120, "the authority's reference")
     req.updated_at = now
     session.flush()
     refresh(req, holidays)

@@ -35,10 +35,11 @@ def resolve_url(database: str) -> URL:
                 text = "postgresql+psycopg://" + text[len(prefix) :]
         try:
             url = make_url(text)
-        except ArgumentError:
+            url.port  # noqa: B018  (a port that is not a number raises here)
+        except (ArgumentError, ValueError):
             raise UsageError(
-                f"{_redact(database)} is not a database URL: give a file path or a URL such as "
-                "postgresql+psycopg://user@host/dbname"
+                "the database URL is not valid (check the port and special characters): "
+                "give a file path or a URL such as postgresql+psycopg://user@host/dbname"
             ) from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise UsageError(
@@ -46,26 +47,22 @@ def resolve_url(database: str) -> URL:
             )
         if url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
             raise UsageError("for PostgreSQL use the psycopg driver: postgresql+psycopg://…")
+        if url.host and "@" in url.host:
+            raise UsageError(
+                "the database URL has an '@' in its password or user name: write "
+                "it as %40 (e.g. postgresql+psycopg://foi:pa%40ss@host/foi)"
+            )
         return url
     path = Path(database).expanduser().absolute()
     return make_url(f"sqlite:///{path}")
 
 
-def _redact(text: str) -> str:
-    """Hide a password in a URL before it goes into a message."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(text).render_as_string(hide_password=True)
-    except Exception:
-        return "the given database URL"
-
-
 def describe(url: URL) -> str:
-    """A printable name for the database, never showing a password."""
+    """A printable name for the database, never showing a password (nor a password= query)."""
     if url.get_backend_name() == "sqlite":
         return url.database or ":memory:"
-    return url.render_as_string(hide_password=True)
+    safe = url.difference_update_query([k for k in url.query if k.lower() == "password"])
+    return safe.render_as_string(hide_password=True)
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -195,8 +192,10 @@ def backup_sqlite(url: URL, dest: Path) -> int:
             "foi db backup copies SQLite files; for PostgreSQL use pg_dump, e.g. "
             "'pg_dump --format=custom --file=foi.dump DBNAME'"
         )
-    if not src_path.exists():
-        raise DatabaseError(f"database {src_path} does not exist: nothing to back up")
+    if not src_path.is_file():
+        raise DatabaseError(
+            f"database {src_path} does not exist (or is a folder): nothing to back up"
+        )
     dest = dest.expanduser().absolute()
     if dest.exists():
         raise UsageError(f"{dest} already exists: choose a new file name for the backup")
@@ -216,6 +215,9 @@ def backup_sqlite(url: URL, dest: Path) -> int:
             out.close()
             src.close()
         os.replace(tmp, dest)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot back up {src_path}: {exc}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

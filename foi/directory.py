@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from foi.errors import ConflictError, NotFoundError, UsageError
@@ -92,42 +93,41 @@ def find_body(session: Session, needle: str) -> Body:
     needle = needle.strip()
     if not needle:
         raise UsageError("give a body's name or code")
-    upper = needle.upper()
-    found = (
+    by_code = list(
         session.scalars(
-            select(Body)
-            .options(*_load_options())
-            .where(
+            select(Body).where(
                 or_(
-                    func.upper(Body.ods_code) == upper,
+                    func.upper(Body.ods_code) == needle.upper(),
                     Body.police_id == needle.lower(),
                     Body.key == needle,
-                    func.lower(Body.name) == needle.lower(),
-                    Body.id.in_(
-                        select(BodyAlias.body_id).where(
-                            func.lower(BodyAlias.alias) == needle.lower()
-                        )
-                    ),
                     func.lower(Body.wdtk_url_name) == needle.lower(),
                 )
             )
         )
-        .unique()
-        .all()
     )
+    if len(by_code) == 1:
+        return by_code[0]
+    # Names and aliases compare case-insensitively in Python: SQLite's lower() folds only
+    # ASCII letters, and the answer must not depend on the database.
+    key = needle.casefold()
+    candidates = session.scalars(select(Body).options(selectinload(Body.aliases))).all()
+    by_name = [b for b in candidates if b.name.casefold() == key]
+    if len(by_name) == 1:
+        return by_name[0]
+    by_alias = [b for b in candidates if any(a.alias.casefold() == key for a in b.aliases)]
+    found = list({b.id: b for b in [*by_code, *by_name, *by_alias]}.values())
     if len(found) == 1:
         return found[0]
-    candidates = session.scalars(select(Body).options(selectinload(Body.aliases))).all()
     if not found:
-        key = _norm(needle)
-        partial = [b for b in candidates if key and key in _norm(b.name)]
+        norm = _norm(needle)
+        partial = [b for b in candidates if norm and norm in _norm(b.name)]
         if len(partial) == 1:
-            return find_body(session, partial[0].name)
-        names = {b.name: b for b in candidates}
+            return partial[0]
+        names = [b.name for b in candidates]
         if partial:
             found = partial
         else:
-            close = difflib.get_close_matches(needle, list(names), n=4, cutoff=0.55)
+            close = difflib.get_close_matches(needle, names, n=4, cutoff=0.55)
             hint = (
                 f"; did you mean: {'; '.join(close)}?"
                 if close
@@ -248,6 +248,12 @@ _SIMPLE = (
 def _apply(session: Session, body: Body, ch: BodyChanges, now: datetime) -> list[str]:
     """Apply changes; return the names of fields that changed."""
     changed: list[str] = []
+    for name, limit in LIMITS.items():
+        check_length(getattr(ch, name), limit, name.replace("_", " "))
+    for alias in ch.add_aliases:
+        check_length(alias, 300, "an alias")
+    for tag in ch.add_tags:
+        check_length(tag, 120, "a tag")
     if ch.kind is not None:
         _check_kind(ch.kind)
     if ch.regime is not None:
@@ -298,18 +304,45 @@ def _apply(session: Session, body: Body, ch: BodyChanges, now: datetime) -> list
 
 
 def _unique_guard(session: Session, body: Body) -> None:
-    """Refuse a name or code that another body already has, with a clear message."""
-    for attr in ("name", "ods_code", "police_id"):
+    """Refuse a name (in any case) or code that another body already has."""
+    for attr in ("ods_code", "police_id"):
         value = getattr(body, attr)
         if value is None:
             continue
-        other = session.scalar(
-            select(Body).where(getattr(Body, attr) == value, Body.id != body.id)
-            if body.id
-            else select(Body).where(getattr(Body, attr) == value)
-        )
+        other = session.scalar(select(Body).where(getattr(Body, attr) == value))
         if other is not None and other is not body:
             raise ConflictError(f"{other.name} already has {attr.replace('_', ' ')} {value!r}")
+    key = body.name.casefold()
+    if body.name.isascii():  # SQL's lower() folds ASCII the same way on every database
+        rows = session.execute(
+            select(Body.id, Body.name).where(func.lower(Body.name) == body.name.lower())
+        )
+    else:  # SQLite's lower() leaves other letters alone: compare in Python
+        rows = session.execute(select(Body.id, Body.name))
+    for other_id, other_name in rows:
+        if other_name.casefold() == key and other_id != body.id:
+            raise ConflictError(f"{other_name} already has name {body.name!r}")
+
+
+LIMITS = {
+    "name": 300,
+    "ods_code": 20,
+    "police_id": 80,
+    "wdtk_url_name": 200,
+    "region": 100,
+    "home_page": 500,
+    "phone": 60,
+    "source": 2000,
+    "notes": 20000,
+}
+
+
+def check_length(value: str | None, limit: int, what: str) -> None:
+    """Refuse a value longer than its column, the same way on every database."""
+    if value is not None and len(value) > limit:
+        raise UsageError(f"{what} is {len(value)} characters long: at most {limit} are kept")
+    if value is not None and "\x00" in value:
+        raise UsageError(f"{what} contains a NUL character")
 
 
 def add_body(
@@ -384,6 +417,9 @@ def add_contact(
                 c.confirmed_on, c.confidence, changed = confirmed_on, confidence, True
             if source and c.source != source and changed:
                 c.source = source
+            if confirmed_on and c.failing_since and confirmed_on >= c.failing_since:
+                # Confirmed again after it bounced (e.g. a full mailbox): it works again.
+                c.failing_since, c.failure, changed = None, None, True
             return c, changed
     contact = Contact(
         purpose=purpose,
@@ -420,6 +456,13 @@ def add_evidence(
         raise UsageError(
             f"unknown SIM status {status!r}: choose from {', '.join(EVIDENCE_STATUSES)}"
         )
+    for value, limit, what in (
+        (period, 200, "the period"),
+        (page, 40, "the page"),
+        (local_name, 300, "the local name"),
+        (confidence, 60, "the confidence"),
+    ):
+        check_length(value, limit, what)
     if not source or not source.strip():
         raise UsageError(
             "evidence needs a source (--source URL or reference): a status is "
@@ -496,7 +539,7 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
             add_tags=(row.get("tags") or "").split(),
         )
         if body is None:
-            conds = [Body.name == row["name"]]
+            conds = [func.lower(Body.name) == row["name"].lower()]
             if row.get("ods_code"):
                 conds.append(Body.ods_code == row["ods_code"])
             if row.get("police_id"):
@@ -779,8 +822,10 @@ def import_rows(
             if created_now:
                 continue
             (report.updated if changed else report.unchanged).append(body.name)
-        except (UsageError, ConflictError) as exc:
+        except (UsageError, ConflictError, DBAPIError) as exc:
             savepoint.rollback()
+            if isinstance(exc, DBAPIError):  # a value the database refused, e.g. too long
+                exc = UsageError(str(exc.orig or exc).strip().splitlines()[0])
             if not skip_bad_rows:
                 raise UsageError(
                     f"{source} line {row.line}: {exc.message}; nothing imported "

@@ -80,6 +80,15 @@ def chase_plan(
             Request.campaign_id == get_campaign(session, campaign, now, create=False).id
         )
     plan = ChasePlan()
+    # Summary chasers waiting to go, by each reference they cover (one query for all).
+    summaries: dict[str, list[Letter]] = {}
+    for lt in session.scalars(
+        select(Letter).where(
+            Letter.purpose == "chaser", Letter.state.in_(PENDING), Letter.covers.is_not(None)
+        )
+    ):
+        for ref in lt.covers or []:
+            summaries.setdefault(ref, []).append(lt)
     for req in session.scalars(stmt):
         cal = calendar(req, holidays)
         assert req.due_on is not None
@@ -91,10 +100,7 @@ def chase_plan(
             last_chased_on=_last_chased(req),
         )
         pending = [lt for lt in req.letters if lt.purpose == "chaser" and lt.state in PENDING]
-        covered = session.scalars(
-            select(Letter).where(Letter.purpose == "chaser", Letter.state.in_(PENDING))
-        ).all()
-        pending += [lt for lt in covered if req.reference in (lt.covers or [])]
+        pending += summaries.get(req.reference, [])
         if any(lt.state == "written" for lt in pending):
             item.reason = (
                 "a chaser was written to the outbox: once you have sent it, log it "
@@ -262,6 +268,8 @@ def propose(req: Request, c: Clocks, today: date) -> Proposal:
         )
     if req.status == Status.NEEDS_CLASSIFICATION.value:
         return Proposal(ref, "none", "a reply came in: classify it first with 'foi respond'")
+    if regime == Regime.SAR.value:
+        return _propose_sar(req, c, today)
     if req.status in (Status.AWAITING_RESPONSE.value, Status.AWAITING_FEE.value):
         due = c.effective_due
         if due is None or today <= due:
@@ -357,6 +365,43 @@ def propose(req: Request, c: Clocks, today: date) -> Proposal:
             f"{c.review_request_deadline}: the body may refuse a late request"
         )
     return prop
+
+
+SAR_COMPLAINT = "https://ico.org.uk/make-a-complaint/data-protection-complaints/"
+
+
+def _propose_sar(req: Request, c: Clocks, today: date) -> Proposal:
+    """Subject access has no statutory internal review: the next step is the ICO."""
+    ref = req.reference
+    due = c.effective_due
+    if req.status in (Status.AWAITING_RESPONSE.value, Status.AWAITING_FEE.value):
+        if due is None or today <= due:
+            return Proposal(
+                ref,
+                "none",
+                "the response is not due yet" + (f": it is due {due}" if due else ""),
+                by=due,
+            )
+        why = f"no response by {due} (UK GDPR Art. 12(3))"
+    elif req.resolution == "successful" and not (c.responded_on and due and c.responded_on > due):
+        return Proposal(ref, "none", "answered in full and on time")
+    elif req.resolution == "withdrawn":
+        return Proposal(ref, "none", "the request is closed (withdrawn)")
+    else:
+        why = (
+            f"the response was {req.resolution}"
+            if req.resolution != "successful"
+            else "the response was late"
+        )
+    return Proposal(
+        ref,
+        "ico-complaint",
+        f"{why}: complain to the ICO about the subject access request (UK GDPR Art. 77)",
+        notes=[
+            "write to the controller's data protection officer first if you have not",
+            f"foi has no letter for a data protection complaint: use {SAR_COMPLAINT}",
+        ],
+    )
 
 
 def _review_vars(req: Request) -> dict[str, str]:

@@ -68,6 +68,35 @@ class Summary:
         }
 
 
+def clean(text: str | None, limit: int | None = None) -> str | None:
+    """A header value fit to store anywhere: no NUL (PostgreSQL refuses it), bounded length."""
+    if text is None:
+        return None
+    text = text.replace("\x00", "")
+    return text[:limit] if limit is not None else text
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_json(v) for k, v in value.items()}
+    return value
+
+
+def dedupe_key(message_id: str | None, sha: str) -> str:
+    """Message-ID when it has one (hashed when too long to index), else the content hash."""
+    if not message_id:
+        return f"sha:{sha}"
+    if len(message_id) > 360 or "\x00" in message_id:
+        import hashlib
+
+        return f"midsha:{hashlib.sha256(message_id.encode('utf-8', 'replace')).hexdigest()}"
+    return f"mid:{message_id}"
+
+
 def received_on(parsed: ParsedMail | None, today: date) -> date:
     """The day a message arrived, in UK time (never in the future)."""
     if parsed is None or parsed.date is None:
@@ -197,9 +226,9 @@ def _store_attachments(
             Attachment(
                 sha256=sha,
                 size=len(att.data),
-                filename=att.filename,
-                original_filename=att.original_filename,
-                content_type=att.content_type,
+                filename=clean(att.filename, 300) or "attachment",
+                original_filename=clean(att.original_filename),
+                content_type=clean(att.content_type, 200),
                 inbox_id=msg.id,
                 request_id=msg.request_id,
                 created_at=now,
@@ -247,12 +276,12 @@ def apply_to_request(
     on = received_on(parsed, today)
     if req.sent_on is not None and on < req.sent_on:
         on = req.sent_on  # a clock skewed Date header cannot put a reply before the request
-    ref = parsed.authority_refs[0] if parsed.authority_refs else None
+    ref = clean(parsed.authority_refs[0], 120) if parsed.authority_refs else None
     if ref and not req.authority_ref:
         req.authority_ref = ref
         if matcher is not None:
             matcher.remember_ref(ref, req)
-    data = {"subject": parsed.subject, "from": parsed.from_addr, "inbox_id": msg.id}
+    data = _clean_json({"subject": parsed.subject, "from": parsed.from_addr, "inbox_id": msg.id})
     if ref:
         data["authority_ref"] = ref
     if parsed.kind == "bounce":
@@ -299,7 +328,9 @@ def import_one(
     except MailParseError as exc:
         parsed, error = None, str(exc)
     mid = parsed.message_id if parsed else None
-    key = f"mid:{mid}" if mid else f"sha:{sha}"
+    key = dedupe_key(mid, sha)
+    if mid is not None and (len(mid) > 400 or "\x00" in mid):
+        mid = None  # kept in the raw message; too long or odd to index
     detail: dict[str, Any] = {
         "source": raw.source,
         "message_id": mid,
@@ -314,13 +345,13 @@ def import_one(
         dedupe_key=key,
         sha256=sha,
         message_id=mid,
-        source=raw.source,
-        subject=parsed.subject if parsed else None,
-        from_addr=parsed.from_addr if parsed else None,
+        source=clean(raw.source),
+        subject=clean(parsed.subject) if parsed else None,
+        from_addr=clean(parsed.from_addr, 320) if parsed else None,
         sent_at=parsed.date if parsed else None,
         kind=parsed.kind if parsed else "unparseable",
         state="held",
-        error=error,
+        error=clean(error),
         imported_at=now,
     )
     session.add(msg)
@@ -343,17 +374,19 @@ def import_one(
     if req is not None:
         msg.state, msg.matched_by, msg.request_id = "matched", how, req.id
     skipped = _store_attachments(session, store, parsed, msg, now)
-    msg.summary = {
-        "to": parsed.to,
-        "cc": parsed.cc,
-        "auto_reason": parsed.auto_reason,
-        "bounced_recipients": parsed.bounced_recipients,
-        "authority_refs": parsed.authority_refs,
-        "reference_tokens": parsed.reference_tokens,
-        "defects": parsed.defects,
-        "skipped_attachments": skipped,
-        "text": parsed.text[:20000],
-    }
+    msg.summary = _clean_json(
+        {
+            "to": parsed.to,
+            "cc": parsed.cc,
+            "auto_reason": parsed.auto_reason,
+            "bounced_recipients": parsed.bounced_recipients,
+            "authority_refs": parsed.authority_refs,
+            "reference_tokens": parsed.reference_tokens,
+            "defects": parsed.defects,
+            "skipped_attachments": skipped,
+            "text": parsed.text[:20000],
+        }
+    )
     detail.update(
         inbox_id=msg.id, reference=req.reference if req else None, matched_by=how, kind=parsed.kind
     )

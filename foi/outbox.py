@@ -519,6 +519,13 @@ class SmtpTransport:
         except OutboxError:
             smtp.close()
             raise
+        except UnicodeError:
+            smtp.close()
+            raise SmtpSettingsError(
+                f"SMTP login to {where} failed: the user name or password has characters "
+                "that are not ASCII, which SMTP login cannot send "
+                "— check FOI_SMTP_USER/FOI_SMTP_PASSWORD"
+            ) from None
         except smtplib.SMTPAuthenticationError as exc:
             smtp.close()
             raise self._fail(

@@ -25,15 +25,26 @@ from foi.timeline import Status
 LONDON = ZoneInfo("Europe/London")
 
 
-def _recipient(req: Request, default: str | None) -> tuple[str | None, str | None]:
+def _default(session: Session, default: str | None) -> tuple[str | None, str | None]:
+    """The fallback recipient: an email address, or a volunteer's name (with their email)."""
+    if not default:
+        return None, None
+    if "@" in default:
+        return default, default
+    vol = session.scalar(select(Volunteer).where(Volunteer.name == default))
+    return default, vol.email if vol is not None else None
+
+
+def _recipient(
+    req: Request, default: tuple[str | None, str | None]
+) -> tuple[str | None, str | None]:
+    """Who is reminded about a request: its volunteer, the campaign's, or the default."""
     vol = req.assignee
     if vol is None and req.campaign is not None:
         vol = req.campaign.default_assignee
     if vol is not None:
         return vol.name, vol.email
-    if default:
-        return default, default if "@" in default else None
-    return None, None
+    return default
 
 
 def snapshots(
@@ -55,8 +66,9 @@ def snapshots(
         )
     )
     out = []
+    fallback = _default(session, default_assignee)
     for req in session.scalars(stmt):
-        name, email = _recipient(req, default_assignee)
+        name, email = _recipient(req, fallback)
         if assignee and name != assignee:
             continue
         chased = [e.on for e in req.events if e.kind == "chased"]
@@ -85,11 +97,12 @@ def user_snapshots(
 ) -> list[UserReminderSnapshot]:
     """The volunteers' own dated reminders."""
     out = []
+    fallback = _default(session, default_assignee)
     stmt = select(UserReminder).options(selectinload(UserReminder.request))
     for u in session.scalars(stmt):
         req = u.request
         vol = session.get(Volunteer, u.assignee_id) if u.assignee_id else None
-        name, email = (vol.name, vol.email) if vol else _recipient(req, default_assignee)
+        name, email = (vol.name, vol.email) if vol else _recipient(req, fallback)
         if assignee and name != assignee:
             continue
         out.append(

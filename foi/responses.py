@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from foi.blobstore import BlobStore, safe_filename
 from foi.casework import LogEntry, log_event
@@ -216,20 +216,28 @@ def answers_table(
         stmt = stmt.where(Request.campaign_id == campaign_id)
     if template is not None:
         stmt = stmt.where(Request.template == template)
+    reqs = list(session.scalars(stmt.options(selectinload(Request.body))))
+    ids = stmt.with_only_columns(Request.id).order_by(None)  # a subquery: no bind limits
+    # Two queries for the whole table: the newest answer and the exemptions per request.
+    latest_answer: dict[int, Answer] = {}
+    for a in session.scalars(
+        select(Answer)
+        .where(Answer.request_id.in_(ids), Answer.question == question)
+        .order_by(Answer.id)
+    ):
+        latest_answer[a.request_id] = a
+    cited: dict[int, set[str]] = {}
+    for rid, section in session.execute(
+        select(ExemptionCited.request_id, ExemptionCited.section).where(
+            ExemptionCited.request_id.in_(ids),
+            (ExemptionCited.question == question) | ExemptionCited.question.is_(None),
+        )
+    ):
+        cited.setdefault(rid, set()).add(section)
     rows = []
-    for req in session.scalars(stmt):
-        answers = session.scalars(
-            select(Answer)
-            .where(Answer.request_id == req.id, Answer.question == question)
-            .order_by(Answer.id.desc())
-        ).all()
-        ex = session.scalars(
-            select(ExemptionCited.section).where(
-                ExemptionCited.request_id == req.id,
-                (ExemptionCited.question == question) | ExemptionCited.question.is_(None),
-            )
-        ).all()
-        latest = answers[0] if answers else None
+    for req in reqs:
+        ex = cited.get(req.id, set())
+        latest = latest_answer.get(req.id)
         rows.append(
             {
                 "reference": req.reference,

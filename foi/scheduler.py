@@ -64,7 +64,9 @@ def _clock() -> tuple[date, datetime]:
 
 def _job_database(url: URL) -> str:
     """The string a stored job carries for the database: the URL, password hidden."""
-    shown = url.render_as_string(hide_password=True)
+    from foi.db import describe
+
+    shown = describe(url)
     _real_urls[shown] = url.render_as_string(hide_password=False)
     return shown
 

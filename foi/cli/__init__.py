@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from foi import __version__
-from foi.errors import DatabaseError, FoiError
+from foi.errors import DatabaseError, FoiError, UsageError
 
 EXIT_INTERNAL = 70
 
@@ -38,6 +38,8 @@ def _translate(exc: BaseException) -> FoiError | None:
         if "connection" in text.lower() or "could not translate host" in text:
             return DatabaseError(f"cannot connect to the database: {text}")
         return DatabaseError(f"database error: {text}")
+    if isinstance(exc, OverflowError):
+        return UsageError("a number given is too large")
     if isinstance(exc, PermissionError):
         return FoiError(f"permission denied: {exc.filename or exc}")
     if isinstance(exc, FileNotFoundError):
@@ -73,6 +75,30 @@ class FoiGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(EXIT_INTERNAL) from None
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Run the command; usage errors too become one line (and exit code 2)."""
+        from typer import _click
+
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except _click.exceptions.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `foi` or `foi body` alone: help
+                typer.echo(exc.format_message())
+                rv = 0
+                return rv if not standalone_mode else sys.exit(rv)
+            where = exc.ctx.command_path if exc.ctx is not None else "foi"
+            typer.echo(f"foi: error: {exc.format_message()} (see '{where} --help')", err=True)
+            rv = exc.exit_code
+        except _click.exceptions.ClickException as exc:
+            typer.echo(f"foi: error: {exc.format_message()}", err=True)
+            rv = exc.exit_code
+        except _click.exceptions.Abort:
+            typer.echo("foi: aborted: nothing was saved", err=True)
+            rv = 1
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     @staticmethod
     def _fail(exc: FoiError, cause: BaseException | None = None) -> None:

@@ -25,11 +25,21 @@ if TYPE_CHECKING:
 def parse_date(text: str, what: str = "date") -> date:
     """A YYYY-MM-DD date, or a UsageError naming the bad value."""
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
             f"{what} {text!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-02"
         ) from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise UsageError(
+            f"{what} {value} is outside the years foi's calendars cover "
+            f"({FIRST_DAY.year}-{LAST_DAY.year})"
+        )
+    return value
+
+
+FIRST_DAY = date(1990, 1, 1)  # the holiday data and working-day calendars cover 1990-2099
+LAST_DAY = date(2099, 12, 31)
 
 
 def today() -> date:
@@ -77,10 +87,14 @@ def database_url(e: Env) -> URL:
 @contextmanager
 def open_engine(e: Env, check_schema: bool = True) -> Iterator[Engine]:
     """An engine for the configured database, schema checked, disposed afterwards."""
-    from foi.db import ensure_schema, make_engine
+    from foi.db import ensure_schema, make_engine, sqlite_path
 
     url = database_url(e)
+    path = sqlite_path(url)
+    is_new = path is not None and not path.exists()
     engine = make_engine(url)
+    if is_new:
+        info(f"foi: created a new database {path} (mode 600)")
     try:
         if check_schema:
             ensure_schema(engine, url)

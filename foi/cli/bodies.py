@@ -437,7 +437,7 @@ def evidence_add(
             status=status,
             source=source,
             now=e.now,
-            on=parse_date(on, "--on") if on else None,
+            on=parse_date(on, "--on") if on else e.today,  # undated: as of today
             note=note,
             quote=quote,
             page=page,

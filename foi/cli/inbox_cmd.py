@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
@@ -266,7 +267,7 @@ def _pairs(values: list[str], what: str) -> dict[int, str]:
     found: dict[int, str] = {}
     for v in values:
         q, sep, text = v.partition("=")
-        if not sep or not q.strip().isdigit():
+        if not sep or not re.fullmatch(r"[0-9]{1,4}", q.strip()):
             raise UsageError(f"{what} {v!r}: use QUESTION=TEXT, e.g. 3='Not held'")
         found[int(q)] = text
     return found

@@ -48,6 +48,10 @@ def list_(
     from foi.holidaystore import holiday_set, sync
     from foi.remindstore import coming, pending
 
+    if horizon < 0:
+        from foi.errors import UsageError
+
+        raise UsageError("--horizon takes a number of working days, 0 or more")
     e = env(ctx)
     st = e.settings
     with session(e) as s:
@@ -243,6 +247,10 @@ def export(
     items.extend(items_for_user_reminders(users))
     data = build_calendar(items, now=e.now)
     target = file.expanduser().absolute()
+    if target.is_dir():
+        from foi.errors import UsageError
+
+        raise UsageError(f"{file} is a folder: give a file name such as {file}/foi.ics")
     if not target.parent.is_dir():
         from foi.errors import UsageError
 

@@ -58,6 +58,9 @@ def new(
     with session(e) as s:
         hs = holiday_set(s)
         b = find_body(s, body)
+        if b.closed_on is not None and b.closed_on <= e.today:
+            succ = f"; its successor is {b.successor.name}" if b.successor else ""
+            info(f"note: {b.name} closed on {b.closed_on}{succ}")
         req = create_request(
             s,
             NewRequest(
