@@ -93,14 +93,20 @@ def open_engine(e: Env, check_schema: bool = True) -> Iterator[Engine]:
     path = sqlite_path(url)
     is_new = path is not None and not path.exists()
     engine = make_engine(url)
-    if is_new:
-        info(f"foi: created a new database {path} (mode 600)")
     try:
         if check_schema:
             ensure_schema(engine, url)
         yield engine
-    finally:
+    except BaseException:
         engine.dispose()
+        if is_new and path is not None:
+            # This command created the file and then failed: leave no empty database behind.
+            for extra in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+        raise
+    engine.dispose()
+    if is_new:  # say so, so that a typo in --db or FOI_DATABASE_URL is noticed
+        info(f"foi: created a new database {path} (mode 600)")
 
 
 @contextmanager

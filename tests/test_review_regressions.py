@@ -1,0 +1,289 @@
+"""Regression tests for problems found in review: each was reproduced before it was fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foi.db import describe, resolve_url
+
+
+def one_line(result) -> str:  # type: ignore[no-untyped-def]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("foi: error: "), result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("request", "list", "--bogus"), "No such option: --bogus"),
+        (("inbox", "show", "abc"), "Invalid value for 'ID'"),
+        (("request", "show"), "Missing argument"),
+        (("nonsense",), "No such command 'nonsense'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(foi, args: tuple[str, ...], needle: str) -> None:
+    result = foi(*args)
+    assert result.exit_code == 2
+    assert needle in one_line(result)
+
+
+def test_passwords_in_database_urls_are_never_shown() -> None:
+    url = resolve_url("postgresql://u@h/db?password=s3cretpw&sslmode=require")
+    assert "s3cretpw" not in describe(url) and "sslmode=require" in describe(url)
+    assert "hunter2" not in describe(resolve_url("postgresql://u:hunter2@h/db"))
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u:hunter@2secret@127.0.0.1/x", "postgresql://u:pw@h:notaport/x"]
+)
+def test_malformed_database_urls_are_usage_errors(foi, url: str) -> None:
+    result = foi("db", "path", db=url)
+    assert result.exit_code == 2
+    line = one_line(result)
+    assert "hunter" not in line and "pw@" not in line
+
+
+def test_body_names_match_regardless_of_case_and_accents(foi) -> None:
+    assert foi("body", "add", "Ésk Trust", "--kind", "other").exit_code == 0
+    assert foi("body", "add", "Ésk Trust West", "--kind", "other").exit_code == 0
+    shown = foi("body", "show", "ésk trust", "--json")
+    assert shown.exit_code == 0 and shown.json()["name"] == "Ésk Trust"
+    dup = foi("body", "add", "ÉSK TRUST", "--kind", "other")
+    assert dup.exit_code == 4 and "already has name" in dup.stderr
+
+
+def test_init_adopts_a_hand_added_body_whatever_its_case(foi) -> None:
+    foi("body", "add", "surrey and borders partnership nhs foundation trust", "--kind", "other")
+    foi("init")
+    assert (
+        foi(
+            "body", "show", "Surrey and Borders Partnership NHS Foundation Trust", "--json"
+        ).exit_code
+        == 0
+    )
+    assert len(foi("body", "list", "--search", "Surrey and Borders", "--json").json()) == 1
+
+
+def test_too_long_values_are_refused_the_same_on_every_database(foi) -> None:
+    result = foi("body", "add", "x" * 400, "--kind", "other")
+    assert result.exit_code == 2 and "at most 300" in one_line(result)
+    foi("init")
+    long_title = foi("request", "new", "--body", "RXX", "--title", "t" * 301)
+    assert long_title.exit_code == 2
+
+
+def test_default_assignee_by_name_gets_their_email(foi) -> None:
+    foi("init")
+    a = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-10-01",
+        "--json",
+        today="2026-10-01",
+    ).json()["reference"]
+    b = foi(
+        "request",
+        "new",
+        "--body",
+        "RW4",
+        "--title",
+        "b",
+        "--sent-on",
+        "2026-10-01",
+        "--json",
+        today="2026-10-01",
+    ).json()["reference"]
+    foi("request", "assign", a, "Sam", "--email", "sam@example.org")
+    due = foi(
+        "remind", "list", "--json", env={"FOI_DEFAULT_ASSIGNEE": "Sam"}, today="2026-11-27"
+    ).json()["due"]
+    assert {(r["reference"], r["assignee_email"]) for r in due} >= {(b, "sam@example.org")}
+
+
+def test_a_reconfirmed_address_is_no_longer_failing(foi, isolated: Path) -> None:
+    foi("init")
+    foi("body", "edit", "RKL", "--email", "foi@westlondon.example.nhs.uk")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RKL",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    dsn = isolated / "dsn.eml"
+    dsn.write_bytes(
+        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@example.org\r\n"
+        b"Subject: Undelivered Mail Returned to Sender [" + ref.encode() + b"]\r\n"
+        b"Date: Tue, 03 Nov 2026 09:00:00 +0000\r\nMessage-ID: <dsn1@mx.example>\r\n"
+        b"X-Failed-Recipients: foi@westlondon.example.nhs.uk\r\n\r\nMailbox full.\r\n"
+    )
+    assert foi("inbox", "import", str(dsn), today="2026-11-04").exit_code == 0
+    contact = foi("body", "show", "RKL", "--json").json()["contacts"][-1]
+    assert contact["failing_since"] == "2026-11-03"
+    foi(
+        "body",
+        "edit",
+        "RKL",
+        "--email",
+        "foi@westlondon.example.nhs.uk",
+        "--confirmed",
+        "2026-11-10",
+    )
+    contact = foi("body", "show", "RKL", "--json").json()["contacts"][-1]
+    assert contact["failing_since"] is None
+
+
+def test_escalating_a_subject_access_request_points_to_the_ico(foi) -> None:
+    foi("init")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "my records",
+        "--regime",
+        "sar",
+        "--sent-on",
+        "2026-09-01",
+        "--json",
+        today="2026-09-01",
+    ).json()["reference"]
+    foi(
+        "request",
+        "log",
+        ref,
+        "response",
+        "--on",
+        "2026-09-20",
+        "--outcome",
+        "refused",
+        today="2026-09-20",
+    )
+    prop = foi("escalate", ref, "--json", today="2026-09-21").json()
+    assert prop["step"] == "ico-complaint" and prop["template"] is None
+    assert "UK GDPR Art. 77" in prop["reason"]
+    assert foi("escalate", ref, "--yes", today="2026-09-21").exit_code == 0  # nothing drafted
+    assert foi("request", "show", ref, "--json").json()["letters"] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("deadline", "9999-12-31"),
+        ("deadline", "0001-01-01"),
+        ("remind", "list", "--horizon", "-5"),
+        ("inbox", "show", "99999999999999999999"),
+        (
+            "respond",
+            "FOI-2026-0001",
+            "--on",
+            "2026-11-27",
+            "--outcome",
+            "successful",
+            "--answer",
+            "²=x",
+        ),
+    ],
+)
+def test_odd_input_gets_a_clear_message_not_an_internal_error(foi, args: tuple[str, ...]) -> None:
+    foi("init")
+    foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-11-02",
+        today="2026-11-02",
+    )
+    result = foi(*args, today="2026-11-27")
+    assert result.exit_code == 2, result.stderr
+    one_line(result)
+
+
+def test_backup_of_a_folder_or_a_non_database(foi, isolated: Path) -> None:
+    (isolated / "folder").mkdir()
+    assert foi("db", "backup", "x.db", db=str(isolated / "folder")).exit_code == 5
+    (isolated / "notdb.db").write_text("hello" * 100)
+    result = foi("db", "backup", "y.db", db=str(isolated / "notdb.db"))
+    assert result.exit_code == 5 and "cannot back up" in one_line(result)
+    assert not (isolated / "y.db").exists()
+
+
+def test_a_new_database_is_announced_so_a_typo_is_noticed(foi) -> None:
+    result = foi("status", db="typo.db")
+    assert "created a new database" in result.stderr
+
+
+def test_response_without_outcome_is_bad_input(foi) -> None:
+    foi("init")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    result = foi("request", "log", ref, "response", "--on", "2026-11-20", today="2026-11-27")
+    assert result.exit_code == 2 and "needs --outcome" in one_line(result)
+
+
+def test_report_answers_builds_the_question_table(foi) -> None:
+    foi("init")
+    refs = []
+    for code in ("RXX", "RW4"):
+        refs.append(
+            foi(
+                "draft",
+                "sim-use",
+                "--to",
+                code,
+                "--campaign",
+                "c",
+                "--json",
+                env={"FOI_REQUESTER_NAME": "Jo"},
+                today="2026-10-01",
+            ).json()[0]["reference"]
+        )
+    for ref in refs:
+        foi("request", "log", ref, "sent", "--on", "2026-10-01", today="2026-10-01")
+    foi(
+        "respond",
+        refs[0],
+        "--on",
+        "2026-10-20",
+        "--outcome",
+        "partially-successful",
+        "--answer",
+        "2=Yes: a High Intensity Service",
+        "--exemption",
+        "2:s40(2)",
+        today="2026-10-20",
+    )
+    rows = foi("report", "answers", "2", "--campaign", "c", "--json").json()
+    assert rows[0]["answer"] == "Yes: a High Intensity Service"
+    assert rows[0]["exemptions"] == ["s40(2)"]
+    assert rows[1]["answer"] is None and rows[1]["status"] == "awaiting-response"
+    csv_out = foi("report", "answers", "2", "--campaign", "c", "--csv").stdout
+    assert csv_out.splitlines()[0].startswith("reference,body,status")
