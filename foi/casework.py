@@ -189,11 +189,18 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
     state = fold(timeline_events(req))
     c = clocks(req, holidays)
     before = req.due_on
-    req.status = state.status.value
-    req.resolution = state.resolution
-    req.sent_on = state.sent_on
-    req.due_on, req.due_clock = current_due(state, c)
-    req.very_overdue_on = c.very_overdue if req.due_clock == "response" else None
+    due, clock = current_due(state, c)
+    values = {
+        "status": state.status.value,
+        "resolution": state.resolution,
+        "sent_on": state.sent_on,
+        "due_on": due,
+        "due_clock": clock,
+        "very_overdue_on": c.very_overdue if clock == "response" else None,
+    }
+    for name, value in values.items():
+        if getattr(req, name) != value:  # untouched rows are not flushed again
+            setattr(req, name, value)
     return before, req.due_on
 
 

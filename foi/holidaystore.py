@@ -91,6 +91,9 @@ def sync(session: Session) -> list[tuple[str, date | None, date | None]]:
     from foi.casework import recompute_open
 
     hs = holiday_set(session)
-    if not record_fingerprint(session, hs):
+    first_time = session.get(Meta, FINGERPRINT_KEY) is None
+    if not record_fingerprint(session, hs) or first_time:
+        # First sight: every cached date was computed by foi with the holidays it had, so
+        # there is nothing to correct yet; from now on a change is noticed and applied.
         return []
     return recompute_open(session, hs)

@@ -983,7 +983,11 @@ _PROMISE_BODY_RE = re.compile(
 _SUBSTANTIVE_BODY_RE = re.compile(
     r"please find (?:attached|enclosed|below)|(?:is|are) attached|attached (?:is|are|please)"
     r"|(?:does|do) not hold|is not held|i can confirm that|we can confirm that the"
-    r"|\bexempt|section \d+\s*\(|\brefus|\bclarif|fees? notice|in response to your questions",
+    r"|\bexempt|section \d+\s*\(|\brefus|\bclarif|fees? notice|in response to your questions"
+    # A refusal on cost, or any reply that explains review rights, is a real answer even
+    # when it thanks the requester and mentions "within 40 working days" (for a review).
+    r"|section \d+\b|regulation \d+\b|appropriate limit|cost limit|internal review"
+    r"|unhappy with (?:this|our|the) (?:response|decision|reply)|information commissioner",
     re.IGNORECASE,
 )
 _OOF_BODY_RE = re.compile(

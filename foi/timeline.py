@@ -159,6 +159,10 @@ def step(state: State, event: TimelineEvent) -> State:
     if k is EventKind.DELIVERY_FAILED:
         return replace(state, delivery_failed=True)
     if k is EventKind.ACKNOWLEDGED:
+        if s is Status.NEEDS_CLASSIFICATION:  # the reply waiting was only an acknowledgement
+            return replace(
+                state, status=state.prior_status or Status.AWAITING_RESPONSE, prior_status=None
+            )
         return state
     if k is EventKind.CHASED:
         waiting = (

@@ -155,3 +155,30 @@ def test_a_chaser_cannot_go_after_the_body_answered(foi) -> None:
     assert any("nothing is awaited" in b["problem"] for b in dry["blocked"])
     logged = foi("request", "log", ref, "chased", "--on", "2026-11-27", today="2026-11-27")
     assert logged.exit_code == 4
+
+
+def test_a_cost_limit_refusal_is_a_reply_not_an_acknowledgement(foi, isolated: Path) -> None:
+    foi("init")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    refusal = reply(
+        "FOI Team <foi@trust.example.nhs.uk>",
+        f"Your request [{ref}]",
+        "Thank you for your request for information received on 2 November.\n\n"
+        "Complying would exceed the appropriate limit under section 12 of the Act.\n\n"
+        "If you are unhappy with this response you may ask for an internal review "
+        "within 40 working days.",
+    )
+    data = import_box(foi, isolated, [refusal])
+    assert (data["matched"], data["auto_replies"]) == (1, 0)
+    assert foi("request", "show", ref, "--json").json()["status"] == "needs-classification"

@@ -221,3 +221,13 @@ def test_a_reply_awaiting_classification_keeps_the_stage() -> None:
     assert state.stage == "internal-review"
     closed = fold([*events, ev("internal-review-response", "2026-02-20", 6, outcome="successful")])
     assert (closed.status, closed.resolution) == (Status.CLOSED, "successful")
+
+
+def test_an_acknowledgement_classifies_a_waiting_reply() -> None:
+    events = [
+        ev("drafted", "2026-01-05", 1),
+        ev("sent", "2026-01-06", 2),
+        ev("response-received", "2026-01-07", 3),
+    ]
+    assert fold(events).status is Status.NEEDS_CLASSIFICATION
+    assert fold([*events, ev("acknowledged", "2026-01-07", 4)]).status is Status.AWAITING_RESPONSE

@@ -25,8 +25,11 @@ def register(app: typer.Typer) -> None:
         from foi.directory import load_bundled
 
         e = env(ctx)
+        from foi.holidaystore import sync
+
         with open_engine(e) as engine, session_scope(engine) as s:
             report = load_bundled(s, e.now)
+            sync(s)  # remember the holiday set, so later changes move open requests
         from foi.cli._common import database_url
 
         where = describe(database_url(e))

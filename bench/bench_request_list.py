@@ -1,0 +1,1014 @@
+"""Benchmark: `foi request list --overdue --json` and `foi status` on 1,000 and 100,000 requests.
+
+Run:  .venv/bin/python bench/bench_request_list.py [--sizes 1000,100000] [--workdir DIR] [--keep]
+
+Each database starts from `foi init` (the bundled bodies), then gets requests spread over
+2024-2026 with seeded, realistic timelines: drafts, sent and awaiting, acknowledged,
+clarification restarts, fee notices (paid and unpaid), extensions, responses of every
+outcome (some still to classify), internal reviews, ICO complaints and decisions, withdrawals,
+chasers and notes; each request has its letter (sent by email when the body has an address).
+
+Going through create_request/log_event for 100,000 requests would take many minutes, so the
+rows are bulk-inserted with SQLAlchemy Core and the cached columns (status, resolution,
+sent_on, due_on, due_clock, very_overdue_on) are computed with the same pure functions that
+foi.casework.refresh uses. Three checks say the result is what the domain would store:
+
+* a sample of requests is replayed through create_request, attach_letter, the sending steps
+  and log_event into a scratch database, and the stored rows are compared value for value;
+* on each generated database, foi.casework.refresh is run on a sample and must change nothing;
+* the first `foi request list` recomputes every open request itself (it records the holiday
+  set's fingerprint, foi.holidaystore.sync): no cached column may change.
+
+Then each command is timed as a real subprocess (FOI_TODAY=2026-11-27), so start-up, the
+schema check, the query, the per-row working-day count and the JSON output are all counted.
+`list` and `status` are each timed on a first run (no fingerprint recorded yet, so every open
+request is recomputed) and then best and median of --repeats later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter as Tally
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, event, select  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.orm import Session, selectinload  # noqa: E402
+
+from foi.casework import (  # noqa: E402
+    LogEntry,
+    NewRequest,
+    create_request,
+    current_due,
+    default_regime,
+    log_event,
+    refresh,
+)
+from foi.db import make_engine, resolve_url, session_scope  # noqa: E402
+from foi.deadlines import ClockEvent, Regime, calendar_for, compute_clocks  # noqa: E402
+from foi.directory import contact_route  # noqa: E402
+from foi.holidays import HolidaySet, load_default  # noqa: E402
+from foi.holidaystore import FINGERPRINT_KEY  # noqa: E402
+from foi.letters import attach_letter  # noqa: E402
+from foi.models import (  # noqa: E402
+    Body,
+    Campaign,
+    Counter,
+    Event,
+    Letter,
+    Request,
+    Volunteer,
+)
+from foi.outbox import make_message_id  # noqa: E402
+from foi.sending import begin_attempt, finish_sent  # noqa: E402
+from foi.timeline import EventKind, IcoOutcome, Outcome, TimelineEvent, fold  # noqa: E402
+
+TODAY = date(2026, 11, 27)
+FIRST = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
+SPAN_SECONDS = int((datetime.combine(TODAY, clock_time(18), UTC) - FIRST).total_seconds())
+FROM_ADDR = "campaign@foi-bench.example.org"
+BATCH = 5000
+REPLAY_SAMPLE = 200
+REFRESH_SAMPLE = 200
+CACHED = ("status", "resolution", "sent_on", "due_on", "due_clock", "very_overdue_on")
+
+OUTCOMES = [o.value for o in Outcome]
+OUTCOME_WEIGHTS = [35, 25, 25, 15]  # successful, partially-successful, refused, not-held
+REVIEW_WEIGHTS = [15, 20, 50, 15]
+ICO_OUTCOMES = [o.value for o in IcoOutcome]
+REVIEW_CHANCE = {
+    "successful": 0.03,
+    "partially-successful": 0.25,
+    "refused": 0.35,
+    "not-held": 0.2,
+}
+VOLUNTEERS = [
+    "Sam Okafor",
+    "Priya Shah",
+    "Alex Morgan",
+    "Jo Williams",
+    "Chris Evans",
+    "Ruth Adeyemi",
+    "Tom Hughes",
+    "Nadia Rahman",
+    "Owen Price",
+    "Kate Lewis",
+    "Imran Ali",
+    "Beth Turner",
+]
+TOPICS = [
+    "SIM / High Intensity Use service: contracts and policies",
+    "Serenity Integrated Mentoring: data sharing agreements",
+    "Police involvement in mental health crisis care",
+    "High intensity user programme: referrals and outcomes",
+    "Section 136 detentions and place of safety",
+    "Frequent attender policy and equality impact assessment",
+    "Crisis line call handling and escalation to police",
+    "Patient data shared with police forces",
+    "Complaints about the high intensity user service",
+    "Training materials used for the SIM model",
+]
+LETTER = (
+    "Dear {body},\n\n"
+    "Under the Freedom of Information Act 2000 I would like to request the following"
+    " information about {topic_lower}:\n\n"
+    "1. Any contract, memorandum of understanding or service level agreement in place since"
+    " 1 January 2018.\n"
+    "2. Policies, standard operating procedures and training materials.\n"
+    "3. The number of patients referred each year since 2018, and how many were discharged.\n"
+    "4. Any equality impact assessment or data protection impact assessment.\n\n"
+    "If any part of this request is unclear, please contact me. If you think a fee applies,"
+    " please tell me before going ahead. I would like the information by email.\n\n"
+    "Yours faithfully,\n\nThe campaign\n"
+)
+
+
+# --- Utilities -------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (stdout is kept for the figures)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def bench_env(home: Path) -> dict[str, str]:
+    """The environment for foi subprocesses: no FOI_* settings or config file of the user's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOI_")}
+    env.update(
+        HOME=str(home),
+        FOI_TODAY=TODAY.isoformat(),
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    env.pop("FOI_DEBUG", None)
+    return env
+
+
+def run_foi(args: Sequence[str], workdir: Path) -> tuple[float, bytes]:
+    """Run `python -m foi ARGS` in workdir; return the wall time and stdout (fail loudly)."""
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "foi", *args],
+        cwd=workdir,
+        env=bench_env(workdir),
+        capture_output=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(
+            f"foi {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
+        )
+    return elapsed, done.stdout
+
+
+def batched(
+    rows: Sequence[dict[str, Any]], size: int = BATCH
+) -> Iterator[Sequence[dict[str, Any]]]:
+    """Consecutive slices of at most `size` rows."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def human_bytes(n: float) -> str:
+    """1234567 -> '1.2 MB'."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"  # pragma: no cover - the loop returns
+
+
+# --- Timelines -------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedEvent:
+    """One event of a generated timeline, as the domain would have logged it."""
+
+    kind: str
+    on: date
+    at: datetime  # recorded_at: when a volunteer (or foi) logged it
+    outcome: str | None = None
+    promised_on: date | None = None
+    note: str | None = None
+    data: dict[str, Any] | None = None
+    by_letter: bool = False  # 'sent' recorded by foi when the request letter went by email
+
+
+@dataclass
+class PlannedRequest:
+    """One generated request with everything needed to write its rows."""
+
+    created: datetime
+    body_id: int
+    regime: str
+    regime_override: str | None
+    title: str
+    campaign: str | None
+    assignee: str | None
+    events: list[PlannedEvent]
+    message_hex: str
+    shape: str
+    reference: str = ""
+    row: dict[str, Any] = field(default_factory=dict)
+
+
+class Story:
+    """Builds a timeline in date order; an event that would fall after TODAY ends the story."""
+
+    def __init__(self, rng: random.Random, created: datetime) -> None:
+        self.rng = rng
+        self.day = created.date()
+        self.at = created
+        self.open = True
+        self.events = [PlannedEvent("drafted", self.day, created)]
+
+    def add(
+        self,
+        kind: str,
+        lo: int,
+        hi: int,
+        *,
+        outcome: str | None = None,
+        promised: tuple[int, int] | None = None,
+        note: str | None = None,
+        data: dict[str, Any] | None = None,
+        by_letter: bool = False,
+    ) -> bool:
+        """Add `kind` lo..hi days after the previous event; False if that is in the future."""
+        if not self.open:
+            return False
+        on = self.day + timedelta(days=self.rng.randint(lo, hi))
+        if on > TODAY:
+            self.open = False  # it has not happened yet, and nothing after it has either
+            return False
+        at = datetime.combine(on, clock_time(8), UTC) + timedelta(
+            minutes=self.rng.randrange(10 * 60)
+        )
+        at = max(at, self.at + timedelta(seconds=self.rng.randint(20, 900)))
+        promised_on = on + timedelta(days=self.rng.randint(*promised)) if promised else None
+        self.events.append(
+            PlannedEvent(kind, on, at, outcome, promised_on, note, data, by_letter=by_letter)
+        )
+        self.day, self.at = on, at
+        return True
+
+
+def tell(rng: random.Random, created: datetime) -> tuple[str, list[PlannedEvent]]:
+    """A realistic life for one request, as (shape, events); the shape is for the summary."""
+    s = Story(rng, created)
+    shape = _plot(rng, s)
+    if s.open and rng.random() < 0.08:
+        s.add("note", 0, 10, note="discussed at the campaign meeting")
+    return shape, s.events
+
+
+def _plot(rng: random.Random, s: Story) -> str:
+    if rng.random() < 0.06:
+        if rng.random() < 0.25:
+            s.add("withdrawn", 1, 60, note="dropped before sending")
+            return "withdrawn draft"
+        return "draft"
+    s.add("sent", 0, 7, by_letter=True)
+    if rng.random() < 0.02:
+        s.add("delivery-failed", 0, 2, note="mailbox full")
+        s.add("resent", 1, 10, note="resent to the general enquiries address")
+    if rng.random() < 0.55:
+        ref = f"FOI/{s.day.year % 100:02d}/{rng.randrange(100000):05d}"
+        s.add(
+            "acknowledged",
+            0,
+            4,
+            note="acknowledgement received",
+            data={"authority_ref": ref} if rng.random() < 0.6 else None,
+        )
+    roll = rng.random()
+    if roll < 0.04:
+        s.add("withdrawn", 3, 40, note="answered elsewhere")
+        return "withdrawn"
+    if roll < 0.12:
+        if s.add("clarification-requested", 2, 15, note="which years?") and rng.random() < 0.2:
+            return "clarification pending"
+        s.add("clarification-sent", 1, 25, note="2018 onwards")
+    elif roll < 0.17:
+        if s.add("fee-notice", 5, 15, note="fee of £45 for copying") and rng.random() < 0.25:
+            return "fee unpaid"
+        s.add("fee-paid", 2, 40)
+    if rng.random() < 0.08:
+        s.add("extension", 12, 22, promised=(10, 35), note="public interest test")
+    if rng.random() < 0.13:  # the body never answers
+        for _ in range(rng.randint(0, 2)):
+            s.add("chased", 20, 45, note="chaser sent")
+        roll = rng.random()
+        if roll < 0.3:
+            s.add("internal-review-requested", 10, 40, note="review of the failure to respond")
+            if rng.random() < 0.3:
+                s.add("ico-complaint", 20, 60)
+        elif roll < 0.45:
+            s.add("ico-complaint", 20, 60, note="no response at all")
+        return "no response"
+    late = rng.random() < 0.25
+    lo, hi = (25, 90) if late else (5, 25)
+    outcome = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
+    if rng.random() < 0.4:
+        if not s.add("response-received", lo, hi, note="reply received"):
+            return "awaiting"
+        if rng.random() < 0.08:
+            return "needs classification"
+        s.add("response", 0, 5, outcome=outcome)
+    else:
+        s.add("response", lo, hi, outcome=outcome)
+    if not s.open:
+        return "awaiting"
+    if rng.random() < REVIEW_CHANCE[outcome]:
+        if not s.add("internal-review-requested", 3, 40, note="exemptions misapplied"):
+            return f"responded {outcome}"
+        if rng.random() < 0.75:
+            review = rng.choices(OUTCOMES, REVIEW_WEIGHTS)[0]
+            if s.add("internal-review-response", 10, 45, outcome=review) and rng.random() < 0.3:
+                s.add("ico-complaint", 5, 40)
+        elif rng.random() < 0.4:
+            s.add("ico-complaint", 45, 80, note="review never answered")
+        if s.events[-1].kind == "ico-complaint" and rng.random() < 0.4:
+            s.add("ico-decision", 60, 240, outcome=rng.choice(ICO_OUTCOMES))
+        return "internal review / ICO"
+    return f"responded {outcome}"
+
+
+# --- Generating the rows ------------------------------------------------------------------------
+
+
+@dataclass
+class BodyInfo:
+    """What generation needs to know about a body (read once through the ORM)."""
+
+    id: int
+    name: str
+    regime: str
+    routes: dict[str, tuple[str, str | None, str | None]]  # by purpose: foi, sar
+
+
+def load_bodies(engine: Engine) -> list[BodyInfo]:
+    """Bodies from `foi init`, with the route a request letter to each would take."""
+    with Session(engine) as s:
+        bodies = s.scalars(select(Body).options(selectinload(Body.contacts)).order_by(Body.id))
+        out = []
+        for b in bodies:
+            routes = {purpose: contact_route(b, purpose) for purpose in ("foi", "sar")}
+            out.append(BodyInfo(b.id, b.name, default_regime(b), routes))
+        return out
+
+
+def plan_requests(n: int, seed: int, bodies: Sequence[BodyInfo]) -> list[PlannedRequest]:
+    """n requests with timelines, sorted by creation time, references allocated per year."""
+    rng = random.Random(seed)
+    planned = []
+    for _ in range(n):
+        created = FIRST + timedelta(seconds=rng.randrange(SPAN_SECONDS))
+        body = rng.choice(bodies)
+        override = None
+        if body.regime == "foia":
+            roll = rng.random()
+            override = "eir" if roll < 0.08 else "sar" if roll < 0.11 else None
+        topic = rng.choice(TOPICS)
+        shape, events = tell(rng, created)
+        campaign = f"sim-{created.year}" if rng.random() < 0.7 else None
+        assignee = rng.choice(VOLUNTEERS) if rng.random() < 0.8 else None
+        planned.append(
+            PlannedRequest(
+                created=created,
+                body_id=body.id,
+                regime=override or body.regime,
+                regime_override=override,
+                title=topic,
+                campaign=campaign,
+                assignee=assignee,
+                events=events,
+                message_hex=f"{rng.getrandbits(128):032x}",
+                shape=shape,
+            )
+        )
+    planned.sort(key=lambda p: p.created)
+    per_year: Tally[int] = Tally()
+    for p in planned:
+        per_year[p.created.year] += 1
+        p.reference = f"FOI-{p.created.year}-{per_year[p.created.year]:04d}"
+    return planned
+
+
+def derive(
+    regime: str, events: Sequence[tuple[int, PlannedEvent]], holidays: HolidaySet
+) -> dict[str, Any]:
+    """The cached columns, exactly as foi.casework.refresh computes them (event ids as seq)."""
+    state = fold(
+        [
+            TimelineEvent(
+                EventKind(e.kind), e.on, seq=eid, outcome=e.outcome, promised_on=e.promised_on
+            )
+            for eid, e in events
+        ]
+    )
+    ordered = sorted(events, key=lambda x: (x[1].kind != "drafted", x[1].on, x[0]))
+    clocks = compute_clocks(
+        Regime(regime),
+        [ClockEvent(e.kind, e.on, e.promised_on) for _, e in ordered],
+        calendar_for(Regime(regime), holidays),
+    )
+    due_on, due_clock = current_due(state, clocks)
+    return {
+        "status": state.status.value,
+        "resolution": state.resolution,
+        "sent_on": state.sent_on,
+        "due_on": due_on,
+        "due_clock": due_clock,
+        "very_overdue_on": clocks.very_overdue if due_clock == "response" else None,
+    }
+
+
+@dataclass
+class Rows:
+    """Everything to insert, by table."""
+
+    campaigns: list[dict[str, Any]] = field(default_factory=list)
+    volunteers: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    letters: list[dict[str, Any]] = field(default_factory=list)
+    drafted: list[dict[str, Any]] = field(default_factory=list)  # data left unset: SQL NULL
+    events: list[dict[str, Any]] = field(default_factory=list)
+    counters: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_rows(
+    planned: Sequence[PlannedRequest], bodies: Sequence[BodyInfo], holidays: HolidaySet
+) -> Rows:
+    """Rows for every table, with ids assigned here (a fresh database numbers from 1)."""
+    by_id = {b.id: b for b in bodies}
+    rows = Rows()
+    campaign_ids: dict[str, int] = {}
+    volunteer_ids: dict[str, int] = {}
+    event_id = 0
+    for request_id, p in enumerate(planned, start=1):
+        if p.campaign and p.campaign not in campaign_ids:
+            campaign_ids[p.campaign] = len(campaign_ids) + 1
+            rows.campaigns.append(
+                {
+                    "id": campaign_ids[p.campaign],
+                    "name": p.campaign,
+                    "description": None,
+                    "default_assignee_id": None,
+                    "created_at": p.created,
+                }
+            )
+        if p.assignee and p.assignee not in volunteer_ids:
+            volunteer_ids[p.assignee] = len(volunteer_ids) + 1
+            rows.volunteers.append(
+                {
+                    "id": volunteer_ids[p.assignee],
+                    "name": p.assignee,
+                    "email": None,
+                    "created_at": p.created,
+                }
+            )
+        body = by_id[p.body_id]
+        route, address, reason = body.routes["sar" if p.regime == "sar" else "foi"]
+        sent_by_email = route == "email" and any(e.by_letter for e in p.events)
+        message_id = (
+            make_message_id(p.reference, FROM_ADDR, p.message_hex) if sent_by_email else None
+        )
+        sent_at = next((e.at for e in p.events if e.by_letter), None) if sent_by_email else None
+        state = "unsendable" if route == "none" else "sent" if sent_by_email else "draft"
+        letter = {
+            "id": request_id,
+            "request_id": request_id,
+            "purpose": "request",
+            "template": None,
+            "subject": " ".join(p.title.split()),
+            "text": LETTER.format(body=body.name, topic_lower=p.title[0].lower() + p.title[1:]),
+            "route": route,
+            "to_addr": address,
+            "state": state,
+            "unsendable_reason": reason,
+            "message_id": message_id,
+            "attempts": 1 if sent_by_email else 0,
+            "last_error": None,
+            "created_at": p.created,
+            "attempted_at": sent_at,
+            "sent_at": sent_at,
+        }
+        rows.letters.append(letter)
+        numbered: list[tuple[int, PlannedEvent]] = []
+        authority_ref = None
+        for e in p.events:
+            event_id += 1
+            numbered.append((event_id, e))
+            row: dict[str, Any] = {
+                "id": event_id,
+                "request_id": request_id,
+                "kind": e.kind,
+                "on": e.on,
+                "recorded_at": e.at,
+                "outcome": e.outcome,
+                "promised_on": e.promised_on,
+                "note": e.note,
+                "letter_id": None,
+                "inbox_id": None,
+                "recorded_by": None,
+            }
+            if e.kind == "drafted":
+                rows.drafted.append(row)
+                continue
+            data = e.data
+            if e.by_letter and sent_by_email:
+                row["letter_id"] = request_id
+                data = {"message_id": message_id, "to": address}
+            row["data"] = data
+            if data and data.get("authority_ref") and not authority_ref:
+                authority_ref = str(data["authority_ref"])
+            rows.events.append(row)
+        derived = derive(p.regime, numbered, holidays)
+        rows.requests.append(
+            {
+                "id": request_id,
+                "reference": p.reference,
+                "title": p.title,
+                "body_id": p.body_id,
+                "regime": p.regime,
+                "requester_id": None,
+                "campaign_id": campaign_ids.get(p.campaign or ""),
+                "assignee_id": volunteer_ids.get(p.assignee or ""),
+                "template": None,
+                "template_vars": None,
+                "authority_ref": authority_ref,
+                "wdtk_url": None,
+                "created_at": p.created,
+                "updated_at": p.events[-1].at,
+                **derived,
+            }
+        )
+        p.row = rows.requests[-1]
+    years = Tally(p.created.year for p in planned)
+    rows.counters = [{"name": f"reference-{y}", "value": v} for y, v in sorted(years.items())]
+    return rows
+
+
+def bulk_engine(path: Path) -> Engine:
+    """A loader engine: foreign keys checked, no fsync per commit (the data is throwaway)."""
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=OFF")
+        cur.close()
+
+    return engine
+
+
+def insert_rows(engine: Engine, rows: Rows) -> None:
+    """Insert in foreign-key order, in batches (executemany through SQLAlchemy Core)."""
+    plan: list[tuple[Any, list[dict[str, Any]]]] = [
+        (Campaign.__table__, rows.campaigns),
+        (Volunteer.__table__, rows.volunteers),
+        (Request.__table__, rows.requests),
+        (Letter.__table__, rows.letters),
+        (Event.__table__, rows.drafted),
+        (Event.__table__, rows.events),
+        (Counter.__table__, rows.counters),
+    ]
+    with engine.begin() as conn:
+        for table, table_rows in plan:
+            for chunk in batched(table_rows):
+                conn.execute(table.insert(), list(chunk))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+# --- Checks ------------------------------------------------------------------------------------
+
+
+def _raw(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in conn.execute(sql, args)]
+
+
+REQUEST_SQL = (
+    "SELECT r.title, r.body_id, r.regime, r.requester_id, c.name, v.name, r.template,"
+    " typeof(r.template_vars), r.template_vars, r.authority_ref, r.wdtk_url, r.created_at,"
+    " r.updated_at, r.status, r.resolution, r.sent_on, r.due_on, r.due_clock, r.very_overdue_on"
+    " FROM requests r LEFT JOIN campaigns c ON c.id = r.campaign_id"
+    " LEFT JOIN volunteers v ON v.id = r.assignee_id WHERE r.id = ?"
+)
+EVENT_SQL = (
+    'SELECT kind, "on", recorded_at, outcome, promised_on, note, typeof(data), data,'
+    " letter_id IS NOT NULL, inbox_id, recorded_by FROM events WHERE request_id = ? ORDER BY id"
+)
+LETTER_SQL = (
+    "SELECT purpose, template, subject, text, route, to_addr, state, unsendable_reason,"
+    " message_id, typeof(covers), attempts, last_error, created_at, attempted_at, sent_at"
+    " FROM letters WHERE request_id = ? ORDER BY id"
+)
+
+
+def _stored(conn: sqlite3.Connection, request_id: int) -> tuple[Any, ...]:
+    """One request's stored rows, with its Message-ID (random in the domain) blanked out."""
+    letters = _raw(conn, LETTER_SQL, (request_id,))
+    mids = [row[8] for row in letters if row[8]]
+    blank = [(*row[:8], row[8] is not None, *row[9:]) for row in letters]
+    events = []
+    for row in _raw(conn, EVENT_SQL, (request_id,)):
+        data = row[7]
+        for mid in mids:
+            data = data.replace(mid, "<message-id>") if data else data
+        events.append((*row[:7], data, *row[8:]))
+    return (_raw(conn, REQUEST_SQL, (request_id,)), events, blank)
+
+
+def replay_check(
+    template_db: Path, scratch: Path, planned: Sequence[PlannedRequest], generated: Path, seed: int
+) -> tuple[int, int, float]:
+    """Replay a sample through the domain; return (checked, mismatches, seconds per request)."""
+    shutil.copyfile(template_db, scratch)
+    rng = random.Random(seed)
+    sample = rng.sample(range(len(planned)), min(REPLAY_SAMPLE, len(planned)))
+    engine = make_engine(resolve_url(str(scratch)))
+    ids: list[tuple[int, int]] = []
+    t0 = time.perf_counter()
+    holidays = load_default()
+    for index in sample:
+        p = planned[index]
+        with session_scope(engine) as s:
+            body = s.get(Body, p.body_id)
+            assert body is not None
+            req = create_request(
+                s,
+                NewRequest(
+                    body=body,
+                    title=p.title,
+                    regime=p.regime_override,
+                    campaign=p.campaign,
+                    assignee=p.assignee,
+                ),
+                today=p.created.date(),
+                now=p.created,
+                holidays=holidays,
+            )
+            letter = attach_letter(
+                s,
+                req,
+                subject=p.title,
+                text=LETTER.format(body=body.name, topic_lower=p.title[0].lower() + p.title[1:]),
+                now=p.created,
+            )
+            for e in p.events[1:]:
+                if e.by_letter and letter.route == "email":
+                    begin_attempt(s, letter.id, from_addr=FROM_ADDR, today=e.on, now=e.at)
+                    finish_sent(s, letter.id, today=e.on, now=e.at, holidays=holidays)
+                    continue
+                entry = LogEntry(
+                    kind=e.kind,
+                    on=e.on,
+                    note=e.note,
+                    outcome=e.outcome,
+                    promised_on=e.promised_on,
+                    data=e.data,
+                )
+                log_event(s, req, entry, today=e.on, now=e.at, holidays=holidays)
+            ids.append((req.id, index + 1))
+    per_request = (time.perf_counter() - t0) / max(1, len(sample))
+    engine.dispose()
+    mismatches = 0
+    domain = sqlite3.connect(scratch)
+    bulk = sqlite3.connect(generated)
+    try:
+        for domain_id, bulk_id in ids:
+            want, got = _stored(domain, domain_id), _stored(bulk, bulk_id)
+            if want != got:
+                mismatches += 1
+                if mismatches <= 3:
+                    progress(f"MISMATCH request {bulk_id}:\n  domain {want}\n  bulk   {got}")
+    finally:
+        domain.close()
+        bulk.close()
+    return len(ids), mismatches, per_request
+
+
+def refresh_check(path: Path, n: int, seed: int) -> tuple[int, int]:
+    """foi.casework.refresh on a sample must change none of the cached columns."""
+    rng = random.Random(seed + 1)
+    sample = rng.sample(range(1, n + 1), min(REFRESH_SAMPLE, n))
+    engine = make_engine(resolve_url(str(path)))
+    changed = 0
+    holidays = load_default()
+    try:
+        with Session(engine) as s:
+            reqs = s.scalars(
+                select(Request).options(selectinload(Request.events)).where(Request.id.in_(sample))
+            ).all()
+            for req in reqs:
+                before = tuple(getattr(req, c) for c in CACHED)
+                refresh(req, holidays)
+                after = tuple(getattr(req, c) for c in CACHED)
+                if before != after:
+                    changed += 1
+                    if changed <= 3:
+                        progress(f"CHANGED by refresh: {req.reference}: {before} -> {after}")
+            s.rollback()
+            return len(reqs), changed
+    finally:
+        engine.dispose()
+
+
+# --- Timing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    runs: list[float]
+
+    @property
+    def best(self) -> float:
+        return min(self.runs)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+
+def timed(fn: Callable[[], tuple[float, bytes]], repeats: int) -> tuple[Timing, bytes]:
+    """Run fn `repeats` times; the timings and the last output."""
+    runs, output = [], b""
+    for _ in range(repeats):
+        elapsed, output = fn()
+        runs.append(elapsed)
+    return Timing(runs), output
+
+
+@dataclass
+class Result:
+    size: int
+    build_seconds: float
+    events: int
+    db_bytes: int
+    statuses: dict[str, int]
+    shapes: dict[str, int]
+    overdue_rows: int
+    output_bytes: int
+    list_first: float
+    list_timing: Timing
+    status_first: float
+    status_timing: Timing
+    status_line: dict[str, Any]
+    replay: tuple[int, int, float]
+    refreshed: tuple[int, int]
+    recompute_moved: int
+
+
+def forget_fingerprint(path: Path) -> None:
+    """Remove the recorded holiday fingerprint, as in a database foi has only written to."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM meta WHERE key = ?", (FINGERPRINT_KEY,))
+
+
+def cached_columns(path: Path) -> list[tuple[Any, ...]]:
+    """Every request's cached columns, to see whether foi's own recompute moved any."""
+    with sqlite3.connect(path) as conn:
+        return _raw(conn, f"SELECT id, {', '.join(CACHED)} FROM requests ORDER BY id")
+
+
+def build_database(
+    size: int, seed: int, workdir: Path, template_db: Path
+) -> tuple[Path, list[PlannedRequest], float, int]:
+    """Copy the initialised database and fill it; returns (path, plan, seconds, events)."""
+    path = workdir / f"requests-{size}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    shutil.copyfile(template_db, path)
+    os.chmod(path, 0o600)
+    engine = bulk_engine(path)
+    bodies = load_bodies(engine)
+    progress(f"{size:,}: planning timelines")
+    planned = plan_requests(size, seed * 1_000_003 + size, bodies)
+    progress(f"{size:,}: folding events and computing clocks")
+    rows = build_rows(planned, bodies, load_default())
+    progress(
+        f"{size:,}: inserting {len(rows.requests):,} requests, "
+        f"{len(rows.events) + len(rows.drafted):,} events, {len(rows.letters):,} letters"
+    )
+    insert_rows(engine, rows)
+    engine.dispose()
+    return path, planned, time.perf_counter() - t0, len(rows.events) + len(rows.drafted)
+
+
+def bench_size(
+    size: int, seed: int, workdir: Path, template_db: Path, repeats: int
+) -> tuple[Result, Path]:
+    """Build one database, check it, and time the commands on it."""
+    path, planned, build_seconds, n_events = build_database(size, seed, workdir, template_db)
+    progress(f"{size:,}: built in {build_seconds:.1f} s; replaying a sample through the domain")
+    scratch = workdir / f"replay-{size}.db"
+    replay = replay_check(template_db, scratch, planned, path, seed)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
+    refreshed = refresh_check(path, size, seed)
+    progress(
+        f"{size:,}: replay {replay[0]} requests, {replay[1]} mismatches; "
+        f"refresh {refreshed[0]} requests, {refreshed[1]} changed"
+    )
+    db_bytes = path.stat().st_size
+    statuses = Tally(str(p.row["status"]) for p in planned)
+    shapes = Tally(p.shape for p in planned)
+
+    # The first read command after the rows were written finds no holiday fingerprint, records
+    # it and recomputes every open request (foi.holidaystore.sync); later runs do not. Each
+    # command's first run is timed on its own, from that same state.
+    list_args = ["--db", str(path), "request", "list", "--overdue", "--json"]
+    status_args = ["--db", str(path), "status", "--json"]
+    before = cached_columns(path)
+    progress(f"{size:,}: timing foi request list --overdue --json (first run, then x{repeats})")
+    forget_fingerprint(path)
+    list_first, _ = run_foi(list_args, workdir)
+    after = cached_columns(path)
+    moved = sum(1 for a, b in zip(before, after, strict=True) if a != b)
+    list_timing, output = timed(lambda: run_foi(list_args, workdir), repeats)
+    rows = json.loads(output)
+    expected = sum(1 for p in planned if p.row["due_on"] is not None and p.row["due_on"] < TODAY)
+    if len(rows) != expected:
+        raise SystemExit(f"list returned {len(rows)} rows; the generated data has {expected}")
+
+    progress(f"{size:,}: timing foi status --json (first run, then x{repeats})")
+    forget_fingerprint(path)
+    status_first, _ = run_foi(status_args, workdir)
+    status_timing, status_out = timed(lambda: run_foi(status_args, workdir), repeats)
+    result = Result(
+        size=size,
+        build_seconds=build_seconds,
+        events=n_events,
+        db_bytes=db_bytes,
+        statuses=dict(statuses.most_common()),
+        shapes=dict(shapes.most_common()),
+        overdue_rows=len(rows),
+        output_bytes=len(output),
+        list_first=list_first,
+        list_timing=list_timing,
+        status_first=status_first,
+        status_timing=status_timing,
+        status_line=json.loads(status_out),
+        replay=replay,
+        refreshed=refreshed,
+        recompute_moved=moved,
+    )
+    return result, path
+
+
+# --- Report ------------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.0f} ms"
+
+
+def report(results: Sequence[Result], help_timing: Timing, repeats: int) -> None:
+    """Print the figures."""
+    print(
+        f"foi request list / status benchmark, FOI_TODAY={TODAY}, python {sys.version.split()[0]}"
+    )
+    print(
+        f"start-up: foi --help  best {ms(help_timing.best)}, median {ms(help_timing.median)}"
+        f" (of {len(help_timing.runs)})"
+    )
+    for r in results:
+        print()
+        print(
+            f"database of {r.size:,} requests: {r.events:,} events, {human_bytes(r.db_bytes)},"
+            f" built in {r.build_seconds:.1f} s"
+        )
+        print("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in r.statuses.items()))
+        print("  shapes:   " + ", ".join(f"{k} {v:,}" for k, v in r.shapes.items()))
+        checked, mismatched, per_request = r.replay
+        print(
+            f"  domain replay of {checked} requests (create_request, attach_letter, send, "
+            f"log_event): {mismatched} differ from the bulk rows; {per_request * 1e3:.1f} ms per"
+            f" request, so ~{per_request * r.size / 60:.1f} min for all {r.size:,}"
+        )
+        print(f"  refresh() on {r.refreshed[0]} stored requests: {r.refreshed[1]} changed")
+        print(
+            f"  foi's own recompute of every open request (first run): {r.recompute_moved}"
+            " cached rows changed"
+        )
+        print(f"  foi status --json: {json.dumps(r.status_line)}")
+    print()
+    print(
+        f"timings (wall clock, subprocess; '1st' = first run after the rows were written, which"
+        f" recomputes every open request; then best and median of {repeats}):"
+    )
+    header = (
+        f"{'requests':>9}  {'overdue rows':>12}  {'JSON out':>9}  {'list 1st':>9}"
+        f"  {'list best':>9}  {'list median':>11}  {'status 1st':>10}  {'status best':>11}"
+        f"  {'status median':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r.size:>9,}  {r.overdue_rows:>12,}  {human_bytes(r.output_bytes):>9}"
+            f"  {ms(r.list_first):>9}  {ms(r.list_timing.best):>9}"
+            f"  {ms(r.list_timing.median):>11}  {ms(r.status_first):>10}"
+            f"  {ms(r.status_timing.best):>11}  {ms(r.status_timing.median):>13}"
+        )
+    startup = help_timing.best
+    for r in results:
+        print(
+            f"  {r.size:,}: beyond start-up (foi --help): list {ms(r.list_timing.best - startup)},"
+            f" status {ms(r.status_timing.best - startup)}"
+        )
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        rows = max(1, large.overdue_rows - small.overdue_rows)
+        more = large.size - small.size
+        print(
+            f"growth {small.size:,} -> {large.size:,} requests (x{large.size / small.size:,.0f}):"
+            f" list x{large.list_timing.best / small.list_timing.best:.1f}"
+            f" ({(large.list_timing.best - small.list_timing.best) / rows * 1e6:,.0f} us per extra"
+            f" overdue row), status x{large.status_timing.best / small.status_timing.best:.1f}"
+            f" ({(large.status_timing.best - small.status_timing.best) / more * 1e6:,.1f} us per"
+            f" extra request); first runs: list x{large.list_first / small.list_first:.1f},"
+            f" status x{large.status_first / small.status_first:.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="1000,100000", help="comma-separated request counts (1000,100000)"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="write the databases here (default: a temp folder)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(x.replace("_", "")) for x in args.sizes.split(",") if x.strip()]
+    if not sizes or any(n < 1 for n in sizes):
+        parser.error("--sizes takes positive numbers, e.g. 1000,100000")
+
+    if args.workdir:
+        workdir = args.workdir.expanduser().absolute()
+        workdir.mkdir(parents=True, exist_ok=True)
+        made_temp = False
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="foi-bench-list-"))
+        made_temp = True
+    created: list[Path] = []
+    try:
+        template_db = workdir / "init.db"
+        created.append(template_db)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{template_db}{suffix}").unlink(missing_ok=True)
+        progress(f"workdir {workdir}; foi init")
+        run_foi(["--db", str(template_db), "init"], workdir)
+        with sqlite3.connect(template_db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        progress(f"timing foi --help (x{args.repeats})")
+        help_timing, _ = timed(lambda: run_foi(["--help"], workdir), args.repeats)
+        results = []
+        for size in sizes:
+            result, path = bench_size(size, args.seed, workdir, template_db, args.repeats)
+            created.append(path)
+            results.append(result)
+        report(results, help_timing, args.repeats)
+        bad = [r for r in results if r.replay[1] or r.refreshed[1] or r.recompute_moved]
+        if bad:
+            sys.exit(1)
+    finally:
+        if args.keep:
+            progress(f"kept {workdir}")
+        elif made_temp:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            for path in created:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
