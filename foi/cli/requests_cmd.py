@@ -133,7 +133,14 @@ def list_(
 
     e = env(ctx)
     with session(e) as s:
-        sync(s)  # new holiday data moves open requests before they are listed
+        moved = sync(s)  # new holiday data moves open requests before they are listed
+        if moved:
+            info(
+                f"note: the holiday data changed; {len(moved)} open request(s) have new due "
+                "dates: "
+                + ", ".join(f"{r} {b} -> {a}" for r, b, a in moved[:5])
+                + (" …" if len(moved) > 5 else "")
+            )
         hs = holiday_set(s)
         flt = RequestFilter(
             status=status,
