@@ -19,22 +19,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from foi.errors import ConflictError, NotFoundError, UsageError
+from foi.kinds import KINDS
 from foi.models import Body, BodyAlias, BodyTag, Contact, Evidence
 
 DATA_DIR = Path(__file__).parent / "data"
-KINDS = (
-    "mental-health-trust",
-    "nhs-england",
-    "police-force",
-    "ambulance-trust",
-    "icb",
-    "nhs-trust",
-    "coroner",
-    "council",
-    "private-company",
-    "charity",
-    "other",
-)
 REGIMES = ("foia", "eir", "foisa", "none")
 EVIDENCE_STATUSES = ("adopted", "piloted", "considering", "withdrawn", "denied", "not-adopted")
 CHANNELS = ("email", "web-form", "post")
@@ -717,22 +705,7 @@ class ImportReport:
     bad_rows: list[str] = field(default_factory=list)
 
 
-_ROW_FIELDS = (
-    "name",
-    "kind",
-    "ods_code",
-    "police_id",
-    "wdtk_url_name",
-    "region",
-    "opened_on",
-    "closed_on",
-    "foi_subject",
-    "regime",
-    "home_page",
-    "phone",
-    "postal_address",
-    "notes",
-)
+_ROW_FIELDS = tuple(f for f in _SIMPLE if f != "source")  # what an imported row may set
 
 
 def _match_row(session: Session, row: Any) -> Body | None:

@@ -59,6 +59,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
 from foi.errors import UsageError
+from foi.kinds import KINDS
 
 __all__ = [
     "KINDS",
@@ -92,19 +93,6 @@ PURPOSES: tuple[str, ...] = (
     "clarification-reply",
     "sar",
 )
-KINDS: tuple[str, ...] = (
-    "mental-health-trust",
-    "nhs-england",
-    "police-force",
-    "ambulance-trust",
-    "icb",
-    "nhs-trust",
-    "coroner",
-    "council",
-    "private-company",
-    "charity",
-    "other",
-)  # the same kinds as foi.directory.KINDS (tests/test_drafts_cli.py checks they agree)
 
 # A request letter over 600 words is usually asking too much at once: the body can refuse the
 # whole of it under FOIA s.12 if any one part would exceed the cost limit (£450 / 18 hours for

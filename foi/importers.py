@@ -28,20 +28,8 @@ from datetime import date
 from pathlib import Path
 
 from foi.errors import UsageError
+from foi.kinds import KINDS
 
-KINDS = (
-    "mental-health-trust",
-    "nhs-england",
-    "police-force",
-    "ambulance-trust",
-    "icb",
-    "coroner",
-    "nhs-trust",
-    "council",
-    "private-company",
-    "charity",
-    "other",
-)
 REGIMES = ("foia", "eir", "foisa", "none")
 
 # Sane rather than RFC 5322: one @, no spaces or header-breaking characters, a dot in the
