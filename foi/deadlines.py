@@ -307,6 +307,11 @@ def _add_months(d: date, months: int) -> date:
     return d + relativedelta(months=months)
 
 
+def _roll(calendar: WorkingCalendar, d: date) -> date:
+    """The day itself if it is a working day, else the next working day."""
+    return d if calendar.is_working_day(d) else calendar.next_working_day(d)
+
+
 def add_months_rule(received: date, months: int, calendar: WorkingCalendar) -> date:
     """SAR deadline: the corresponding day `months` later (or month end), then a working day."""
     # UK GDPR Art. 12(3); ICO: if that day is a weekend or bank holiday, the next working day.
@@ -346,6 +351,7 @@ class _Phase:
     pauses: list[tuple[date, date | None]] = field(default_factory=list)
     waiting_since: date | None = None  # clarification asked for: clock stopped
     failed_on: date | None = None  # delivery failed: never received
+    waits: list[tuple[date, date]] = field(default_factory=list)  # SAR: finished waits
 
 
 @dataclass(slots=True)
@@ -407,6 +413,13 @@ def _replay(regime: Regime, events: Sequence[ClockEvent]) -> _Run:
         elif kind == "clarification-requested":
             if phase.waiting_since is None:
                 phase.waiting_since = d
+        elif kind == "clarification-sent" and regime is Regime.SAR:
+            # Subject access: the time limit waits while the controller asks for what it
+            # needs (identity, clarification) and resumes when it arrives (UK GDPR Art. 12).
+            if phase.waiting_since is not None:
+                phase.waits.append((phase.waiting_since, d))
+                phase.waiting_since = None
+                run.mark(d, "clarification received: the month resumes where it stopped")
         elif kind == "clarification-sent":
             # FOIA s.1(3), s.10(6)(b): the clarification is the new date of receipt.
             cite = f"; {_CLARIFICATION[regime]}" if _CLARIFICATION[regime] else ""
@@ -577,8 +590,11 @@ def _clocks(regime: Regime, run: _Run, cal: WorkingCalendar) -> Clocks:
     elif received is not None and not waiting:
         if regime is Regime.SAR:
             if not fee_pending:
-                due = add_months_rule(start, SAR_MONTHS, cal)  # UK GDPR Art. 12(3)
-                extended = add_months_rule(start, SAR_EXTENDED_MONTHS, cal)
+                # UK GDPR Art. 12(3): a month from receipt, plus any days the clock waited,
+                # moved to the next working day.
+                waited = timedelta(days=sum((hi - lo).days for lo, hi in phase.waits))
+                due = _roll(cal, _add_months(start, SAR_MONTHS) + waited)
+                extended = _roll(cal, _add_months(start, SAR_EXTENDED_MONTHS) + waited)
         else:
             o = start.toordinal()
             ords = [(lo.toordinal(), hi.toordinal() if hi else None) for lo, hi in pauses]
@@ -641,15 +657,20 @@ def _extension(
     promised = run.promised_on
     assert run.extension_on is not None
     if run.extension_on > due and regime is not Regime.SAR:
-        # FOIA s.17(1)-(2), EIR reg 7(3): the extension must be claimed within 20 working days.
+        # FOIA s.17(1)-(2), EIR reg 7(3): the extension must be claimed within 20 working days;
+        # one claimed later does not move the deadline, which has already passed.
         notes.append(
-            f"the extension was claimed on {run.extension_on}, after the deadline of {due}"
+            f"the extension was claimed on {run.extension_on}, after the deadline of {due}:"
+            " the request stays overdue from that deadline"
         )
+        return due, promised is not None and promised > due
     if regime is Regime.FOISA:
-        # FOISA s.10(1) has no public interest extension: a promise does not move the deadline
-        # in law, but the promised date is what the body said it would meet.
-        notes.append("FOISA allows no extension of the 20 working days (FOISA s.10(1))")
-        return (max(due, promised) if promised else due), promised is not None and promised > due
+        # FOISA s.10(1) has no public interest extension: a promise does not move the deadline.
+        notes.append(
+            "FOISA allows no extension of the 20 working days (FOISA s.10(1)): the promised date"
+            " does not move the deadline"
+        )
+        return due, promised is not None and promised > due
     limit = extended if extended is not None else due
     if promised is None:
         return limit, False
@@ -671,8 +692,12 @@ def _after_response(
     """Internal review and regulator deadlines: (review due, review max, ask by, ICO/SIC by)."""
     review_due = review_max = deadline = closes = None
     last = run.last_response_on
-    if last is not None:
-        deadline = cal.add_working_days(last, REVIEW_REQUEST_DAYS)  # s.45 Code; FOISA s.20(5)
+    if last is not None and regime is Regime.FOISA and due is not None:
+        # FOISA s.20(5): 40 working days after the time for complying ran out, or after a
+        # late response was received.
+        deadline = cal.add_working_days(max(due, last), REVIEW_REQUEST_DAYS)
+    elif last is not None:
+        deadline = cal.add_working_days(last, REVIEW_REQUEST_DAYS)  # s.45 Code
     elif regime is not Regime.FOIA and due is not None:
         # FOISA s.20(5)(b), EIR reg 11(2): 40 working days after the time for complying expired.
         deadline = cal.add_working_days(due, REVIEW_REQUEST_DAYS)
@@ -713,9 +738,16 @@ def _after_response(
             " complaint without waiting for it"
         )
     elif last is not None:
-        closes = last + ICO_WINDOW
+        # The ICO expects an internal review first: its six weeks run from the review's result.
+        notes.append(
+            "to complain to the ICO, first ask for an internal review; the six weeks for the"
+            " complaint run from its result"
+        )
     elif run.phases and run.withdrawn_on is None:
-        notes.append("no response yet: the ICO accepts a complaint without an internal review")
+        notes.append(
+            "if no response comes by the due date, the ICO accepts a complaint without an"
+            " internal review"
+        )
     return review_due, review_max, deadline, closes
 
 
@@ -785,6 +817,8 @@ def explain(
                 parts.append(
                     f"clock stopped: waiting for clarification requested {phase.waiting_since}"
                 )
+        elif (wait := _wait_on(phase, d)) is not None:
+            parts.append(f"clock waiting: clarification requested {wait[0]}, received {wait[1]}")
         elif (pause := _pause_on(phase, d)) is not None:
             lo, hi = pause
             paid = f"paid {hi}" if hi is not None else "not yet paid"
@@ -792,7 +826,7 @@ def explain(
         elif d == phase.start or regime is Regime.NONE:
             pass
         elif regime is Regime.SAR:
-            count = (d - phase.start).days
+            count = (d - phase.start).days - _waited_before(phase, d)
             counted, number = True, count
             parts.append(
                 _sar_reason(d, phase.start, count, clocks if last_phase else None, calendar)
@@ -814,6 +848,19 @@ def explain(
         if parts:  # a request with no statutory clock has days with nothing to say
             lines.append(ExplainLine(d, counted, number, "; ".join(parts)))
     return lines
+
+
+def _wait_on(phase: _Phase, d: date) -> tuple[date, date] | None:
+    """The finished SAR wait a day falls in (from the day asked to before the answer)."""
+    for lo, hi in phase.waits:
+        if lo <= d < hi:
+            return lo, hi
+    return None
+
+
+def _waited_before(phase: _Phase, d: date) -> int:
+    """Calendar days the SAR clock waited before a day."""
+    return sum((min(hi, d) - lo).days for lo, hi in phase.waits if lo < d)
 
 
 def _pause_on(phase: _Phase, d: date) -> tuple[date, date | None] | None:

@@ -346,7 +346,7 @@ def _describe(s: RequestSnapshot, cand: _Candidate, as_of: date) -> tuple[str, s
             msg += f", extended from {c.due}"
         if waiting:
             return msg + "; a reply is waiting to be classified", log_reply
-        return msg, (f"send a chaser: foi chase {ref}" if kind == OVERDUE else None)
+        return msg, ("send a chaser: foi chase" if kind == OVERDUE else None)
     if kind == VERY_OVERDUE:
         due = c.effective_due or d
         if c.regime is Regime.SAR:
@@ -363,7 +363,7 @@ def _describe(s: RequestSnapshot, cand: _Candidate, as_of: date) -> tuple[str, s
         elif c.regime in (Regime.EIR, Regime.FOISA):
             step = f"ask for an internal review: foi escalate {ref}"
         else:
-            step = f"send a chaser: foi chase {ref}"
+            step = "send a chaser: foi chase"
         return msg, step
     if kind == CLARIFICATION_UNANSWERED:
         msg = (
@@ -390,7 +390,7 @@ def _describe(s: RequestSnapshot, cand: _Candidate, as_of: date) -> tuple[str, s
         if most is not None and most > d:
             return (
                 msg + f"; the s.45 Code allows at most until {most}",
-                f"send a chaser: foi chase {ref}",
+                f"remind the body of the review; foi escalate {ref} says when to complain",
             )
         return msg, f"complain to {_regulator(s)}: foi escalate {ref}"
     if kind == REVIEW_VERY_OVERDUE:

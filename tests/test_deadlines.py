@@ -295,7 +295,10 @@ def test_plain_request_and_days_left() -> None:
     assert c.working_days_left(D("2026-04-06")) == -2  # 1, 2 Apr late; 3 and 6 Apr holidays
     assert not c.is_very_overdue(D("2026-04-30"))
     assert c.is_very_overdue(D("2026-05-01"))
-    assert "no response yet: the ICO accepts a complaint without an internal review" in c.notes
+    assert (
+        "if no response comes by the due date, the ICO accepts a complaint without an internal review"
+        in c.notes
+    )
 
 
 def test_clarification_stops_then_restarts() -> None:
@@ -391,14 +394,15 @@ def test_eir_extension_without_a_date_runs_to_40_days() -> None:
 
 def test_extension_after_the_deadline_is_noted() -> None:
     c = clocks(Regime.FOIA, sent("2026-03-02"), ev("extension", "2026-04-02", "2026-04-20"))
-    assert c.effective_due == D("2026-04-20")
+    # Claimed after the deadline had passed: it does not move it (FOIA s.17(1)-(2)).
+    assert c.effective_due == c.due == D("2026-03-31")
     assert any("after the deadline of 2026-03-31" in n for n in c.notes)
 
 
 def test_foisa_has_no_extension() -> None:
     c = clocks(Regime.FOISA, sent("2026-03-02"), ev("extension", "2026-03-20", "2026-04-10"))
     assert c.due == D("2026-03-30")
-    assert c.effective_due == D("2026-04-10")  # what the body promised, for reminders
+    assert c.effective_due == c.due  # a promise does not move a FOISA deadline
     assert c.extension_beyond_limit
     assert any("FOISA allows no extension" in n for n in c.notes)
 
@@ -452,7 +456,9 @@ def test_foia_review_and_ico_windows() -> None:
     # 40 working days after Fri 20 Mar: 23 Mar-2 Apr 1-9, 7-30 Apr 10-27, 1 May 28, 4 May
     # skipped, 5-8 May 29-32, 11-15 May 33-37, 18-20 May 38-40.
     assert responded.review_request_deadline == D("2026-05-20")
-    assert responded.ico_window_closes == D("2026-05-01")  # 20 Mar + 42 days
+    # The ICO expects an internal review first: no six weeks until the review's result.
+    assert responded.ico_window_closes is None
+    assert any("first ask for an internal review" in n for n in responded.notes)
     reviewed = clocks(
         Regime.FOIA,
         sent("2026-03-02"),
@@ -503,10 +509,11 @@ def test_foisa_windows() -> None:
         sent("2026-03-02"),
         ev("response", "2026-03-20"),
     )
-    # Scottish calendar: Good Friday 3 Apr and 4 May skipped, Easter Monday counts:
-    # 23 Mar-2 Apr 1-9, 6-10 Apr 10-14, 13-17 15-19, 20-24 20-24, 27 Apr-1 May 25-29,
-    # 5-8 May 30-33, 11-15 34-38, 18, 19 May 39, 40. (FOISA s.20(5))
-    assert responded.review_request_deadline == D("2026-05-19")
+    # FOISA s.20(5)(a): answered on time, so 40 working days after the time for complying
+    # ran out (Mon 30 Mar). Scottish calendar: Good Friday, 4 May and 25 May skipped, Easter
+    # Monday counts: 31 Mar-2 Apr 1-3, 6-10 Apr 4-8, 13-17 9-13, 20-24 14-18,
+    # 27 Apr-1 May 19-23, 5-8 May 24-27, 11-15 28-32, 18-22 33-37, 26-28 May 38-40.
+    assert responded.review_request_deadline == D("2026-05-28")
     assert responded.ico_window_closes is None  # no review asked for: no appeal yet
     assert any("FOISA s.47(1)" in n for n in responded.notes)
     asked = clocks(
@@ -536,15 +543,17 @@ def test_foisa_review_deadline_without_a_response() -> None:
     assert clocks(Regime.FOIA, sent("2026-03-02")).review_request_deadline is None
 
 
-def test_sar_clarification_and_fee_restart() -> None:
+def test_sar_clarification_waits_and_fee_restarts() -> None:
     c = clocks(
         Regime.SAR,
         sent("2026-01-31"),
         ev("clarification-requested", "2026-02-03"),
         ev("clarification-sent", "2026-02-10"),
     )
-    assert c.received == D("2026-02-10")
-    assert c.due == D("2026-03-10")
+    # The month waits while the controller asks (3-10 Feb, 7 days) and then resumes:
+    # 31 Jan + 1 month = 28 Feb, + 7 days = Sat 7 Mar, so Mon 9 Mar.
+    assert c.received == D("2026-01-31")
+    assert c.due == D("2026-03-09")
     waiting = clocks(Regime.SAR, sent("2026-01-31"), ev("fee-notice", "2026-02-02"))
     assert waiting.fee_pending and waiting.due is None and waiting.fee_lapses_on is None
     paid = clocks(

@@ -160,7 +160,7 @@ def test_messages_say_what_is_due_and_what_to_do(hs: HolidaySet) -> None:
     assert today.message.endswith("response due Thu 2026-04-02 (today)")
     late = w.reminders[("overdue", "2026-03-04:2026-04-02")]
     assert late.message.endswith("(overdue by 1 working day)")
-    assert late.next_step == f"send a chaser: foi chase {REF}" and late.urgency == 0
+    assert late.next_step == "send a chaser: foi chase" and late.urgency == 0
     very = w.reminders[("very-overdue", "2026-03-04:2026-05-05")]
     assert "very overdue" in very.message and "ICO" in (very.next_step or "")
     assert (late.assignee, late.assignee_email) == ("Ann", "ann@example.org")
@@ -248,21 +248,14 @@ def test_a_response_stops_response_reminders(hs: HolidaySet) -> None:
     assert w.days[D("2026-04-01")] == []
 
 
-def test_a_refusal_opens_the_review_and_complaint_windows(hs: HolidaySet) -> None:
+def test_a_refusal_opens_the_review_window_but_not_yet_the_ico_one(hs: HolidaySet) -> None:
     events = [SENT, ev("response", "2026-04-01", "refused")]
     w = walk(hs, events, "2026-03-04", "2026-07-31")
-    assert w.kinds() == {"due-soon", "ico-window-closing", "review-request-deadline"}
-    # ICO: six weeks after 1 Apr is Wed 13 May; a week before is Wed 6 May.
-    assert w.delivered[("ico-window-closing", "2026-04-01:2026-05-13")] == D("2026-05-06")
-    ico = w.reminders[("ico-window-closing", "2026-04-01:2026-05-13")]
-    assert ico.message.endswith(
-        "the six weeks to complain to the ICO end on Wed 2026-05-13 (7 days left)"
-    )
+    # The ICO expects an internal review first: its six weeks start from the review's result.
+    assert w.kinds() == {"due-soon", "review-request-deadline"}
     # Review: 40 working days after 1 Apr is Tue 2 Jun (25 May skipped); 5 before is 26 May.
     assert w.delivered[("review-request-deadline", "2026-04-01:2026-06-02")] == D("2026-05-26")
     # Closed windows are not reminded of any more.
-    assert [r.kind for r in w.days[D("2026-05-13")]] == ["ico-window-closing"]
-    assert w.days[D("2026-05-14")] == []
     assert [r.kind for r in w.days[D("2026-06-02")]] == ["review-request-deadline"]
     assert w.days[D("2026-06-03")] == []
 
@@ -281,7 +274,9 @@ def test_review_clocks(hs: HolidaySet) -> None:
     }
     over = w.reminders[("review-overdue", "2026-03-23:2026-04-22")]
     assert "the s.45 Code allows at most until 2026-05-21" in over.message
-    assert over.next_step == f"send a chaser: foi chase {REF}"
+    assert (
+        over.next_step == f"remind the body of the review; foi escalate {REF} says when to complain"
+    )
     very = w.reminders[("review-very-overdue", "2026-03-23:2026-05-21")]
     assert very.next_step == f"complain to the ICO without waiting: foi escalate {REF}"
     assert {r.kind for r in w.days[D("2026-05-25")]} == {"review-very-overdue"}
