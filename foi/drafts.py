@@ -110,7 +110,7 @@ def _prior(session: Session, body: Body, campaign: Campaign | None) -> list[dict
 
 def request_context(req: Request, today: date) -> dict[str, Any]:
     """What a follow-up letter (chaser, review, complaint) knows about its request."""
-    first = next((lt for lt in req.letters if lt.purpose == "request"), None)
+    first = next((lt for lt in req.letters if lt.purpose in ("request", "sar")), None)
     response = [e for e in req.events if e.kind == "response"]
     exemptions = sorted({x for e in response for x in (e.data or {}).get("exemptions", [])})
     return {
@@ -196,6 +196,13 @@ def draft_batch(
             f"template {info.name} is a {info.purpose} letter for an existing "
             "request: use 'foi chase' or 'foi escalate' instead"
         )
+    if (info.purpose == "sar" or info.regime == "sar") and (
+        len(selectors) != 1 or selectors[0] == "all" or selectors[0].startswith(("kind:", "tag:"))
+    ):
+        raise UsageError(
+            "a subject access request is one person's request to one body: name "
+            "a single body with --to (not kind:, tag: or all)"
+        )
     bodies = select_bodies(session, selectors, today)
     camp = None
     if campaign:
@@ -280,7 +287,7 @@ def draft_batch(
             subject=f"{letter.subject} [{req.reference}]",
             text=letter.text,
             now=now,
-            purpose="request",
+            purpose="sar" if regime == "sar" else "request",
             template=info.name,
         )
         results.append(

@@ -240,6 +240,21 @@ class Proposal:
 
 def propose(req: Request, c: Clocks, today: date) -> Proposal:
     """What the law allows next, and until when."""
+    prop = _propose(req, c, today)
+    if req.regime == Regime.FOISA.value and prop.step == "ico-complaint":
+        # FOISA: an application to the Scottish Information Commissioner (s.47(1)), made on
+        # the Commissioner's own form; the FOIA s.50 letter does not fit.
+        prop.step, prop.template = "commissioner-appeal", None
+        prop.reason = prop.reason.replace("ICO", "Scottish Information Commissioner")
+        prop.notes.append(
+            f"apply to the Scottish Information Commissioner at "
+            f"{REGULATOR_FORMS['foisa'][1]} (FOISA s.47(1))"
+        )
+    return prop
+
+
+def _propose(req: Request, c: Clocks, today: date) -> Proposal:
+    """The next step before regime-specific routing."""
     ref = req.reference
     regime = req.regime
     regulator = REGULATOR_FORMS.get(regime, REGULATOR_FORMS["foia"])[0]
@@ -323,7 +338,13 @@ def propose(req: Request, c: Clocks, today: date) -> Proposal:
             "none",
             "the request is closed"
             + (
-                ": the regulator decided (an appeal goes to the First-tier Tribunal within 28 days)"
+                (
+                    ": the Scottish Information Commissioner decided (an appeal on a point of law"
+                    " goes to the Court of Session within 42 days, FOISA s.56)"
+                )
+                if regime == Regime.FOISA.value
+                else ": the regulator decided (an appeal goes to the First-tier Tribunal within"
+                " 28 days)"
                 if decided
                 else " (withdrawn)"
             ),

@@ -287,3 +287,91 @@ def test_report_answers_builds_the_question_table(foi) -> None:
     assert rows[1]["answer"] is None and rows[1]["status"] == "awaiting-response"
     csv_out = foi("report", "answers", "2", "--campaign", "c", "--csv").stdout
     assert csv_out.splitlines()[0].startswith("reference,body,status")
+
+
+def test_foisa_escalation_goes_to_the_scottish_commissioner(foi) -> None:
+    foi("init")
+    foi("body", "add", "Example Scottish Health Board", "--kind", "other", "--regime", "foisa")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "Example Scottish Health Board",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-09-01",
+        "--json",
+        today="2026-09-01",
+    ).json()["reference"]
+    foi(
+        "request",
+        "log",
+        ref,
+        "response",
+        "--on",
+        "2026-09-10",
+        "--outcome",
+        "refused",
+        today="2026-09-10",
+    )
+    foi(
+        "request", "log", ref, "internal-review-requested", "--on", "2026-09-11", today="2026-09-11"
+    )
+    foi(
+        "request",
+        "log",
+        ref,
+        "internal-review-response",
+        "--on",
+        "2026-09-25",
+        "--outcome",
+        "refused",
+        today="2026-09-25",
+    )
+    prop = foi("escalate", ref, "--json", today="2026-10-01").json()
+    assert prop["step"] == "commissioner-appeal" and prop["template"] is None
+    assert any("foi.scot" in n for n in prop["notes"])
+
+
+def test_a_subject_access_request_goes_to_one_named_body_and_no_archive(
+    foi, smtp, isolated: Path
+) -> None:
+    handler, port = smtp
+    env = {
+        "FOI_REQUESTER_NAME": "Sam",
+        "FOI_SMTP_HOST": "127.0.0.1",
+        "FOI_SMTP_PORT": str(port),
+        "FOI_SMTP_SECURITY": "none",
+        "FOI_FROM": "sam@example.org",
+        "FOI_BCC": "archive@campaign.example",
+        "FOI_SEND_THROTTLE": "0",
+    }
+    foi("init")
+    many = foi(
+        "draft",
+        "sar",
+        "--to",
+        "kind:mental-health-trust",
+        "--var",
+        "date_of_birth=1 April 1980",
+        env=env,
+    )
+    assert many.exit_code == 2 and "one body" in one_line(many)
+    foi("body", "edit", "RXX", "--sar-email", "sar@sabp.example.nhs.uk")
+    one = foi(
+        "draft",
+        "sar",
+        "--to",
+        "RXX",
+        "--var",
+        "date_of_birth=1 April 1980",
+        "--json",
+        env=env,
+        today="2026-11-27",
+    )
+    assert one.exit_code == 0, one.stderr
+    ref = one.json()[0]["reference"]
+    sent = foi("send", ref, "--yes", "--json", env=env, today="2026-11-27")
+    assert sent.exit_code == 0 and sent.json()["sent"] == 1
+    assert handler.received[0].rcpt_tos == ["sar@sabp.example.nhs.uk"]  # no BCC archive

@@ -28,7 +28,8 @@ def _envelope(e: Env, attempt, when):  # type: ignore[no-untyped-def]
         message_id=attempt.message_id,
         date=when,
         reply_to=e.settings.reply_to,
-        bcc=e.settings.bcc,
+        # A subject access request is one person's health data: never copied to an archive.
+        bcc=None if attempt.purpose == "sar" else e.settings.bcc,
         in_reply_to=attempt.in_reply_to,
         references=(attempt.in_reply_to,) if attempt.in_reply_to else (),
         extra_headers={"X-FOI-Reference": attempt.reference},
