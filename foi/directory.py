@@ -59,10 +59,20 @@ def foi_email(body: Body, purpose: str = "foi") -> Contact | None:
             c.failing_since is not None,
             rank.get(c.confidence, 2),
             -(c.confirmed_on or date.min).toordinal(),
-            c.id or 0,
+            -(c.id or 10**9),  # on a tie, the address added last is the correction
         )
     )
     return emails[0]
+
+
+def remove_contact(body: Body, address: str) -> Contact:
+    """Remove a contact address (kept nowhere else: say where it came from in a note)."""
+    for c in list(body.contacts):
+        if c.address.lower() == address.strip().lower():
+            body.contacts.remove(c)
+            return c
+    known = ", ".join(c.address for c in body.contacts) or "none"
+    raise NotFoundError(f"{body.name} has no contact {address!r} (it has: {known})")
 
 
 def sim_status(body: Body) -> Evidence | None:

@@ -52,3 +52,30 @@ def attach_letter(
     req.letters.append(letter)
     session.flush()
     return letter
+
+
+def current_route(letter: Letter) -> tuple[str, str | None, str | None]:
+    """Where a letter not yet sent would go now: the directory may have been corrected."""
+    if (
+        letter.state not in ("draft", "failed", "written", "unsendable")
+        or letter.route in ("whatdotheyknow",)
+        or letter.purpose == "ico-complaint"
+    ):
+        return letter.route, letter.to_addr, letter.unsendable_reason
+    req = letter.request
+    route, address, reason = contact_route(req.body, "sar" if req.regime == "sar" else "foi")
+    return route, address, reason
+
+
+def follow_directory(letter: Letter) -> bool:
+    """Readdress an unsent letter to the body's current best address; True if it changed."""
+    route, address, reason = current_route(letter)
+    if (route, address) == (letter.route, letter.to_addr):
+        return False
+    letter.route, letter.to_addr = route, address
+    letter.unsendable_reason = reason
+    if route == "none":
+        letter.state = "unsendable"
+    elif letter.state == "unsendable":
+        letter.state = "draft"
+    return True

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from foi.casework import LogEntry, find_request, get_campaign, log_event, timeline_events
 from foi.errors import ConflictError, UsageError
 from foi.holidays import HolidaySet
+from foi.letters import current_route, follow_directory
 from foi.models import Body, Letter, Request
 from foi.timeline import EventKind, TimelineEvent, TransitionError, check_append
 
@@ -72,13 +73,14 @@ class Plan:
 
 
 def _item(lt: Letter, problem: str | None = None) -> Item:
+    route, to, _reason = current_route(lt)  # the address it would go to now
     return Item(
         letter_id=lt.id,
         reference=lt.request.reference,
         body=lt.request.body.name,
         purpose=lt.purpose,
-        route=lt.route,
-        to=lt.to_addr,
+        route=route,
+        to=to,
         subject=lt.subject,
         state=lt.state,
         problem=problem,
@@ -152,32 +154,43 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
     references = explicit
     p = Plan([], [], [], [])
     for lt in letters:
-        if lt.state == "sending":
+        # Nothing changes here (a dry run is a plan): the current address is only looked at.
+        route, _to, reason = current_route(lt)
+        state = lt.state
+        if state in ("draft", "failed", "written") and route == "none":
+            state = "unsendable"
+        elif state == "unsendable" and route not in ("none", "whatdotheyknow"):
+            state = "draft"
+        if state == "sending":
             p.uncertain.append(_item(lt, "an earlier send was interrupted: it may have gone"))
             continue
-        if lt.state in ("sent", "unsendable") and not references:
-            if lt.state == "unsendable" and lt.route != "whatdotheyknow":
-                p.blocked.append(_item(lt, lt.unsendable_reason))
+        if state in ("sent", "unsendable") and not references:
+            if state == "unsendable" and route != "whatdotheyknow":
+                p.blocked.append(_item(lt, reason or lt.unsendable_reason))
             continue
-        if lt.state == "written" and not outbox and not references:
+        if state == "written" and not outbox and not references:
             # Written to an outbox: the volunteer may have sent it from their mail client.
+            log_as = EVENT_FOR_PURPOSE.get(lt.purpose, EventKind.SENT)
+            smtp = (
+                (f"; to send it by SMTP instead, name it: 'foi send {lt.request.reference} --yes'")
+                if route == "email"
+                else ""
+            )
             p.blocked.append(
                 _item(
                     lt,
                     f"written to the outbox: if you sent it, log it with 'foi request log "
-                    f"{lt.request.reference} {EVENT_FOR_PURPOSE.get(lt.purpose, EventKind.SENT)} "
-                    f"--on DATE'; to send it by SMTP instead, name it: 'foi send "
-                    f"{lt.request.reference} --yes'",
+                    f"{lt.request.reference} {log_as} --on DATE'{smtp}",
                 )
             )
             continue
-        if lt.state == "sent":
+        if state == "sent":
             p.blocked.append(
                 _item(lt, f"already sent {lt.sent_at:%Y-%m-%d}" if lt.sent_at else "already sent")
             )
             continue
-        if lt.state == "unsendable":
-            p.blocked.append(_item(lt, lt.unsendable_reason))
+        if state == "unsendable":
+            p.blocked.append(_item(lt, reason or lt.unsendable_reason))
             continue
         if lt.request.resolution == "withdrawn":
             p.blocked.append(_item(lt, "the request was withdrawn"))
@@ -186,14 +199,14 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
         if problem is not None:
             p.blocked.append(_item(lt, problem))
             continue
-        if lt.route == "email":
+        if route == "email":
             p.ready.append(_item(lt))
-        elif lt.route in ("web-form", "post"):
+        elif route in ("web-form", "post"):
             (p.ready if outbox else p.by_hand).append(
-                _item(lt, None if outbox else f"goes by {lt.route}: use --outbox DIR for the text")
+                _item(lt, None if outbox else f"goes by {route}: use --outbox DIR for the text")
             )
         else:
-            p.blocked.append(_item(lt, lt.unsendable_reason or "no route"))
+            p.blocked.append(_item(lt, reason or lt.unsendable_reason or "no route"))
     return p
 
 
@@ -235,6 +248,8 @@ def begin_attempt(
 ) -> Attempt | None:
     """Mark a ready letter 'sending' (to be committed before it goes); None if not ready."""
     lt = session.get(Letter, letter_id, with_for_update=True)
+    if lt is not None:
+        follow_directory(lt)  # an address corrected since drafting is used
     if lt is None or lt.state not in READY_STATES or lt.route != "email" or not lt.to_addr:
         return None
     if _event_problem(lt, today) is not None:
@@ -312,6 +327,7 @@ def mark_written(
     """Record that a letter was written to the outbox (the user sends it and logs 'sent')."""
     lt = session.get(Letter, letter_id)
     assert lt is not None
+    follow_directory(lt)
     if lt.message_id is None and lt.route == "email" and from_addr:
         lt.message_id = new_message_id(lt.request.reference, from_addr)
     lt.state = "written"

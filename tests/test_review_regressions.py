@@ -375,3 +375,46 @@ def test_a_subject_access_request_goes_to_one_named_body_and_no_archive(
     sent = foi("send", ref, "--yes", "--json", env=env, today="2026-11-27")
     assert sent.exit_code == 0 and sent.json()["sent"] == 1
     assert handler.received[0].rcpt_tos == ["sar@sabp.example.nhs.uk"]  # no BCC archive
+
+
+def test_a_corrected_address_is_used_by_drafts_not_yet_sent(foi, smtp) -> None:
+    handler, port = smtp
+    env = {
+        "FOI_REQUESTER_NAME": "Jo",
+        "FOI_SMTP_HOST": "127.0.0.1",
+        "FOI_SMTP_PORT": str(port),
+        "FOI_SMTP_SECURITY": "none",
+        "FOI_FROM": "jo@example.org",
+        "FOI_SEND_THROTTLE": "0",
+    }
+    foi("init")
+    foi("body", "edit", "RVN", "--email", "wrong@awp.example.nhs.uk")
+    ref = foi("draft", "sim-use", "--to", "RVN", "--json", env=env).json()[0]["reference"]
+    fixed = foi(
+        "body",
+        "edit",
+        "RVN",
+        "--email",
+        "foi@awp.example.nhs.uk",
+        "--remove-email",
+        "wrong@awp.example.nhs.uk",
+    )
+    assert fixed.exit_code == 0 and "removed wrong@awp.example.nhs.uk" in fixed.stdout
+    dry = foi("send", ref, "--json", env=env).json()
+    assert dry["letters"][0]["to"] == "foi@awp.example.nhs.uk"
+    assert foi("send", ref, "--yes", env=env, today="2026-11-27").exit_code == 0
+    assert handler.received[0].rcpt_tos == ["foi@awp.example.nhs.uk"]
+
+
+def test_send_yes_says_which_letters_need_a_web_form_or_post(foi, isolated: Path) -> None:
+    foi("init")
+    foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env={"FOI_REQUESTER_NAME": "Jo"})
+    env = {
+        "FOI_SMTP_HOST": "127.0.0.1",
+        "FOI_SMTP_PORT": "9",
+        "FOI_SMTP_SECURITY": "none",
+        "FOI_FROM": "jo@example.org",
+    }
+    result = foi("send", "--campaign", "c", "--yes", env=env)
+    assert result.exit_code == 0
+    assert "not sent:" in result.stderr and "goes by post" in result.stderr

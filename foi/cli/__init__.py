@@ -59,6 +59,10 @@ class FoiGroup(TyperGroup):
             return super().invoke(ctx)
         except FoiError as exc:
             self._fail(exc)
+        except BrokenPipeError:
+            # The reader went away (e.g. `| head`): stop quietly, as other tools do.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            raise typer.Exit(0) from None
         except (KeyboardInterrupt, typer.Exit, typer.Abort):
             raise
         except Exception as exc:
@@ -93,7 +97,7 @@ class FoiGroup(TyperGroup):
         except _click.exceptions.ClickException as exc:
             typer.echo(f"foi: error: {exc.format_message()}", err=True)
             rv = exc.exit_code
-        except _click.exceptions.Abort:
+        except (typer.Abort, KeyboardInterrupt, EOFError):
             typer.echo("foi: aborted: nothing was saved", err=True)
             rv = 1
         if not standalone_mode:

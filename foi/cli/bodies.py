@@ -295,12 +295,15 @@ def edit(
     alias: list[str] = typer.Option([], "--alias", help="Add another name (repeatable)."),
     tag: list[str] = typer.Option([], "--tag", help="Add a tag (repeatable)."),
     untag: list[str] = typer.Option([], "--untag", help="Remove a tag (repeatable)."),
+    remove_email: list[str] = typer.Option(
+        [], "--remove-email", help="Remove a wrong or dead address (repeatable)."
+    ),
 ) -> None:
     """Change a body's details or add a contact address with its source.
 
     Example:  foi body edit RVN --email foi@awp.nhs.uk --source https://www.awp.nhs.uk/foi --confirmed 2026-11-20
     """
-    from foi.directory import add_contact, edit_body, find_body
+    from foi.directory import add_contact, edit_body, find_body, remove_contact
 
     e = env(ctx)
     changes = _changes(
@@ -327,6 +330,9 @@ def edit(
     with session(e) as s:
         body = find_body(s, name)
         changed = edit_body(s, body, changes, e.now)
+        for addr in remove_email:
+            remove_contact(body, addr)
+            changed.append(f"removed {addr}")
         for addr, purpose, channel in (
             (email, "foi", "email"),
             (sar_email, "sar", "email"),
@@ -345,8 +351,8 @@ def edit(
                     confidence="confirmed" if when else "unconfirmed",
                 )
                 if created:
-                    changed.append(f"{purpose} {channel}")
-        out(f"{body.name}: " + (", ".join(changed) + " changed" if changed else "nothing changed"))
+                    changed.append(f"added {purpose} {channel} {addr}")
+        out(f"{body.name}: " + ("; ".join(changed) if changed else "nothing changed"))
 
 
 @app.command("import")

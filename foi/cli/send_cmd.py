@@ -138,6 +138,10 @@ def register(app: typer.Typer) -> None:
                     info("nothing to send")
                 return
             result = deliver(e, engine, p, outbox)
+        for i in p.by_hand + p.blocked + p.uncertain:  # what this run did not send, and why
+            info(f"  not sent: {i.reference} {i.body}: {i.problem}")
+        if p.by_hand:
+            result["by_hand"] = len(p.by_hand)
         report(result, json_out)
 
 
