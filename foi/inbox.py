@@ -32,6 +32,7 @@ from foi.models import Attachment, Body, Contact, InboxMessage, Letter, Request
 from foi.timeline import OPEN_STATUSES, EventKind
 
 LONDON = ZoneInfo("Europe/London")
+BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
 CATEGORIES = ("matched", "held", "duplicates", "auto_replies", "bounces", "errors")
 
 
@@ -163,15 +164,24 @@ class Matcher:
     def match(self, parsed: ParsedMail) -> tuple[Request | None, str | None]:
         """The request and how it was found, or (None, None)."""
         s = self.session
-        for token in parsed.reference_tokens:
+        # 1. Our token as we write it, in brackets in the subject: "[FOI-2026-0001]".
+        for token in BRACKETED_TOKEN_RE.findall(parsed.subject or ""):
             req = s.scalar(select(Request).where(Request.reference == token.upper()))
             if req is not None:
                 return req, "token"
+        # 2. A reply to a letter we sent.
         ids = [*parsed.in_reply_to, *reversed(parsed.references)]
         if ids:
             letter = s.scalar(select(Letter).where(Letter.message_id.in_(ids)))
             if letter is not None:
                 return letter.request, "in-reply-to"
+        # 3. Our token elsewhere: bodies number their own requests the same way
+        #    ("FOI-2026-0003"), so a sender whose domain identifies another body is not trusted.
+        sender = self._body_domains().get(_domain(parsed.from_addr) or "", set())
+        for token in parsed.reference_tokens:
+            req = s.scalar(select(Request).where(Request.reference == token.upper()))
+            if req is not None and (len(sender) != 1 or req.body_id in sender):
+                return req, "token"
         refs = self._authority_refs()
         sender_bodies = self._body_domains().get(_domain(parsed.from_addr) or "", set())
         for ref in parsed.authority_refs:

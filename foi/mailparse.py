@@ -1191,7 +1191,8 @@ _LABELLED_REF_RE = re.compile(
     r"(?:ref(?:erence)?(?:\s+(?:no|number|num))?\.?|"
     r"(?:case|request|foi|tracking|enquiry)\s+(?:id|no|number|ref(?:erence)?)\.?)"
     r"\s*(?:is\s*)?[:#\-–]?\s*(?:is\s+)?"
-    r"(?P<value>(?:[A-Za-z]{1,8}[ /\-_]?)?\d[A-Za-z0-9/\-_.]*)",
+    # Prefixed references keep every prefix: "BDCT-FOI-777", "WLT-FOI-2026-1234".
+    r"(?P<value>(?:[A-Za-z]{1,8}[/\-_]){0,3}(?:[A-Za-z]{1,8}[ /\-_]?)?\d[A-Za-z0-9/\-_.]*)",
     re.IGNORECASE,
 )
 _BARE_REF_RE = re.compile(

@@ -182,3 +182,52 @@ def test_a_cost_limit_refusal_is_a_reply_not_an_acknowledgement(foi, isolated: P
     data = import_box(foi, isolated, [refusal])
     assert (data["matched"], data["auto_replies"]) == (1, 0)
     assert foi("request", "show", ref, "--json").json()["status"] == "needs-classification"
+
+
+def test_a_bodys_own_reference_in_our_format_does_not_misfile_a_reply(foi, isolated: Path) -> None:
+    foi("init")
+    foi("body", "edit", "RKL", "--email", "foi@westlondon.example.nhs.uk")
+    foi("body", "edit", "RXT", "--email", "foi@bsmhft.example.nhs.uk")
+    first = foi(
+        "request",
+        "new",
+        "--body",
+        "RXT",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    ours = foi(
+        "request",
+        "new",
+        "--body",
+        "RKL",
+        "--title",
+        "b",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    assert first == "FOI-2026-0001"
+    # West London numbers its own requests FOI-2026-NNNN too, and quotes its number.
+    data = import_box(
+        foi,
+        isolated,
+        [
+            reply(
+                "FOI <foi@westlondon.example.nhs.uk>",
+                "Your request",
+                "Our ref: FOI-2026-0001. Please find our response attached.",
+            ),
+            reply("FOI <foi@westlondon.example.nhs.uk>", "Our ref BDCT-FOI-777", "Response."),
+        ],
+    )
+    refs = [(m.get("reference"), m.get("matched_by")) for m in data["messages"]]
+    assert refs[0] == (ours, "sender-domain")  # not the Birmingham request FOI-2026-0001
+    assert refs[1] == (ours, "sender-domain")
+    # Its reference is captured whole ("BDCT-FOI-777", not "FOI-777").
+    assert foi("request", "show", ours, "--json").json()["authority_ref"] == "BDCT-FOI-777"
