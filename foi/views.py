@@ -55,6 +55,7 @@ def clocks_dict(c: Clocks) -> dict[str, Any]:
         "review_request_deadline",
         "ico_window_closes",
         "stopped",
+        "delivery_failed",
     ):
         value = getattr(c, name, None)
         out[name] = (

@@ -193,9 +193,18 @@ def register(app: typer.Typer) -> None:
         for note in data["notes"]:
             out(f"  note: {note}")
         if data["drafted"]:
-            out(
-                f"  drafted ({data['drafted']['route']} to {data['drafted']['to']}): "
-                f"'foi draft preview {data['reference']}', then 'foi send {data['reference']}'"
-            )
+            d = data["drafted"]
+            if d["route"] == "web-form":
+                out(
+                    f"  drafted for the regulator's form at {d['to']}: 'foi send "
+                    f"{data['reference']} --outbox DIR --yes' writes it out; after submitting "
+                    f"it, log it with 'foi request log {data['reference']} {prop.step} --on DATE'"
+                )
+            else:
+                out(
+                    f"  drafted (email to {d['to']}): 'foi draft preview {data['reference']}', "
+                    f"then 'foi send {data['reference']} --yes'"
+                )
+
         elif prop.template and not yes:
             info("add --yes to draft the letter")

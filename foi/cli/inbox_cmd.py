@@ -195,12 +195,19 @@ def show(
                 for a in attachments_of(s, m)
             ],
         }
+    if data["state"] == "held":
+        data["why_held"] = (
+            "no request matched: no [FOI-…] token of ours, no In-Reply-To to a letter foi "
+            "sent, no known authority reference, and the sender's domain does not pick out "
+            "one open request; match it with 'foi inbox assign ID REF'"
+        )
     if json_out:
         emit_json(data)
         return
     for key in (
         "id",
         "state",
+        "why_held",
         "kind",
         "from",
         "date",
@@ -319,7 +326,7 @@ def register(app_: typer.Typer) -> None:
     ) -> None:
         """Log a response by hand: outcome, exemptions, the answer to each question, files.
 
-        Example:  foi respond FOI-2026-0001 --on 2026-12-10 --outcome partially-successful --exemption s12 --exemption 3:s40(2) --answer 1="No SIM; ran 'Crisis Support Team' 2018-2021" --local-name "Crisis Support Team" --file reply.pdf
+        Example:  foi respond FOI-2026-0001 --on 2026-12-10 --outcome partially-successful --exemption s12 --exemption '3:s40(2)' --answer 1="No SIM; ran 'Crisis Support Team' 2018-2021" --local-name "Crisis Support Team" --file reply.pdf
         """
         from foi.casework import find_request
         from foi.cli.letters_cmd import library

@@ -55,6 +55,10 @@ def list_(
     e = env(ctx)
     st = e.settings
     with session(e) as s:
+        if assignee:
+            from foi.casework import get_volunteer
+
+            get_volunteer(s, assignee, e.now, create=False)  # an unknown name is an error
         sync(s)
         hs = holiday_set(s)
         due = pending(

@@ -280,6 +280,11 @@ def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[s
     lines: list[str] = []
     if c["regime"] == "none":
         return ["no statutory clock: the body is not subject to FOI"]
+    if c.get("delivery_failed"):
+        return [
+            "delivery failed: the body has not received it, so no clock runs; correct the "
+            "address ('foi body edit') and log 'resent' when it goes again"
+        ]
     if not c["received"]:
         return ["not sent yet: the clock starts when it is sent"]
     lines.append(f"received (day 0): {c['received']}")
@@ -311,7 +316,10 @@ def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[s
                 )
             )
         if c["very_overdue"]:
-            lines.append(f"very overdue from: {c['very_overdue']} (40 working days)")
+            lines.append(
+                f"very overdue after: {c['very_overdue']}"
+                + (" (40 working days)" if c["regime"] != "sar" else " (three months)")
+            )
     if c["responded_on"]:
         lines.append(f"responded: {c['responded_on']}")
         if c["review_request_deadline"] and not c["review_requested_on"]:

@@ -388,7 +388,8 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
                 counts["written_text"] += 1
         paths.append(str(path))
     info(
-        f"written to {folder}: open the .eml files in your mail client, paste or post the "
-        ".txt letters, then log each as sent with 'foi request log REF sent --on DATE'"
+        f"written to {folder}: send the .eml files from your mail client, and paste or post "
+        "the .txt letters; then log each with the event its .txt names (for a letter: 'foi "
+        "request log REF sent --on DATE'; for a chaser: 'chased')"
     )
     return {**counts, "files": paths}
