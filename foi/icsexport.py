@@ -40,6 +40,7 @@ class CalendarItem:
     url: str | None = None
     alarm_days_before: tuple[int, ...] = (3, 0)
     cancelled: bool = False
+    alarm_at: str | None = None  # "HH:MM" (a volunteer's own reminder time), else alarm_hour
 
 
 def _utc(now: datetime) -> datetime:
@@ -52,7 +53,8 @@ def _alarm(item: CalendarItem, days: int, hour: int) -> Alarm:
     alarm.add("uid", f"{item.uid_key}:alarm-{days}@{UID_DOMAIN}")
     alarm.add("action", "DISPLAY")
     # Relative to the start of the day (local midnight): `hour` o'clock, `days` days before.
-    alarm.add("trigger", timedelta(days=-days, hours=hour))
+    hh, mm = (int(x) for x in item.alarm_at.split(":")) if item.alarm_at else (hour, 0)
+    alarm.add("trigger", timedelta(days=-days, hours=hh, minutes=mm))
     alarm.add("description", item.summary)
     return alarm
 
@@ -215,6 +217,7 @@ def items_for_user_reminders(
             summary=f"{u.reference}: {u.note}",
             description=f"{u.reference}: {u.note}" + (f"\nAt {u.at}" if u.at else ""),
             alarm_days_before=alarm_days_before,
+            alarm_at=u.at,
         )
         for u in reminders
     ]

@@ -244,4 +244,5 @@ def test_request_snapshot_and_user_reminders_export_together(hs: HolidaySet) -> 
     user = events[f"{REF}:user:4@foi"]
     assert str(user["SUMMARY"]) == f"{REF}: ring them"
     assert "At 10:30" in str(user["DESCRIPTION"])
-    assert [a.decoded("TRIGGER") for a in user.walk("VALARM")] == [timedelta(hours=9)]
+    # The alarm goes off at the reminder's own time, not the default 09:00.
+    assert [a.decoded("TRIGGER") for a in user.walk("VALARM")] == [timedelta(hours=10, minutes=30)]
