@@ -35,6 +35,7 @@ def test_template_list_json_contract(foi) -> None:
         "sim-use",
         "sim-data-sharing",
         "sim-numbers",
+        "sim-harms",
         "sim-contracts",
         "sim-police",
         "sim-ambulance",

@@ -27,6 +27,7 @@ EXPECTED = {
     "sim-use",
     "sim-data-sharing",
     "sim-numbers",
+    "sim-harms",
     "sim-contracts",
     "sim-police",
     "sim-ambulance",
@@ -36,6 +37,7 @@ EXPECTED = {
     "ico-complaint",
     "clarification-reply",
     "sar",
+    "chaser-summary",
 }
 
 # One realistic body of each kind the directory knows.
