@@ -656,9 +656,10 @@ def _extension(
     """Effective due date and whether the promise goes beyond what the law allows."""
     promised = run.promised_on
     assert run.extension_on is not None
-    if run.extension_on > due and regime is not Regime.SAR:
+    if run.extension_on > due:
         # FOIA s.17(1)-(2), EIR reg 7(3): the extension must be claimed within 20 working days;
-        # one claimed later does not move the deadline, which has already passed.
+        # UK GDPR Art. 12(3): within the first month. One claimed later does not move the
+        # deadline, which has already passed.
         notes.append(
             f"the extension was claimed on {run.extension_on}, after the deadline of {due}:"
             " the request stays overdue from that deadline"

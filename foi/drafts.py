@@ -116,6 +116,7 @@ def request_context(req: Request, today: date) -> dict[str, Any]:
     return {
         "reference": req.reference,
         "title": req.title,
+        "regime": req.regime,  # letters cite the law of the request, not just of the body
         "sent_on": req.sent_on,
         "due_on": req.due_on,
         "authority_ref": req.authority_ref,

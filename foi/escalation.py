@@ -25,6 +25,7 @@ from foi.errors import ConflictError, UsageError
 from foi.holidays import HolidaySet
 from foi.letters import attach_letter
 from foi.models import Letter, Request, Requester
+from foi.sending import event_problem
 from foi.timeline import Status
 
 REGULATOR_FORMS = {
@@ -101,6 +102,9 @@ def chase_plan(
         )
         pending = [lt for lt in req.letters if lt.purpose == "chaser" and lt.state in PENDING]
         pending += summaries.get(req.reference, [])
+        # A chaser that can no longer go (e.g. a summary whose first request was answered)
+        # does not block a new one; drafting the new one cancels it.
+        pending = [lt for lt in pending if event_problem(lt, today) is None]
         if any(lt.state == "written" for lt in pending):
             item.reason = (
                 "a chaser was written to the outbox: once you have sent it, log it "
@@ -189,6 +193,14 @@ def draft_chasers(
     for req in reqs:
         assert req is not None
         groups.setdefault(req.body_id if per_body else req.id, []).append(req)
+    # Stale chasers covering these requests are replaced by the new ones.
+    refs = {r.reference for r in reqs if r is not None}
+    for lt in session.scalars(
+        select(Letter).where(Letter.purpose == "chaser", Letter.state.in_(PENDING))
+    ):
+        covered = set(lt.covers or [lt.request.reference])
+        if covered & refs and event_problem(lt, today) is not None:
+            lt.state = "cancelled"
     letters = []
     for group in groups.values():
         first = group[0]
@@ -318,8 +330,9 @@ def _propose(req: Request, c: Clocks, today: date) -> Proposal:
             return Proposal(
                 ref,
                 "ico-complaint",
-                f"the internal review took more than 40 "
-                f"working days (due at the latest {c.review_due_max})",
+                f"the internal review was not answered in time (due at the latest "
+                f"{c.review_due_max})",
+                by=c.ico_window_closes,
                 template="ico-complaint",
             )
         return Proposal(
@@ -333,22 +346,18 @@ def _propose(req: Request, c: Clocks, today: date) -> Proposal:
     reviewed = any(e.kind == "internal-review-response" for e in req.events)
     decided = any(e.kind == "ico-decision" for e in req.events)
     if req.resolution == "withdrawn" or decided:
-        return Proposal(
-            ref,
-            "none",
-            "the request is closed"
-            + (
-                (
-                    ": the Scottish Information Commissioner decided (an appeal on a point of law"
-                    " goes to the Court of Session within 42 days, FOISA s.56)"
-                )
-                if regime == Regime.FOISA.value
-                else ": the regulator decided (an appeal goes to the First-tier Tribunal within"
-                " 28 days)"
-                if decided
-                else " (withdrawn)"
-            ),
-        )
+        if not decided:
+            why = " (withdrawn)"
+        elif regime == Regime.FOISA.value:
+            why = (
+                ": the Scottish Information Commissioner decided (an appeal on a point of law"
+                " goes to the Court of Session within 42 days, FOISA s.56)"
+            )
+        else:
+            why = (
+                ": the regulator decided (an appeal goes to the First-tier Tribunal within 28 days)"
+            )
+        return Proposal(ref, "none", "the request is closed" + why)
     if reviewed:
         if req.resolution == "successful":
             return Proposal(ref, "none", "the internal review gave you what you asked for")

@@ -271,6 +271,32 @@ def _log(
         return "note"
 
 
+RECEIPT_EVIDENCE = (
+    "acknowledged",
+    "response-received",
+    "response",
+    "clarification-requested",
+    "fee-notice",
+    "extension",
+)
+
+
+def _request_itself_bounced(req: Request, parsed: ParsedMail, on: date) -> bool:
+    """Whether a bounce is about the request letter itself (so the body never received it)."""
+    if any(e.kind in RECEIPT_EVIDENCE and e.on <= on for e in req.events):
+        return False
+    failed = {r.lower() for r in parsed.bounced_recipients}
+    sent = [
+        lt
+        for lt in req.letters
+        if lt.state in ("sent", "sending") and (lt.to_addr or "").lower() in failed
+    ]
+    if not sent:
+        return True  # nothing better to go on: assume the request itself
+    latest = max(sent, key=lambda lt: (lt.sent_at or lt.attempted_at or lt.created_at, lt.id))
+    return latest.purpose in ("request", "sar")
+
+
 def apply_to_request(
     session: Session,
     msg: InboxMessage,
@@ -303,6 +329,13 @@ def apply_to_request(
                 contact.failure = (parsed.auto_reason or "bounced")[:500]
         kind = EventKind.DELIVERY_FAILED
         note = "delivery failed: " + ", ".join(parsed.bounced_recipients or ["(recipient unknown)"])
+        if not _request_itself_bounced(req, parsed, on):
+            # A chaser or later letter bounced, or the body has already shown it has the
+            # request: the statutory clock keeps running; only the address is marked failing.
+            kind, note = EventKind.NOTE, note.replace("delivery failed", "a later letter bounced")
+    elif parsed.kind == "auto-reply" and req.status == "needs-classification":
+        # A real reply is waiting to be classified: an automatic one must not hide it.
+        kind, note = EventKind.NOTE, f"automatic reply: {parsed.auto_reason or ''}".strip()
     elif parsed.kind == "auto-reply":
         kind, note = EventKind.ACKNOWLEDGED, f"automatic reply: {parsed.auto_reason or ''}".strip()
     else:

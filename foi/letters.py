@@ -37,6 +37,8 @@ def attach_letter(
         state, unsendable = "unsendable", reason
     elif route != "email":
         unsendable = reason  # still a draft: it goes to the outbox as text to paste or post
+    if purpose == "request" and req.regime == "sar":
+        purpose = "sar"  # one person's data: never archived, always its own letter
     letter = Letter(
         purpose=purpose,
         template=template,

@@ -993,10 +993,12 @@ _SUBSTANTIVE_BODY_RE = re.compile(
     r"please find (?:attached|enclosed|below)|(?:is|are) attached|attached (?:is|are|please)"
     r"|(?:does|do) not hold|is not held|i can confirm that|we can confirm that the"
     r"|\bexempt|section \d+\s*\(|\brefus|\bclarif|fees? notice|in response to your questions"
-    # A refusal on cost, or any reply that explains review rights, is a real answer even
-    # when it thanks the requester and mentions "within 40 working days" (for a review).
-    r"|section \d+\b|regulation \d+\b|appropriate limit|cost limit|internal review"
-    r"|unhappy with (?:this|our|the) (?:response|decision|reply)|information commissioner",
+    # A refusal on cost, or one citing an exemption, is a real answer even when it thanks
+    # the requester and mentions "within 40 working days" (for a review). Acknowledgements
+    # also cite section 10 and mention reviews and the ICO, so those do not count here.
+    r"|appropriate limit|cost limit|not obliged to comply|section 1[2-4]\b"
+    r"|section (?:2[1-9]|3\d|4[0-4])\b|regulation 1[23]\b|withh[oe]ld"
+    r"|unhappy with (?:this|our) (?:response|decision)",
     re.IGNORECASE,
 )
 _OOF_BODY_RE = re.compile(

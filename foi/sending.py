@@ -72,7 +72,7 @@ class Plan:
         }
 
 
-def _item(lt: Letter, problem: str | None = None) -> Item:
+def _item(lt: Letter, problem: str | None = None, state: str | None = None) -> Item:
     route, to, _reason = current_route(lt)  # the address it would go to now
     return Item(
         letter_id=lt.id,
@@ -82,13 +82,13 @@ def _item(lt: Letter, problem: str | None = None) -> Item:
         route=route,
         to=to,
         subject=lt.subject,
-        state=lt.state,
+        state=state or lt.state,
         problem=problem,
         message_id=lt.message_id,
     )
 
 
-def _event_problem(lt: Letter, today: date) -> str | None:
+def event_problem(lt: Letter, today: date) -> str | None:
     """Why the letter's event could not be recorded today, if it could not."""
     kind = EVENT_FOR_PURPOSE.get(lt.purpose)
     if kind is None:
@@ -161,6 +161,8 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
             state = "unsendable"
         elif state == "unsendable" and route not in ("none", "whatdotheyknow"):
             state = "draft"
+        if state == "cancelled":
+            continue  # discarded by a volunteer or replaced by a newer chaser
         if state == "sending":
             p.uncertain.append(_item(lt, "an earlier send was interrupted: it may have gone"))
             continue
@@ -195,15 +197,19 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
         if lt.request.resolution == "withdrawn":
             p.blocked.append(_item(lt, "the request was withdrawn"))
             continue
-        problem = _event_problem(lt, today)
+        problem = event_problem(lt, today)
         if problem is not None:
             p.blocked.append(_item(lt, problem))
             continue
         if route == "email":
-            p.ready.append(_item(lt))
+            p.ready.append(_item(lt, state=state))
         elif route in ("web-form", "post"):
             (p.ready if outbox else p.by_hand).append(
-                _item(lt, None if outbox else f"goes by {route}: use --outbox DIR for the text")
+                _item(
+                    lt,
+                    None if outbox else f"goes by {route}: use --outbox DIR for the text",
+                    state=state,
+                )
             )
         else:
             p.blocked.append(_item(lt, reason or lt.unsendable_reason or "no route"))
@@ -222,6 +228,7 @@ class Attempt:
     text: str
     message_id: str
     in_reply_to: str | None
+    regime: str = "foia"
 
 
 def new_message_id(reference: str, from_addr: str) -> str:
@@ -252,7 +259,7 @@ def begin_attempt(
         follow_directory(lt)  # an address corrected since drafting is used
     if lt is None or lt.state not in READY_STATES or lt.route != "email" or not lt.to_addr:
         return None
-    if _event_problem(lt, today) is not None:
+    if event_problem(lt, today) is not None:
         return None
     if lt.message_id is None:
         lt.message_id = new_message_id(lt.request.reference, from_addr)
@@ -269,6 +276,7 @@ def begin_attempt(
         text=lt.text,
         message_id=lt.message_id,
         in_reply_to=_first_message_id(lt.request, lt),
+        regime=lt.request.regime,
     )
 
 
@@ -400,3 +408,23 @@ def settle_by_hand(req: Request, kind: str, now: datetime) -> Letter | None:
     lt.state = "sent"
     lt.sent_at = now
     return lt
+
+
+UNSENT = ("draft", "failed", "written", "unsendable")
+
+
+def discard_letters(session: Session, reference: str, purpose: str | None = None) -> list[Letter]:
+    """Cancel a request's unsent letters (all, or those of one purpose); they are kept."""
+    req = find_request(session, reference)
+    done = [
+        lt
+        for lt in req.letters
+        if lt.state in UNSENT and (purpose is None or lt.purpose == purpose)
+    ]
+    if not done:
+        raise UsageError(
+            f"{req.reference} has no unsent letter" + (f" for {purpose}" if purpose else "")
+        )
+    for lt in done:
+        lt.state = "cancelled"
+    return done

@@ -418,3 +418,186 @@ def test_send_yes_says_which_letters_need_a_web_form_or_post(foi, isolated: Path
     result = foi("send", "--campaign", "c", "--yes", env=env)
     assert result.exit_code == 0
     assert "not sent:" in result.stderr and "goes by post" in result.stderr
+
+
+def test_follow_up_letters_cite_the_requests_own_law(foi) -> None:
+    foi("init")
+    foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk")
+    sar = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "my records",
+        "--regime",
+        "sar",
+        "--sent-on",
+        "2026-09-01",
+        "--json",
+        today="2026-09-01",
+    ).json()["reference"]
+    eir = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "land",
+        "--regime",
+        "eir",
+        "--sent-on",
+        "2026-09-01",
+        "--json",
+        today="2026-09-01",
+    ).json()["reference"]
+    foi("chase", "--yes", "--draft-only", env={"FOI_REQUESTER_NAME": "Jo"}, today="2026-11-27")
+    letters = {d["reference"]: d["text"] for d in foi("draft", "preview", "--json").json()}
+    assert "Article 12(3) of the UK GDPR" in " ".join(letters[sar].split())
+    assert "Freedom of Information Act" not in letters[sar]
+    assert "regulation 5(2) of the Environmental Information" in " ".join(letters[eir].split())
+
+
+def test_an_automatic_reply_does_not_hide_a_waiting_real_one(foi, isolated: Path) -> None:
+    from tests.test_inbox_cli import reply
+    from tests.test_inbox_matching import import_box
+
+    foi("init")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    import_box(
+        foi,
+        isolated,
+        [
+            reply("x@t.example", f"Re: [{ref}]", "Please find our response attached."),
+            reply(
+                "x@t.example",
+                f"Out of office: Re: [{ref}]",
+                "I am out of the office.",
+                auto=True,
+                day=4,
+            ),
+        ],
+    )
+    assert foi("request", "show", ref, "--json").json()["status"] == "needs-classification"
+
+
+def test_a_stale_summary_chaser_is_replaced_and_letters_can_be_discarded(foi) -> None:
+    foi("init")
+    foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk")
+    refs = [
+        foi(
+            "request",
+            "new",
+            "--body",
+            "RXX",
+            "--title",
+            t,
+            "--sent-on",
+            "2026-10-01",
+            "--json",
+            today="2026-10-01",
+        ).json()["reference"]
+        for t in "abc"
+    ]
+    sign = {"FOI_REQUESTER_NAME": "Jo"}
+    foi("chase", "--per-body", "--yes", "--draft-only", env=sign, today="2026-11-27")
+    foi("respond", refs[0], "--on", "2026-11-27", "--outcome", "successful", today="2026-11-27")
+    plan = foi("chase", "--json", today="2026-11-27").json()
+    assert {i["reference"] for i in plan["chase"]} == {refs[1], refs[2]}
+    again = foi("chase", "--per-body", "--yes", "--draft-only", env=sign, today="2026-11-27")
+    assert again.exit_code == 0, again.stderr
+    states = [
+        lt["state"]
+        for lt in foi("request", "show", refs[0], "--json").json()["letters"]
+        if lt["purpose"] == "chaser"
+    ]
+    assert states == ["cancelled"]
+    discarded = foi("draft", "discard", refs[1], "--purpose", "chaser")
+    assert discarded.exit_code == 0 and "cancelled" in discarded.stdout
+    assert foi("draft", "discard", refs[1]).exit_code == 2  # nothing unsent left
+
+
+def test_late_extensions_and_withdrawn_foisa_requests(foi) -> None:
+    foi("init")
+    sar = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "s",
+        "--regime",
+        "sar",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    foi(
+        "request",
+        "log",
+        sar,
+        "extension",
+        "--on",
+        "2026-12-20",
+        "--promised",
+        "2027-02-01",
+        today="2026-12-20",
+    )
+    assert foi("request", "show", sar, "--json").json()["due_on"] == "2026-12-02"
+    foi("body", "add", "Example Scottish Board", "--kind", "other", "--regime", "foisa")
+    sco = foi(
+        "request",
+        "new",
+        "--body",
+        "Example Scottish Board",
+        "--title",
+        "f",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+    foi("request", "log", sco, "withdrawn", "--on", "2026-11-03", today="2026-11-03")
+    prop = foi("escalate", sco, "--json", today="2026-11-04").json()
+    assert prop["reason"] == "the request is closed (withdrawn)"
+
+
+def test_a_bounced_chaser_does_not_stop_the_clock(foi, isolated: Path) -> None:
+    foi("init")
+    foi("body", "edit", "RKL", "--email", "foi@westlondon.example.nhs.uk")
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RKL",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-10-01",
+        "--json",
+        today="2026-10-01",
+    ).json()["reference"]
+    foi("request", "log", ref, "acknowledged", "--on", "2026-10-02", today="2026-10-02")
+    dsn = isolated / "dsn.eml"
+    dsn.write_bytes(
+        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@example.org\r\n"
+        b"Subject: Undelivered Mail Returned to Sender [" + ref.encode() + b"]\r\n"
+        b"Date: Tue, 01 Dec 2026 09:00:00 +0000\r\nMessage-ID: <dsn2@mx.example>\r\n"
+        b"X-Failed-Recipients: foi@westlondon.example.nhs.uk\r\n\r\nMailbox full.\r\n"
+    )
+    foi("inbox", "import", str(dsn), today="2026-12-01")
+    shown = foi("request", "show", ref, "--json", today="2026-12-01").json()
+    assert shown["due_on"] == "2026-10-29" and shown["overdue"]
+    assert shown["events"][-1]["kind"] == "note"

@@ -352,7 +352,8 @@ def edit(
                 )
                 if created:
                     changed.append(f"added {purpose} {channel} {addr}")
-        out(f"{body.name}: " + ("; ".join(changed) if changed else "nothing changed"))
+        said = [c if " " in c else f"{c} changed" for c in changed]
+        out(f"{body.name}: " + ("; ".join(said) if said else "nothing changed"))
 
 
 @app.command("import")

@@ -155,7 +155,11 @@ def register(app: typer.Typer) -> None:
     @app.command("draft")
     def draft(
         ctx: typer.Context,
-        template: str = typer.Argument(..., help="Template name, or 'preview' to show drafts."),
+        template: str = typer.Argument(
+            ...,
+            help="Template name; or 'preview' to show drafts, "
+            "'discard' to cancel a request's unsent letters.",
+        ),
         reference: str | None = typer.Argument(None, help="With 'preview': one request."),
         to: list[str] = typer.Option(
             [], "--to", help="kind:K, tag:T, a name or code, or all (repeatable)."
@@ -171,6 +175,9 @@ def register(app: typer.Typer) -> None:
             "--force",
             help="Draft even where the campaign wrote to the body within 60 working days.",
         ),
+        purpose: str | None = typer.Option(
+            None, "--purpose", help="With 'discard': only letters of this kind (e.g. chaser)."
+        ),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """Draft one request per body from a template, in one transaction; or preview drafts.
@@ -182,9 +189,14 @@ def register(app: typer.Typer) -> None:
         Example:  foi draft sim-use --to kind:mental-health-trust --campaign sim-2026
 
         Example:  foi draft preview --campaign sim-2026
+
+        Example:  foi draft discard FOI-2026-0007 --purpose chaser
         """
         if template == "preview":
             _preview(ctx, reference, campaign, json_out)
+            return
+        if template == "discard":
+            _discard(ctx, reference, purpose)
             return
         if reference is not None:
             raise UsageError(f"unexpected argument {reference!r}: give bodies with --to")
@@ -254,6 +266,21 @@ def register(app: typer.Typer) -> None:
         )
 
 
+def _discard(ctx: typer.Context, reference: str | None, purpose: str | None) -> None:
+    from foi.sending import discard_letters
+
+    if reference is None:
+        raise UsageError("say which request: foi draft discard REF [--purpose chaser]")
+    e = env(ctx)
+    with session(e) as s:
+        done = discard_letters(s, reference, purpose)
+        out(
+            f"{reference.upper()}: {len(done)} unsent letter(s) cancelled ("
+            + ", ".join(lt.purpose for lt in done)
+            + "); they are kept, marked cancelled"
+        )
+
+
 def _parse_vars(pairs: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for pair in pairs:
@@ -267,6 +294,7 @@ def _parse_vars(pairs: list[str]) -> dict[str, str]:
 def _preview(
     ctx: typer.Context, reference: str | None, campaign: str | None, json_out: bool
 ) -> None:
+    from foi.letters import current_route
     from foi.sending import letters_for
 
     e = env(ctx)
@@ -282,8 +310,8 @@ def _preview(
                 "reference": lt.request.reference,
                 "body": lt.request.body.name,
                 "purpose": lt.purpose,
-                "route": lt.route,
-                "to": lt.to_addr,
+                "route": current_route(lt)[0],
+                "to": current_route(lt)[1],
                 "state": lt.state,
                 "subject": lt.subject,
                 "text": lt.text,

@@ -198,6 +198,7 @@ def show(
     """
     from foi.casework import clocks, find_request, working_days_left
     from foi.holidaystore import holiday_set
+    from foi.letters import current_route
     from foi.responses import response_details
     from foi.views import clocks_dict, event_dict, request_row
 
@@ -217,8 +218,8 @@ def show(
                 "id": lt.id,
                 "purpose": lt.purpose,
                 "subject": lt.subject,
-                "route": lt.route,
-                "to": lt.to_addr,
+                "route": current_route(lt)[0],
+                "to": current_route(lt)[1],
                 "state": lt.state,
                 "message_id": lt.message_id,
                 "sent_at": lt.sent_at.isoformat() if lt.sent_at else None,
@@ -288,14 +289,20 @@ def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[s
     if not c["received"]:
         return ["not sent yet: the clock starts when it is sent"]
     lines.append(f"received (day 0): {c['received']}")
+    sar = c["regime"] == "sar"
     if c["clarification_pending"]:
         lines.append(
-            "clock stopped: the body asked for clarification; it restarts when you "
-            "reply (FOIA s.1(3))"
+            "clock waiting: the controller asked for information; the month resumes when you reply"
+            if sar
+            else "clock stopped: the body asked for clarification; it restarts when you reply "
+            + {"eir": "(EIR reg 9(4))", "foisa": "(FOISA s.1(3))"}.get(c["regime"], "(FOIA s.1(3))")
         )
     if c["fee_pending"]:
         lines.append(
-            f"clock paused: fee notice unpaid; it lapses on {c['fee_lapses_on']} (FOIA s.9(2))"
+            "clock paused: a fee was asked for; the month starts again when it is paid"
+            if sar or not c["fee_lapses_on"]
+            else f"clock paused: fee notice unpaid; it lapses on {c['fee_lapses_on']} "
+            + ("(FOISA s.9(4))" if c["regime"] == "foisa" else "(FOIA s.9(2))")
         )
     if c["due"] and not c["responded_on"]:
         left = ""

@@ -29,7 +29,7 @@ def _envelope(e: Env, attempt, when):  # type: ignore[no-untyped-def]
         date=when,
         reply_to=e.settings.reply_to,
         # A subject access request is one person's health data: never copied to an archive.
-        bcc=None if attempt.purpose == "sar" else e.settings.bcc,
+        bcc=None if attempt.regime == "sar" or attempt.purpose == "sar" else e.settings.bcc,
         in_reply_to=attempt.in_reply_to,
         references=(attempt.in_reply_to,) if attempt.in_reply_to else (),
         extra_headers={"X-FOI-Reference": attempt.reference},
@@ -364,6 +364,7 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
                     text=lt.text,
                     message_id=lt.message_id or f"{stem}@foi.invalid",
                     in_reply_to=None,
+                    regime=lt.request.regime,
                 )
                 env_ = _envelope(e, attempt, e.now)
                 if not env_.from_addr:
