@@ -34,7 +34,6 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import bench_env, run_foi  # noqa: E402, F401  (bench/ is on sys.path)
 from sqlalchemy import create_engine, event, select  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import Session, selectinload  # noqa: E402
@@ -147,36 +147,6 @@ LETTER = (
 def progress(message: str) -> None:
     """A progress line on stderr (stdout is kept for the figures)."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def bench_env(home: Path) -> dict[str, str]:
-    """The environment for foi subprocesses: no FOI_* settings or config file of the user's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FOI_")}
-    env.update(
-        HOME=str(home),
-        FOI_TODAY=TODAY.isoformat(),
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    )
-    env.pop("FOI_DEBUG", None)
-    return env
-
-
-def run_foi(args: Sequence[str], workdir: Path) -> tuple[float, bytes]:
-    """Run `python -m foi ARGS` in workdir; return the wall time and stdout (fail loudly)."""
-    t0 = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "foi", *args],
-        cwd=workdir,
-        env=bench_env(workdir),
-        capture_output=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - t0
-    if done.returncode != 0:
-        raise SystemExit(
-            f"foi {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
-        )
-    return elapsed, done.stdout
 
 
 def batched(

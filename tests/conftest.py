@@ -172,3 +172,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         f"foi backends: {counts['sqlite']} database tests passed on SQLite, "
         f"{counts['postgresql']} on PostgreSQL"
     )
+
+
+def sent_request(foi, body: str, on: str, *extra: str, title: str = "SIM") -> str:  # type: ignore[no-untyped-def]
+    """Record a request to `body` sent on `on` (that day being today); return its reference."""
+    result = foi(
+        "request",
+        "new",
+        "--body",
+        body,
+        "--title",
+        title,
+        "--sent-on",
+        on,
+        *extra,
+        "--json",
+        today=on,
+    )
+    assert result.exit_code == 0, result.stderr
+    return str(result.json()["reference"])

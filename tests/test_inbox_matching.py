@@ -5,6 +5,7 @@ from __future__ import annotations
 import mailbox
 from pathlib import Path
 
+from tests.conftest import sent_request
 from tests.test_inbox_cli import reply
 from tests.test_send_cli import letters, make_batch, smtp_env
 
@@ -94,18 +95,7 @@ def test_authority_reference_is_only_trusted_from_the_right_body(foi, isolated: 
 
 def test_a_late_reply_to_an_answered_request_does_not_make_it_overdue(foi, isolated: Path) -> None:
     foi("init")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-01-05",
-        "--json",
-        today="2026-01-05",
-    ).json()["reference"]
+    ref = sent_request(foi, "RXX", "2026-01-05", title="a")
     foi(
         "request",
         "log",
@@ -133,18 +123,7 @@ def test_a_late_reply_to_an_answered_request_does_not_make_it_overdue(foi, isola
 def test_a_chaser_cannot_go_after_the_body_answered(foi) -> None:
     foi("init")
     foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-10-01",
-        "--json",
-        today="2026-10-01",
-    ).json()["reference"]
+    ref = sent_request(foi, "RXX", "2026-10-01", title="a")
     drafted = foi(
         "chase", "--yes", "--draft-only", env={"FOI_REQUESTER_NAME": "Jo"}, today="2026-11-27"
     )
@@ -159,18 +138,7 @@ def test_a_chaser_cannot_go_after_the_body_answered(foi) -> None:
 
 def test_a_cost_limit_refusal_is_a_reply_not_an_acknowledgement(foi, isolated: Path) -> None:
     foi("init")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
+    ref = sent_request(foi, "RXX", "2026-11-02", title="a")
     refusal = reply(
         "FOI Team <foi@trust.example.nhs.uk>",
         f"Your request [{ref}]",
@@ -188,30 +156,8 @@ def test_a_bodys_own_reference_in_our_format_does_not_misfile_a_reply(foi, isola
     foi("init")
     foi("body", "edit", "RKL", "--email", "foi@westlondon.example.nhs.uk")
     foi("body", "edit", "RXT", "--email", "foi@bsmhft.example.nhs.uk")
-    first = foi(
-        "request",
-        "new",
-        "--body",
-        "RXT",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
-    ours = foi(
-        "request",
-        "new",
-        "--body",
-        "RKL",
-        "--title",
-        "b",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
+    first = sent_request(foi, "RXT", "2026-11-02", title="a")
+    ours = sent_request(foi, "RKL", "2026-11-02", title="b")
     assert first == "FOI-2026-0001"
     # West London numbers its own requests FOI-2026-NNNN too, and quotes its number.
     data = import_box(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from foi.db import describe, resolve_url
+from tests.conftest import sent_request
 
 
 def one_line(result) -> str:  # type: ignore[no-untyped-def]
@@ -77,30 +78,8 @@ def test_too_long_values_are_refused_the_same_on_every_database(foi) -> None:
 
 def test_default_assignee_by_name_gets_their_email(foi) -> None:
     foi("init")
-    a = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-10-01",
-        "--json",
-        today="2026-10-01",
-    ).json()["reference"]
-    b = foi(
-        "request",
-        "new",
-        "--body",
-        "RW4",
-        "--title",
-        "b",
-        "--sent-on",
-        "2026-10-01",
-        "--json",
-        today="2026-10-01",
-    ).json()["reference"]
+    a = sent_request(foi, "RXX", "2026-10-01", title="a")
+    b = sent_request(foi, "RW4", "2026-10-01", title="b")
     foi("request", "assign", a, "Sam", "--email", "sam@example.org")
     due = foi(
         "remind", "list", "--json", env={"FOI_DEFAULT_ASSIGNEE": "Sam"}, today="2026-11-27"
@@ -111,18 +90,7 @@ def test_default_assignee_by_name_gets_their_email(foi) -> None:
 def test_a_reconfirmed_address_is_no_longer_failing(foi, isolated: Path) -> None:
     foi("init")
     foi("body", "edit", "RKL", "--email", "foi@westlondon.example.nhs.uk")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RKL",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
+    ref = sent_request(foi, "RKL", "2026-11-02", title="a")
     dsn = isolated / "dsn.eml"
     dsn.write_bytes(
         b"From: MAILER-DAEMON@mx.example\r\nTo: jo@example.org\r\n"
@@ -148,20 +116,7 @@ def test_a_reconfirmed_address_is_no_longer_failing(foi, isolated: Path) -> None
 
 def test_escalating_a_subject_access_request_points_to_the_ico(foi) -> None:
     foi("init")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "my records",
-        "--regime",
-        "sar",
-        "--sent-on",
-        "2026-09-01",
-        "--json",
-        today="2026-09-01",
-    ).json()["reference"]
+    ref = sent_request(foi, "RXX", "2026-09-01", "--regime", "sar", title="my records")
     foi(
         "request",
         "log",
@@ -233,18 +188,7 @@ def test_a_new_database_is_announced_so_a_typo_is_noticed(foi) -> None:
 
 def test_response_without_outcome_is_bad_input(foi) -> None:
     foi("init")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
+    ref = sent_request(foi, "RXX", "2026-11-02", title="a")
     result = foi("request", "log", ref, "response", "--on", "2026-11-20", today="2026-11-27")
     assert result.exit_code == 2 and "needs --outcome" in one_line(result)
 
@@ -292,18 +236,7 @@ def test_report_answers_builds_the_question_table(foi) -> None:
 def test_foisa_escalation_goes_to_the_scottish_commissioner(foi) -> None:
     foi("init")
     foi("body", "add", "Example Scottish Health Board", "--kind", "other", "--regime", "foisa")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "Example Scottish Health Board",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-09-01",
-        "--json",
-        today="2026-09-01",
-    ).json()["reference"]
+    ref = sent_request(foi, "Example Scottish Health Board", "2026-09-01", title="a")
     foi(
         "request",
         "log",
@@ -423,34 +356,8 @@ def test_send_yes_says_which_letters_need_a_web_form_or_post(foi, isolated: Path
 def test_follow_up_letters_cite_the_requests_own_law(foi) -> None:
     foi("init")
     foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk")
-    sar = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "my records",
-        "--regime",
-        "sar",
-        "--sent-on",
-        "2026-09-01",
-        "--json",
-        today="2026-09-01",
-    ).json()["reference"]
-    eir = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "land",
-        "--regime",
-        "eir",
-        "--sent-on",
-        "2026-09-01",
-        "--json",
-        today="2026-09-01",
-    ).json()["reference"]
+    sar = sent_request(foi, "RXX", "2026-09-01", "--regime", "sar", title="my records")
+    eir = sent_request(foi, "RXX", "2026-09-01", "--regime", "eir", title="land")
     foi("chase", "--yes", "--draft-only", env={"FOI_REQUESTER_NAME": "Jo"}, today="2026-11-27")
     letters = {d["reference"]: d["text"] for d in foi("draft", "preview", "--json").json()}
     assert "Article 12(3) of the UK GDPR" in " ".join(letters[sar].split())
@@ -463,18 +370,7 @@ def test_an_automatic_reply_does_not_hide_a_waiting_real_one(foi, isolated: Path
     from tests.test_inbox_matching import import_box
 
     foi("init")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
+    ref = sent_request(foi, "RXX", "2026-11-02", title="a")
     import_box(
         foi,
         isolated,
@@ -530,20 +426,7 @@ def test_a_stale_summary_chaser_is_replaced_and_letters_can_be_discarded(foi) ->
 
 def test_late_extensions_and_withdrawn_foisa_requests(foi) -> None:
     foi("init")
-    sar = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "s",
-        "--regime",
-        "sar",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
+    sar = sent_request(foi, "RXX", "2026-11-02", "--regime", "sar", title="s")
     foi(
         "request",
         "log",
@@ -557,18 +440,7 @@ def test_late_extensions_and_withdrawn_foisa_requests(foi) -> None:
     )
     assert foi("request", "show", sar, "--json").json()["due_on"] == "2026-12-02"
     foi("body", "add", "Example Scottish Board", "--kind", "other", "--regime", "foisa")
-    sco = foi(
-        "request",
-        "new",
-        "--body",
-        "Example Scottish Board",
-        "--title",
-        "f",
-        "--sent-on",
-        "2026-11-02",
-        "--json",
-        today="2026-11-02",
-    ).json()["reference"]
+    sco = sent_request(foi, "Example Scottish Board", "2026-11-02", title="f")
     foi("request", "log", sco, "withdrawn", "--on", "2026-11-03", today="2026-11-03")
     prop = foi("escalate", sco, "--json", today="2026-11-04").json()
     assert prop["reason"] == "the request is closed (withdrawn)"
@@ -577,18 +449,7 @@ def test_late_extensions_and_withdrawn_foisa_requests(foi) -> None:
 def test_a_bounced_chaser_does_not_stop_the_clock(foi, isolated: Path) -> None:
     foi("init")
     foi("body", "edit", "RKL", "--email", "foi@westlondon.example.nhs.uk")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RKL",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-10-01",
-        "--json",
-        today="2026-10-01",
-    ).json()["reference"]
+    ref = sent_request(foi, "RKL", "2026-10-01", title="a")
     foi("request", "log", ref, "acknowledged", "--on", "2026-10-02", today="2026-10-02")
     dsn = isolated / "dsn.eml"
     dsn.write_bytes(

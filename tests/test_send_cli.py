@@ -13,7 +13,7 @@ from collections import Counter
 from email import message_from_bytes, policy
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, sent_request
 from tests.smtpserver import Recorder, free_port  # noqa: F401
 
 
@@ -263,18 +263,7 @@ def test_a_letter_written_to_the_outbox_is_not_sent_again_by_smtp(
 def test_chase_with_bad_smtp_settings_drafts_nothing(foi, isolated: Path) -> None:
     foi("init")
     foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk")
-    ref = foi(
-        "request",
-        "new",
-        "--body",
-        "RXX",
-        "--title",
-        "a",
-        "--sent-on",
-        "2026-10-01",
-        "--json",
-        today="2026-10-01",
-    ).json()["reference"]
+    ref = sent_request(foi, "RXX", "2026-10-01", title="a")
     result = foi("chase", "--yes", env={"FOI_REQUESTER_NAME": "Jo"}, today="2026-11-27")
     assert result.exit_code == 6 and "FOI_SMTP_HOST" in result.stderr
     assert foi("request", "show", ref, "--json").json()["letters"] == []
