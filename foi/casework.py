@@ -431,9 +431,3 @@ def requests_for_body(session: Session, body: Body) -> Sequence[Request]:
     return session.scalars(
         select(Request).where(Request.body_id == body.id).order_by(Request.id)
     ).all()
-
-
-def ensure_sendable(req: Request) -> None:
-    """Refuse to mark a request sent when it was withdrawn."""
-    if req.status == Status.CLOSED.value and req.resolution == "withdrawn":
-        raise ConflictError(f"{req.reference} was withdrawn")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -619,11 +619,6 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
         report.evidence_added += 1
     session.flush()
     return report
-
-
-def body_names(bodies: Iterable[Body]) -> Sequence[str]:
-    """Names, for messages."""
-    return [b.name for b in bodies]
 
 
 def as_dict(body: Body, today: date) -> dict[str, Any]:

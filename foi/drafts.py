@@ -29,7 +29,6 @@ from foi.errors import ConflictError, UsageError
 from foi.holidays import HolidaySet
 from foi.letters import attach_letter
 from foi.models import Body, Campaign, Request, Requester
-from foi.timeline import Status
 
 AGGREGATION_WORKING_DAYS = 60  # Fees Regulations 2004 reg 5: requests within 60 working days
 
@@ -306,12 +305,3 @@ def draft_batch(
             camp = req.campaign
     session.flush()
     return results
-
-
-def draft_status_ok(req: Request) -> None:
-    """Refuse to edit a letter that has gone out."""
-    if req.status != Status.DRAFT.value:
-        raise ConflictError(
-            f"{req.reference} is {req.status}: only a draft's letter can be "
-            "edited (log a note instead)"
-        )

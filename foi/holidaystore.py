@@ -7,7 +7,6 @@ requests whose dates moved are returned, so the command can list them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -46,13 +45,6 @@ def holiday_set(session: Session) -> HolidaySet:
         for h in session.scalars(select(UserHoliday).order_by(UserHoliday.on))
     ]
     return load_default(extra)
-
-
-@dataclass
-class Moved:
-    reference: str
-    before: date | None
-    after: date | None
 
 
 def add_holidays(session: Session, holidays: Iterable[Holiday], now: datetime) -> tuple[int, int]:

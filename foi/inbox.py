@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from foi.blobstore import BlobStore
 from foi.casework import LogEntry, log_event
@@ -28,7 +28,7 @@ from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.holidays import HolidaySet
 from foi.mailparse import MailParseError, ParsedMail, parse_message
 from foi.mailsources import RawMessage
-from foi.models import Attachment, Body, Contact, InboxMessage, Letter, Request
+from foi.models import Attachment, Contact, InboxMessage, Letter, Request
 from foi.timeline import OPEN_STATUSES, EventKind
 
 LONDON = ZoneInfo("Europe/London")
@@ -502,8 +502,3 @@ def attachments_of(session: Session, msg: InboxMessage) -> Iterable[Attachment]:
     return session.scalars(
         select(Attachment).where(Attachment.inbox_id == msg.id).order_by(Attachment.id)
     )
-
-
-def load_requests(session: Session) -> None:
-    """Warm the identity map (bodies and contacts) before a large import."""
-    session.scalars(select(Body).options(selectinload(Body.contacts))).all()
