@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -41,3 +43,34 @@ def run_foi(args: Sequence[str], workdir: Path) -> tuple[float, bytes]:
             f"foi {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
         )
     return elapsed, done.stdout
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (stdout is kept for the figures)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def human_bytes(n: float) -> str:
+    """1234567 -> '1.2 MB'."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"  # pragma: no cover - the loop returns
+
+
+@dataclass
+class Timing:
+    """Wall-clock times of repeated runs."""
+
+    runs: list[float]
+
+    @property
+    def best(self) -> float:
+        """The fastest run."""
+        return min(self.runs)
+
+    @property
+    def median(self) -> float:
+        """The median run."""
+        return statistics.median(self.runs)

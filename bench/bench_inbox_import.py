@@ -32,7 +32,6 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _common import bench_env, run_foi  # noqa: E402, F401  (bench/ is on sys.path)
+from _common import Timing, human_bytes, progress, run_foi  # noqa: E402  (bench/ is on sys.path)
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
@@ -114,20 +113,6 @@ AUTO_TEXT = [
     "Thank you for contacting the Information Governance team. This is an automatic"
     " acknowledgement: we will respond within 20 working days.",
 ]
-
-
-def progress(message: str) -> None:
-    """A progress line on stderr (stdout is kept for the figures)."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def human_bytes(n: float) -> str:
-    """1234567 -> '1.2 MB'."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"  # pragma: no cover - the loop returns
 
 
 def remove_db(path: Path) -> None:
@@ -560,19 +545,6 @@ def multipart(boundary: str, parts: Sequence[bytes]) -> bytes:
 
 
 # --- Timing -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    runs: list[float]
-
-    @property
-    def best(self) -> float:
-        return min(self.runs)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
 
 
 def stdlib_read(path: Path) -> tuple[int, int, int]:

@@ -33,7 +33,6 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _common import bench_env, run_foi  # noqa: E402, F401  (bench/ is on sys.path)
+from _common import Timing, human_bytes, progress, run_foi  # noqa: E402  (bench/ is on sys.path)
 from sqlalchemy import create_engine, event, select  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import Session, selectinload  # noqa: E402
@@ -144,26 +143,12 @@ LETTER = (
 # --- Utilities -------------------------------------------------------------------------------
 
 
-def progress(message: str) -> None:
-    """A progress line on stderr (stdout is kept for the figures)."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
 def batched(
     rows: Sequence[dict[str, Any]], size: int = BATCH
 ) -> Iterator[Sequence[dict[str, Any]]]:
     """Consecutive slices of at most `size` rows."""
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
-
-
-def human_bytes(n: float) -> str:
-    """1234567 -> '1.2 MB'."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"  # pragma: no cover - the loop returns
 
 
 # --- Timelines -------------------------------------------------------------------------------
@@ -707,19 +692,6 @@ def refresh_check(path: Path, n: int, seed: int) -> tuple[int, int]:
 
 
 # --- Timing ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    runs: list[float]
-
-    @property
-    def best(self) -> float:
-        return min(self.runs)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
 
 
 def timed(fn: Callable[[], tuple[float, bytes]], repeats: int) -> tuple[Timing, bytes]:
