@@ -254,7 +254,7 @@ def export(
     if target.is_dir():
         from foi.errors import UsageError
 
-        raise UsageError(f"{file} is a folder: give a file name such as {file}/foi.ics")
+        raise UsageError(f"{file} is a folder: give a file name such as {target / 'foi.ics'}")
     if not target.parent.is_dir():
         from foi.errors import UsageError
 

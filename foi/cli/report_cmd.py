@@ -67,6 +67,10 @@ def answers(
     from foi.casework import get_campaign
     from foi.responses import answers_table
 
+    if question < 1:
+        from foi.errors import UsageError
+
+        raise UsageError("questions are numbered from 1: see 'foi template show TEMPLATE'")
     e = env(ctx)
     with session(e) as s:
         camp = get_campaign(s, campaign, e.now, create=False) if campaign else None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
+from email.utils import formataddr
 from pathlib import Path
 
 import typer
@@ -368,11 +370,14 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
                 )
                 env_ = _envelope(e, attempt, e.now)
                 if not env_.from_addr:
-                    env_ = env_.__class__(
-                        **{
-                            **env_.__dict__,
-                            "from_addr": e.settings.requester_email or "me@example.invalid",
-                        }
+                    # A draft .eml needs a From; the mail client sends it from the user's own
+                    # account. Prefer the request's signatory, then the configured requester.
+                    person = lt.request.requester
+                    address = (person.email if person else None) or e.settings.requester_email
+                    name = person.name if person else (e.settings.requester_name or "")
+                    env_ = replace(
+                        env_,
+                        from_addr=formataddr((name, address)) if address else "me@example.invalid",
                     )
                 path = write_eml(folder, stem, build_message(env_, include_bcc=True), draft=True)
                 counts["written_eml"] += 1
