@@ -136,3 +136,56 @@ def test_list_filters_and_assignment(foi, db_url: str) -> None:
     assert rows[b]["working_days_left"] > 0
     assert run("request", "list", "--campaign", "nope").exit_code == 3
     assert run("request", "list", "--status", "bogus").exit_code == 2
+
+
+def test_due_within_counts_working_days(foi) -> None:
+    foi("init")
+    # Sent 2 Nov 2026: due Tue 1 Dec (St Andrew's Day, Mon 30 Nov, is skipped).
+    ref = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "a",
+        "--sent-on",
+        "2026-11-02",
+        "--json",
+        today="2026-11-02",
+    ).json()["reference"]
+
+    # On Wed 25 Nov: 26, 27 Nov and 1 Dec lie in (today, due] -> 3 working days.
+    def within(n: int) -> list[str]:
+        listed = foi("request", "list", "--due-within", str(n), "--json", today="2026-11-25")
+        return [r["reference"] for r in listed.json()]
+
+    assert within(3) == [ref]
+    assert within(2) == []
+    assert foi("request", "list", "--due-within", "-1", today="2026-11-25").exit_code == 2
+
+
+def test_a_whatdotheyknow_request_is_recorded_not_sent(foi) -> None:
+    foi("init")
+    url = "https://www.whatdotheyknow.com/request/sim_use_surrey"
+    new = foi(
+        "request",
+        "new",
+        "--body",
+        "RXX",
+        "--title",
+        "SIM use",
+        "--text",
+        "Please...",
+        "--sent-on",
+        "2026-11-02",
+        "--wdtk-url",
+        url,
+        "--json",
+        today="2026-11-02",
+    )
+    assert new.exit_code == 0, new.stderr
+    ref = new.json()["reference"]
+    shown = foi("request", "show", ref, "--json").json()
+    assert shown["wdtk_url"] == url and shown["status"] == "awaiting-response"
+    assert shown["letters"][0]["route"] == "whatdotheyknow"
+    assert foi("send", ref, "--json").json()["ready"] == 0  # nothing for foi to send

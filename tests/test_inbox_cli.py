@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, shared_path
+from tests.conftest import REPO, sent_request, shared_path
 from tests.test_send_cli import letters, make_batch, smtp_env
 
 FIXTURES = REPO / "tests" / "fixtures" / "mail"
@@ -386,3 +386,34 @@ def test_import_killed_half_way_then_rerun_matches_uninterrupted(foi, isolated: 
 
     assert snapshot(killed_db) == snapshot(clean_db)
     assert len(snapshot(clean_db)[0]) == 600
+
+
+def test_attachments_over_the_configured_limit_are_not_stored(foi, isolated: Path) -> None:
+    foi("init")
+    ref = sent_request(foi, "RXX", "2026-11-02")
+    big = reply("foi@t.example", f"Re: [{ref}]", "See attached.")
+    big.add_attachment(b"x" * 5000, maintype="application", subtype="pdf", filename="big.pdf")
+    small = reply("foi@t.example", f"Re: [{ref}] again", "And this.")
+    small.add_attachment(b"y" * 100, maintype="application", subtype="pdf", filename="small.pdf")
+    box = mailbox.mbox(str(isolated / "a.mbox"))
+    box.add(big)
+    box.add(small)
+    box.flush()
+    box.close()
+    result = foi(
+        "inbox",
+        "import",
+        str(isolated / "a.mbox"),
+        "--json",
+        env={"FOI_ATTACHMENT_MAX_BYTES": "1000"},
+        today="2026-12-01",
+    )
+    assert result.exit_code == 0, result.stderr
+    names = [a["filename"] for a in foi("request", "show", ref, "--json").json()["attachments"]]
+    assert names == ["small.pdf"]
+    # The message itself is still kept whole, attachment included.
+    sha = foi("inbox", "show", str(result.json()["messages"][0]["inbox_id"]), "--json").json()[
+        "sha256"
+    ]
+    raw = (isolated / "requests-files" / sha[:2] / sha).read_bytes()
+    assert b"big.pdf" in raw and len(raw) > 5000
