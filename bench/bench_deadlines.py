@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from foi.deadlines import ClockEvent, Regime, calendar_for, compute_clocks
-from foi.holidays import load_default
+from foi.law.deadlines import ClockEvent, Regime, calendar_for, compute_clocks
+from foi.law.holidays import load_default
 
 FIRST = date(2012, 1, 1)
 SPAN_DAYS = 20 * 365
@@ -111,7 +111,7 @@ def main() -> None:
     )
     print(f"setup (shipped data, holidays package, calendar): {setup * 1e3:.0f} ms")
     print(
-        f"foi.deadlines.compute_clocks: {ours:.3f} s total, {ours / n * 1e6:.2f} us/request"
+        f"foi.law.deadlines.compute_clocks: {ours:.3f} s total, {ours / n * 1e6:.2f} us/request"
         f" (best of {args.repeats}; runs {', '.join(f'{r:.3f}' for r in runs)} s)"
     )
     print(f"  WorkingCalendar.add_working_days(d, 20) alone: {bare * 1e6:.2f} us/call")

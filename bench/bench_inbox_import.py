@@ -15,7 +15,7 @@ Timed:
 
 * the standard library alone: mailbox.mbox, email.message_from_bytes(policy=default), the
   main headers, and every leaf part's decoded payload (the floor for reading the mail);
-* foi's own reading and parsing in-process (foi.mailsources + foi.mailparse), no database;
+* foi's own reading and parsing in-process (foi.mail.sources + foi.mail.parse), no database;
 * `foi inbox import FILE --json` as a subprocess on a fresh copy of the database (and an
   empty file store) each run: parse, store raw mail and attachments (fsynced), match, log.
 """
@@ -51,15 +51,15 @@ from _common import Timing, human_bytes, progress, run_foi  # noqa: E402  (bench
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
-from foi.casework import LogEntry, NewRequest, create_request, log_event  # noqa: E402
-from foi.db import make_engine, resolve_url, session_scope  # noqa: E402
-from foi.holidays import load_default  # noqa: E402
-from foi.letters import attach_letter  # noqa: E402
-from foi.mailparse import parse_message  # noqa: E402
-from foi.mailsources import iter_messages  # noqa: E402
-from foi.models import Body  # noqa: E402
-from foi.outbox import make_message_id  # noqa: E402
-from foi.sending import begin_attempt, finish_sent  # noqa: E402
+from foi.casework.requests import LogEntry, NewRequest, create_request, log_event  # noqa: E402
+from foi.law.holidays import load_default  # noqa: E402
+from foi.letters.records import attach_letter  # noqa: E402
+from foi.letters.sending import begin_attempt, finish_sent  # noqa: E402
+from foi.letters.transport import make_message_id  # noqa: E402
+from foi.mail.parse import parse_message  # noqa: E402
+from foi.mail.sources import iter_messages  # noqa: E402
+from foi.store.engine import make_engine, resolve_url, session_scope  # noqa: E402
+from foi.store.models import Body  # noqa: E402
 
 TODAY = date(2026, 11, 27)
 FROM_ADDR = "campaign@foi-bench.example.org"
@@ -665,7 +665,7 @@ def main() -> None:
         std_timing, std_result = best_of(lambda: stdlib_read(mbox), args.repeats)
         if std_result[0] != args.messages:
             raise SystemExit(f"mailbox.mbox read {std_result[0]} messages, not {args.messages}")
-        progress("foi.mailsources + foi.mailparse in-process (once)")
+        progress("foi.mail.sources + foi.mail.parse in-process (once)")
         parse_timing, parse_result = best_of(lambda: foi_parse(mbox), 1)
         if parse_result[0] != args.messages:
             raise SystemExit(f"foi read {parse_result[0]} messages, not {args.messages}")
@@ -717,7 +717,7 @@ def report(
             f"{std_result[1]:,} leaf parts, {human_bytes(std_result[2])}",
         ),
         (
-            "foi.mailsources + foi.mailparse.parse_message (in-process)",
+            "foi.mail.sources + foi.mail.parse.parse_message (in-process)",
             parse_timing,
             f"{parse_result[1]:,} attachments, {human_bytes(parse_result[2])}",
         ),

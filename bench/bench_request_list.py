@@ -11,13 +11,13 @@ chasers and notes; each request has its letter (sent by email when the body has 
 Going through create_request/log_event for 100,000 requests would take many minutes, so the
 rows are bulk-inserted with SQLAlchemy Core and the cached columns (status, resolution,
 sent_on, due_on, due_clock, very_overdue_on) are computed with the same pure functions that
-foi.casework.refresh uses. Three checks say the result is what the domain would store:
+foi.casework.requests.refresh uses. Three checks say the result is what the domain would store:
 
 * a sample of requests is replayed through create_request, attach_letter, the sending steps
   and log_event into a scratch database, and the stored rows are compared value for value;
-* on each generated database, foi.casework.refresh is run on a sample and must change nothing;
+* on each generated database, foi.casework.requests.refresh is run on a sample and must change nothing;
 * the first `foi request list` recomputes every open request itself (it records the holiday
-  set's fingerprint, foi.holidaystore.sync): no cached column may change.
+  set's fingerprint, foi.casework.user_holidays.sync): no cached column may change.
 
 Then each command is timed as a real subprocess (FOI_TODAY=2026-11-27), so start-up, the
 schema check, the query, the per-row working-day count and the JSON output are all counted.
@@ -52,7 +52,7 @@ from sqlalchemy import create_engine, event, select  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import Session, selectinload  # noqa: E402
 
-from foi.casework import (  # noqa: E402
+from foi.casework.requests import (  # noqa: E402
     LogEntry,
     NewRequest,
     create_request,
@@ -61,13 +61,16 @@ from foi.casework import (  # noqa: E402
     log_event,
     refresh,
 )
-from foi.db import make_engine, resolve_url, session_scope  # noqa: E402
-from foi.deadlines import ClockEvent, Regime, calendar_for, compute_clocks  # noqa: E402
-from foi.directory import contact_route  # noqa: E402
-from foi.holidays import HolidaySet, load_default  # noqa: E402
-from foi.holidaystore import FINGERPRINT_KEY  # noqa: E402
-from foi.letters import attach_letter  # noqa: E402
-from foi.models import (  # noqa: E402
+from foi.casework.user_holidays import FINGERPRINT_KEY  # noqa: E402
+from foi.directory.bodies import contact_route  # noqa: E402
+from foi.law.deadlines import ClockEvent, Regime, calendar_for, compute_clocks  # noqa: E402
+from foi.law.holidays import HolidaySet, load_default  # noqa: E402
+from foi.law.timeline import EventKind, IcoOutcome, Outcome, TimelineEvent, fold  # noqa: E402
+from foi.letters.records import attach_letter  # noqa: E402
+from foi.letters.sending import begin_attempt, finish_sent  # noqa: E402
+from foi.letters.transport import make_message_id  # noqa: E402
+from foi.store.engine import make_engine, resolve_url, session_scope  # noqa: E402
+from foi.store.models import (  # noqa: E402
     Body,
     Campaign,
     Counter,
@@ -76,9 +79,6 @@ from foi.models import (  # noqa: E402
     Request,
     Volunteer,
 )
-from foi.outbox import make_message_id  # noqa: E402
-from foi.sending import begin_attempt, finish_sent  # noqa: E402
-from foi.timeline import EventKind, IcoOutcome, Outcome, TimelineEvent, fold  # noqa: E402
 
 TODAY = date(2026, 11, 27)
 FIRST = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
@@ -372,7 +372,7 @@ def plan_requests(n: int, seed: int, bodies: Sequence[BodyInfo]) -> list[Planned
 def derive(
     regime: str, events: Sequence[tuple[int, PlannedEvent]], holidays: HolidaySet
 ) -> dict[str, Any]:
-    """The cached columns, exactly as foi.casework.refresh computes them (event ids as seq)."""
+    """The cached columns, exactly as foi.casework.requests.refresh computes them (event ids as seq)."""
     state = fold(
         [
             TimelineEvent(
@@ -666,7 +666,7 @@ def replay_check(
 
 
 def refresh_check(path: Path, n: int, seed: int) -> tuple[int, int]:
-    """foi.casework.refresh on a sample must change none of the cached columns."""
+    """foi.casework.requests.refresh on a sample must change none of the cached columns."""
     rng = random.Random(seed + 1)
     sample = rng.sample(range(1, n + 1), min(REFRESH_SAMPLE, n))
     engine = make_engine(resolve_url(str(path)))
@@ -780,7 +780,7 @@ def bench_size(
     shapes = Tally(p.shape for p in planned)
 
     # The first read command after the rows were written finds no holiday fingerprint, records
-    # it and recomputes every open request (foi.holidaystore.sync); later runs do not. Each
+    # it and recomputes every open request (foi.casework.user_holidays.sync); later runs do not. Each
     # command's first run is timed on its own, from that same state.
     list_args = ["--db", str(path), "request", "list", "--overdue", "--json"]
     status_args = ["--db", str(path), "status", "--json"]

@@ -1,4 +1,4 @@
-"""Build foi/data/{bodies,contacts,sim_evidence}.csv from the sourced tables in ../shared/data.
+"""Build foi/directory/data/{bodies,contacts,sim_evidence}.csv from the sourced tables in ../shared/data.
 
 Usage (from the repository root):
 
@@ -6,7 +6,7 @@ Usage (from the repository root):
     .venv/bin/python scripts/build_directory.py --check    # exit 1 if they are out of date
 
 The output is deterministic (sorted, "\\n" line endings, UTF-8). Every judgement the script
-makes about the shared data is in a table below with its reason; foi/data/README.md explains
+makes about the shared data is in a table below with its reason; foi/directory/data/README.md explains
 the columns and sources. The script refuses to run (AssertionError) when the shared data no
 longer matches what those tables were written for, rather than guess.
 """
@@ -27,10 +27,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from foi.importers import parse_bodies_file  # noqa: E402
+from foi.directory.importers import parse_bodies_file  # noqa: E402
 
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
-DEFAULT_OUT = REPO / "foi" / "data"
+DEFAULT_OUT = REPO / "foi" / "directory" / "data"
 
 BODY_COLUMNS = [
     "key", "name", "kind", "ods_code", "police_id", "wdtk_url_name", "region", "opened_on",

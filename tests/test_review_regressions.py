@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from foi.db import describe, resolve_url
+from foi.store.engine import describe, resolve_url
 from tests.conftest import sent_request
 
 
@@ -366,8 +366,8 @@ def test_follow_up_letters_cite_the_requests_own_law(foi) -> None:
 
 
 def test_an_automatic_reply_does_not_hide_a_waiting_real_one(foi, isolated: Path) -> None:
-    from tests.test_inbox_cli import reply
-    from tests.test_inbox_matching import import_box
+    from tests.mail.test_inbox_cli import reply
+    from tests.mail.test_matching import import_box
 
     foi("init")
     ref = sent_request(foi, "RXX", "2026-11-02", title="a")

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 def create_requests(url: str, body_code: str, count: int, start_barrier: object) -> list[str]:
     """Create `count` requests, each in its own transaction, as one volunteer's process."""
-    from foi.casework import NewRequest, create_request
-    from foi.db import make_engine, resolve_url, session_scope
-    from foi.directory import find_body
-    from foi.holidays import load_default
+    from foi.casework.requests import NewRequest, create_request
+    from foi.directory.bodies import find_body
+    from foi.law.holidays import load_default
+    from foi.store.engine import make_engine, resolve_url, session_scope
 
     engine = make_engine(resolve_url(url))
     hs = load_default()

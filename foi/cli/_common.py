@@ -8,56 +8,18 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
+from foi.clock import now, parse_date, today  # noqa: F401  (the commands take them from here)
 from foi.config import Settings, load_settings
-from foi.errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Engine
     from sqlalchemy.orm import Session
-
-
-def parse_date(text: str, what: str = "date") -> date:
-    """A YYYY-MM-DD date, or a UsageError naming the bad value."""
-    try:
-        value = date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"{what} {text!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-02"
-        ) from None
-    if not FIRST_DAY <= value <= LAST_DAY:
-        raise UsageError(
-            f"{what} {value} is outside the years foi's calendars cover "
-            f"({FIRST_DAY.year}-{LAST_DAY.year})"
-        )
-    return value
-
-
-FIRST_DAY = date(1990, 1, 1)  # the holiday data and working-day calendars cover 1990-2099
-LAST_DAY = date(2099, 12, 31)
-
-
-def today() -> date:
-    """Today's date, or FOI_TODAY when set (tests, demos)."""
-    forced = os.environ.get("FOI_TODAY")
-    if forced:
-        return parse_date(forced, "FOI_TODAY")
-    return date.today()
-
-
-def now() -> datetime:
-    """The current time in UTC (on FOI_TODAY's date when that is set, for reproducible logs)."""
-    current = datetime.now(UTC)
-    forced = os.environ.get("FOI_TODAY")
-    if forced:
-        d = parse_date(forced, "FOI_TODAY")
-        current = current.replace(year=d.year, month=d.month, day=d.day)
-    return current
 
 
 @dataclass
@@ -79,7 +41,7 @@ def env(ctx: typer.Context) -> Env:
 
 def database_url(e: Env) -> URL:
     """The URL of the database in use."""
-    from foi.db import resolve_url
+    from foi.store.engine import resolve_url
 
     return resolve_url(e.settings.database)
 
@@ -87,7 +49,7 @@ def database_url(e: Env) -> URL:
 @contextmanager
 def open_engine(e: Env, check_schema: bool = True) -> Iterator[Engine]:
     """An engine for the configured database, schema checked, disposed afterwards."""
-    from foi.db import ensure_schema, make_engine, sqlite_path
+    from foi.store.engine import ensure_schema, make_engine, sqlite_path
 
     url = database_url(e)
     path = sqlite_path(url)
@@ -112,7 +74,7 @@ def open_engine(e: Env, check_schema: bool = True) -> Iterator[Engine]:
 @contextmanager
 def session(e: Env) -> Iterator[Session]:
     """One transaction on the configured database: the whole command commits or nothing does."""
-    from foi.db import session_scope
+    from foi.store.engine import session_scope
 
     with open_engine(e) as engine, session_scope(engine) as s:
         yield s
@@ -160,7 +122,7 @@ def d(value: date | None) -> str:
 
 def blob_root(e: Env) -> Path:
     """Where attachments and raw mail are kept: the configured folder, or next to the database."""
-    from foi.db import sqlite_path
+    from foi.store.engine import sqlite_path
 
     if e.settings.attachments_dir:
         return Path(e.settings.attachments_dir).expanduser()
@@ -172,6 +134,6 @@ def blob_root(e: Env) -> Path:
 
 def blob_store(e: Env):  # type: ignore[no-untyped-def]
     """The content-addressed store for attachments and raw mail."""
-    from foi.blobstore import BlobStore
+    from foi.evidence.blobs import BlobStore
 
     return BlobStore(blob_root(e))

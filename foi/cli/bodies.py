@@ -37,7 +37,14 @@ def list_(
 
     Example:  foi body list --kind mental-health-trust --json
     """
-    from foi.directory import BodyFilter, as_dict, body_status, foi_email, list_bodies, sim_status
+    from foi.directory.bodies import (
+        BodyFilter,
+        as_dict,
+        body_status,
+        foi_email,
+        list_bodies,
+        sim_status,
+    )
 
     e = env(ctx)
     with session(e) as s:
@@ -92,8 +99,8 @@ def show(
 
     Example:  foi body show RXX
     """
-    from foi.casework import requests_for_body
-    from foi.directory import as_dict, find_body
+    from foi.casework.requests import requests_for_body
+    from foi.directory.bodies import as_dict, find_body
 
     e = env(ctx)
     with session(e) as s:
@@ -176,7 +183,7 @@ def _changes(
     tags: list[str],
     untags: list[str],
 ):  # type: ignore[no-untyped-def]
-    from foi.directory import BodyChanges
+    from foi.directory.bodies import BodyChanges
 
     return BodyChanges(
         name=name,
@@ -229,7 +236,7 @@ def add(
 
     Example:  foi body add "Coroner for West Yorkshire (Western)" --kind coroner --not-foi
     """
-    from foi.directory import add_body
+    from foi.directory.bodies import add_body
 
     e = env(ctx)
     changes = _changes(
@@ -303,7 +310,7 @@ def edit(
 
     Example:  foi body edit RVN --email foi@awp.nhs.uk --source https://www.awp.nhs.uk/foi --confirmed 2026-11-20
     """
-    from foi.directory import add_contact, edit_body, find_body, remove_contact
+    from foi.directory.bodies import add_contact, edit_body, find_body, remove_contact
 
     e = env(ctx)
     changes = _changes(
@@ -376,9 +383,9 @@ def import_(
 
     Example:  foi body import all-authorities.csv --skip-bad-rows
     """
-    from foi.directory import import_rows
+    from foi.directory.bodies import import_rows
+    from foi.directory.importers import ImportFormatError, parse_bodies_file
     from foi.errors import UsageError
-    from foi.importers import ImportFormatError, parse_bodies_file
 
     e = env(ctx)
     try:
@@ -433,7 +440,7 @@ def evidence_add(
 
     Example:  foi body evidence add RTQ --status denied --on 2022-03-01 --source FOI-2026-0004 --quote "not signatories to the SIM model"
     """
-    from foi.directory import add_evidence, find_body, sim_status
+    from foi.directory.bodies import add_evidence, find_body, sim_status
 
     e = env(ctx)
     with session(e) as s:
@@ -466,7 +473,7 @@ def evidence_list(
 
     Example:  foi body evidence list --status adopted
     """
-    from foi.directory import BodyFilter, list_bodies, sim_status
+    from foi.directory.bodies import BodyFilter, list_bodies, sim_status
 
     e = env(ctx)
     with session(e) as s:

@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         Example:  foi remind daemon --time 08:30
         """
         from foi.errors import ConfigError, UsageError
-        from foi.scheduler import parse_reminder_time, run_daemon
+        from foi.reminders.daemon import parse_reminder_time, run_daemon
 
         e = env(ctx)
         if at is not None:

@@ -20,7 +20,7 @@ def upgrade(ctx: typer.Context) -> None:
 
     Example:  foi db backup before-upgrade.db && foi db upgrade
     """
-    from foi import db
+    from foi.store import engine as db
 
     e = env(ctx)
     with open_engine(e, check_schema=False) as engine:
@@ -39,7 +39,7 @@ def backup(ctx: typer.Context, dest: Path = typer.Argument(..., help="New file t
 
     Example:  foi db backup ~/foi-backups/requests-2026-11-27.db
     """
-    from foi import db
+    from foi.store import engine as db
 
     e = env(ctx)
     url = database_url(e)
@@ -53,6 +53,6 @@ def path(ctx: typer.Context) -> None:
 
     Example:  FOI_DATABASE_URL=team.db foi db path
     """
-    from foi import db
+    from foi.store import engine as db
 
     out(db.describe(database_url(env(ctx))))

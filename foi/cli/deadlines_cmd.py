@@ -11,14 +11,14 @@ REGIME_HELP = "foia (default), eir, foisa (Scottish bodies) or sar (subject acce
 
 def _user_holidays_if_any(e):  # type: ignore[no-untyped-def]
     """Shipped holidays, plus the user's additions when a SQLite database already exists."""
-    from foi.db import resolve_url, sqlite_path
-    from foi.holidays import load_default
+    from foi.law.holidays import load_default
+    from foi.store.engine import resolve_url, sqlite_path
 
     url = resolve_url(e.settings.database)
     path = sqlite_path(url)
     if path is None or not path.exists():
         return load_default(), False
-    from foi.holidaystore import holiday_set
+    from foi.casework.user_holidays import holiday_set
 
     with session(e) as s:
         return holiday_set(s), True
@@ -42,7 +42,8 @@ def register(app: typer.Typer) -> None:
 
         Example:  foi deadline 2025-12-19 --explain
         """
-        from foi.deadlines import (
+        from foi.errors import UsageError
+        from foi.law.deadlines import (
             ClockEvent,
             Regime,
             calendar_for,
@@ -50,7 +51,6 @@ def register(app: typer.Typer) -> None:
             format_explanation,
             quick,
         )
-        from foi.errors import UsageError
 
         e = env(ctx)
         day = parse_date(received, "RECEIVED")
@@ -106,9 +106,9 @@ def register(app: typer.Typer) -> None:
 
         Example:  foi explain FOI-2026-0001
         """
-        from foi.casework import calendar, clock_events, clocks, find_request
-        from foi.deadlines import Regime, explain, format_explanation
-        from foi.holidaystore import holiday_set
+        from foi.casework.requests import calendar, clock_events, clocks, find_request
+        from foi.casework.user_holidays import holiday_set
+        from foi.law.deadlines import Regime, explain, format_explanation
 
         e = env(ctx)
         with session(e) as s:

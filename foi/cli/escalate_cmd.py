@@ -10,7 +10,7 @@ from foi.cli._common import Env, emit_json, env, info, open_engine, out, table
 
 
 def _requester(e: Env, s, name: str | None):  # type: ignore[no-untyped-def]
-    from foi.casework import get_requester
+    from foi.casework.requests import get_requester
 
     name = name or e.settings.requester_name
     if not name:
@@ -61,12 +61,12 @@ def register(app: typer.Typer) -> None:
 
         Example:  foi chase --campaign sim-2026 --per-body --yes --outbox chasers
         """
+        from foi.casework.user_holidays import holiday_set
         from foi.cli.letters_cmd import library
         from foi.cli.send_cmd import check_delivery, deliver, report
-        from foi.db import session_scope
-        from foi.escalation import chase_plan, draft_chasers
-        from foi.holidaystore import holiday_set
-        from foi.sending import plan_letters
+        from foi.letters.sending import plan_letters
+        from foi.reminders.escalation import chase_plan, draft_chasers
+        from foi.store.engine import session_scope
 
         e = env(ctx)
         gap = interval if interval is not None else e.settings.chase_interval_days
@@ -151,11 +151,11 @@ def register(app: typer.Typer) -> None:
 
         Example:  foi escalate FOI-2026-0001 --yes
         """
-        from foi.casework import clocks, find_request
+        from foi.casework.requests import clocks, find_request
+        from foi.casework.user_holidays import holiday_set
         from foi.cli._common import session
         from foi.cli.letters_cmd import _parse_vars, library
-        from foi.escalation import draft_step, propose
-        from foi.holidaystore import holiday_set
+        from foi.reminders.escalation import draft_step, propose
 
         e = env(ctx)
         user_vars = _parse_vars(var)

@@ -48,7 +48,7 @@ def list_(
 
     Example:  foi holidays list --year 2027
     """
-    from foi.holidaystore import check_region, holiday_set
+    from foi.casework.user_holidays import check_region, holiday_set
 
     e = env(ctx)
     reg = check_region(region) if region else None
@@ -84,8 +84,8 @@ def add(
 
     Example:  foi holidays add 2027-06-07 --region scotland --name "Royal event" --source https://www.gov.uk/…
     """
-    from foi.holidays import Holiday
-    from foi.holidaystore import add_holidays, check_region, sync
+    from foi.casework.user_holidays import add_holidays, check_region, sync
+    from foi.law.holidays import Holiday
 
     e = env(ctx)
     when = parse_date(day, "DATE")
@@ -111,9 +111,9 @@ def import_(
 
     Example:  foi holidays import bank-holidays.json
     """
+    from foi.casework.user_holidays import add_holidays, sync
     from foi.errors import UsageError
-    from foi.holidays import parse_govuk_json
-    from foi.holidaystore import add_holidays, sync
+    from foi.law.holidays import parse_govuk_json
 
     e = env(ctx)
     try:

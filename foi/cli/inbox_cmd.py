@@ -45,10 +45,10 @@ def import_(
 
     Example:  foi inbox import replies.mbox Maildir/ --json
     """
-    from foi.db import session_scope
-    from foi.holidaystore import holiday_set
-    from foi.inbox import Matcher, Summary, import_one
-    from foi.mailsources import MailSourceError, iter_messages
+    from foi.casework.user_holidays import holiday_set
+    from foi.mail.inbox import Matcher, Summary, import_one
+    from foi.mail.sources import MailSourceError, iter_messages
+    from foi.store.engine import session_scope
 
     e = env(ctx)
     store = blob_store(e)
@@ -114,7 +114,7 @@ def list_(
 
     Example:  foi inbox list
     """
-    from foi.inbox import held
+    from foi.mail.inbox import held
 
     e = env(ctx)
     with session(e) as s:
@@ -164,7 +164,7 @@ def show(
 
     Example:  foi inbox show 12
     """
-    from foi.inbox import attachments_of, get_message
+    from foi.mail.inbox import attachments_of, get_message
 
     e = env(ctx)
     with session(e) as s:
@@ -236,10 +236,10 @@ def assign(
 
     Example:  foi inbox assign 12 FOI-2026-0007
     """
-    from foi.casework import find_request
-    from foi.holidaystore import holiday_set
-    from foi.inbox import assign as do_assign
-    from foi.inbox import get_message
+    from foi.casework.requests import find_request
+    from foi.casework.user_holidays import holiday_set
+    from foi.mail.inbox import assign as do_assign
+    from foi.mail.inbox import get_message
 
     e = env(ctx)
     with session(e) as s:
@@ -260,8 +260,8 @@ def discard(
 
     Example:  foi inbox discard 12
     """
-    from foi.inbox import discard as do_discard
-    from foi.inbox import get_message
+    from foi.mail.inbox import discard as do_discard
+    from foi.mail.inbox import get_message
 
     e = env(ctx)
     with session(e) as s:
@@ -328,11 +328,11 @@ def register(app_: typer.Typer) -> None:
 
         Example:  foi respond FOI-2026-0001 --on 2026-12-10 --outcome partially-successful --exemption s12 --exemption '3:s40(2)' --answer 1="No SIM; ran 'Crisis Support Team' 2018-2021" --local-name "Crisis Support Team" --file reply.pdf
         """
-        from foi.casework import find_request
+        from foi.casework.requests import find_request
+        from foi.casework.user_holidays import holiday_set
         from foi.cli.letters_cmd import library
-        from foi.drafting import TemplateError
-        from foi.holidaystore import holiday_set
-        from foi.responses import ResponseInput, record_response
+        from foi.evidence.responses import ResponseInput, record_response
+        from foi.letters.templates import TemplateError
 
         e = env(ctx)
         answers = _pairs(answer, "--answer")

@@ -22,7 +22,7 @@ template_app = typer.Typer(
 
 def library(e: Env):  # type: ignore[no-untyped-def]
     """The template library: built-ins plus the user's templates folder."""
-    from foi.drafting import TemplateLibrary
+    from foi.letters.templates import TemplateLibrary
 
     user = Path(e.settings.templates_dir).expanduser()
     return TemplateLibrary(user if user.is_dir() else None)
@@ -38,7 +38,7 @@ def template_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--js
 
     Example:  foi template list --json
     """
-    from foi.drafting import TemplateError
+    from foi.letters.templates import TemplateError
 
     e = env(ctx)
     try:
@@ -86,7 +86,7 @@ def template_show(
 
     Example:  foi template show internal-review
     """
-    from foi.drafting import TemplateError
+    from foi.letters.templates import TemplateError
 
     e = env(ctx)
     lib = library(e)
@@ -111,9 +111,9 @@ def template_check(
 
     Example:  foi template check sim-use
     """
-    from foi.directory import BodyFilter, list_bodies
-    from foi.drafting import TemplateError, check_letter, sample_context, suits
-    from foi.drafts import _body_context
+    from foi.directory.bodies import BodyFilter, list_bodies
+    from foi.letters.batches import _body_context
+    from foi.letters.templates import TemplateError, check_letter, sample_context, suits
 
     e = env(ctx)
     lib = library(e)
@@ -200,10 +200,10 @@ def register(app: typer.Typer) -> None:
             return
         if reference is not None:
             raise UsageError(f"unexpected argument {reference!r}: give bodies with --to")
-        from foi.casework import get_requester
-        from foi.drafting import TemplateError
-        from foi.drafts import draft_batch
-        from foi.holidaystore import holiday_set
+        from foi.casework.requests import get_requester
+        from foi.casework.user_holidays import holiday_set
+        from foi.letters.batches import draft_batch
+        from foi.letters.templates import TemplateError
 
         e = env(ctx)
         user_vars = _parse_vars(var)
@@ -267,7 +267,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _discard(ctx: typer.Context, reference: str | None, purpose: str | None) -> None:
-    from foi.sending import discard_letters
+    from foi.letters.sending import discard_letters
 
     if reference is None:
         raise UsageError("say which request: foi draft discard REF [--purpose chaser]")
@@ -294,8 +294,8 @@ def _parse_vars(pairs: list[str]) -> dict[str, str]:
 def _preview(
     ctx: typer.Context, reference: str | None, campaign: str | None, json_out: bool
 ) -> None:
-    from foi.letters import current_route
-    from foi.sending import letters_for
+    from foi.letters.records import current_route
+    from foi.letters.sending import letters_for
 
     e = env(ctx)
     with session(e) as s:
@@ -348,7 +348,7 @@ def register_edit(app: typer.Typer) -> None:
 
         Example:  EDITOR=nano foi request edit FOI-2026-0001
         """
-        from foi.sending import letter_for_edit
+        from foi.letters.sending import letter_for_edit
 
         e = env(ctx)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -386,7 +386,7 @@ def register_edit(app: typer.Typer) -> None:
         changed = (subject, text) != before
         if changed:
             from foi.errors import ConflictError
-            from foi.models import Letter
+            from foi.store.models import Letter
 
             with session(e) as s:
                 lt = s.get(Letter, letter_id)

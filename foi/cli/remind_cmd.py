@@ -45,8 +45,8 @@ def list_(
 
     Example:  foi remind list --horizon 10
     """
-    from foi.holidaystore import holiday_set, sync
-    from foi.remindstore import coming, pending
+    from foi.casework.user_holidays import holiday_set, sync
+    from foi.reminders.store import coming, pending
 
     if horizon < 0:
         from foi.errors import UsageError
@@ -56,7 +56,7 @@ def list_(
     st = e.settings
     with session(e) as s:
         if assignee:
-            from foi.casework import get_volunteer
+            from foi.casework.requests import get_volunteer
 
             get_volunteer(s, assignee, e.now, create=False)  # an unknown name is an error
         sync(s)
@@ -114,7 +114,7 @@ def add(
 
     Example:  foi remind add FOI-2026-0001 --on 2027-01-15 --note "ring the FOI officer" --at 10:00
     """
-    from foi.remindstore import add_user_reminder
+    from foi.reminders.store import add_user_reminder
 
     e = env(ctx)
     with session(e) as s:
@@ -143,7 +143,7 @@ def run(
 
     Example:  foi remind run --json
     """
-    from foi.remindrun import deliver_due
+    from foi.reminders.delivery import deliver_due
 
     e = env(ctx)
     printed: list[str] = []
@@ -175,9 +175,9 @@ def register(root: typer.Typer) -> None:
         """
         from sqlalchemy import func, select
 
-        from foi.casework import working_days_left
-        from foi.holidaystore import holiday_set, sync
-        from foi.models import InboxMessage, Request
+        from foi.casework.requests import working_days_left
+        from foi.casework.user_holidays import holiday_set, sync
+        from foi.store.models import InboxMessage, Request
 
         e = env(ctx)
         with session(e) as s:
@@ -234,12 +234,10 @@ def export(
 
     Example:  foi calendar export ~/Calendars/foi.ics --assignee Sam
     """
-    import os
-    import tempfile
 
-    from foi.holidaystore import holiday_set
-    from foi.icsexport import build_calendar, items_for_request, items_for_user_reminders
-    from foi.remindstore import snapshots, user_snapshots
+    from foi.casework.user_holidays import holiday_set
+    from foi.reminders.ics import build_calendar, items_for_request, items_for_user_reminders
+    from foi.reminders.store import snapshots, user_snapshots
 
     e = env(ctx)
     with session(e) as s:
@@ -259,14 +257,7 @@ def export(
         from foi.errors import UsageError
 
         raise UsageError(f"folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from foi.files import write_atomic
+
+    write_atomic(target, data)
     out(f"wrote {len(items)} event(s) to {target}")

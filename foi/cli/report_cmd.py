@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 
 import typer
@@ -31,7 +30,7 @@ def exemptions_list(
 
     Example:  foi exemptions list --regime eir
     """
-    from foi.exemptions import catalogue
+    from foi.law.exemptions import catalogue
 
     rows = [
         {"code": x.code, "title": x.title, "kind": x.kind, "family": x.family}
@@ -64,8 +63,8 @@ def answers(
 
     Example:  foi report answers 2 --campaign sim-2026 --template sim-use --csv > q2.csv
     """
-    from foi.casework import get_campaign
-    from foi.responses import answers_table
+    from foi.casework.requests import get_campaign
+    from foi.evidence.responses import answers_table
 
     if question < 1:
         from foi.errors import UsageError
@@ -79,12 +78,12 @@ def answers(
         emit_json(rows)
         return
     if as_csv:
-        w = csv.writer(sys.stdout)
-        w.writerow(
-            ["reference", "body", "status", "resolution", "answer", "answer_status", "exemptions"]
-        )
-        for r in rows:
-            w.writerow(
+        from foi.exports import write_csv_rows
+
+        write_csv_rows(
+            sys.stdout,
+            ["reference", "body", "status", "resolution", "answer", "answer_status", "exemptions"],
+            (
                 [
                     r["reference"],
                     r["body"],
@@ -94,7 +93,9 @@ def answers(
                     r["answer_status"],
                     " ".join(r["exemptions"]),
                 ]
-            )
+                for r in rows
+            ),
+        )
         return
     table(
         ("ref", "body", "status", "answer", "exemptions"),

@@ -46,10 +46,10 @@ def new(
 
     Example:  foi request new --body RXX --title "SIM use" --sent-on 2026-11-02 --wdtk-url https://www.whatdotheyknow.com/request/sim_use
     """
-    from foi.casework import LogEntry, NewRequest, create_request, log_event
-    from foi.directory import find_body
-    from foi.holidaystore import holiday_set
-    from foi.letters import attach_letter
+    from foi.casework.requests import LogEntry, NewRequest, create_request, log_event
+    from foi.casework.user_holidays import holiday_set
+    from foi.directory.bodies import find_body
+    from foi.letters.records import attach_letter
 
     e = env(ctx)
     if text_file is not None:
@@ -125,11 +125,11 @@ def list_(
 
     Example:  foi request list --campaign sim-2026 --due-within 5
     """
-    from foi.casework import RequestFilter, list_requests, working_days_left
-    from foi.deadlines import quick
-    from foi.directory import find_body
-    from foi.holidaystore import holiday_set, sync
-    from foi.views import request_row
+    from foi.casework.requests import RequestFilter, list_requests, working_days_left
+    from foi.casework.user_holidays import holiday_set, sync
+    from foi.casework.views import request_row
+    from foi.directory.bodies import find_body
+    from foi.law.deadlines import quick
 
     e = env(ctx)
     with session(e) as s:
@@ -196,11 +196,11 @@ def show(
 
     Example:  foi request show FOI-2026-0001
     """
-    from foi.casework import clocks, find_request, working_days_left
-    from foi.holidaystore import holiday_set
-    from foi.letters import current_route
-    from foi.responses import response_details
-    from foi.views import clocks_dict, event_dict, request_row
+    from foi.casework.requests import clocks, find_request, working_days_left
+    from foi.casework.user_holidays import holiday_set
+    from foi.casework.views import clocks_dict, event_dict, request_row
+    from foi.evidence.responses import response_details
+    from foi.letters.records import current_route
 
     e = env(ctx)
     with session(e) as s:
@@ -373,9 +373,9 @@ def log(
 
     Example:  foi request log FOI-2026-0001 clarification-requested --on 2026-11-20 --note "which years?"
     """
-    from foi.casework import LogEntry, clocks, find_request, log_event
-    from foi.holidaystore import holiday_set
-    from foi.sending import settle_by_hand
+    from foi.casework.requests import LogEntry, clocks, find_request, log_event
+    from foi.casework.user_holidays import holiday_set
+    from foi.letters.sending import settle_by_hand
 
     e = env(ctx)
     with session(e) as s:
@@ -416,9 +416,9 @@ def assign(
 
     Example:  foi request assign FOI-2026-0001 "Sam" --email sam@example.org
     """
-    from foi.casework import assign as do_assign
-    from foi.casework import find_request
-    from foi.directory import check_email
+    from foi.casework.requests import assign as do_assign
+    from foi.casework.requests import find_request
+    from foi.directory.bodies import check_email
 
     e = env(ctx)
     with session(e) as s:

@@ -1,7 +1,7 @@
 """`foi send`: send drafted letters by SMTP, or write them to an outbox folder.
 
 Each letter is its own transaction: the attempt is committed before the SMTP transaction
-and the result after it, so a crash never sends a letter twice (see foi.sending).
+and the result after it, so a crash never sends a letter twice (see foi.letters.sending).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from foi.errors import DeliveryError, UsageError
 
 
 def _envelope(e: Env, attempt, when):  # type: ignore[no-untyped-def]
-    from foi.outbox import Envelope
+    from foi.letters.transport import Envelope
 
     return Envelope(
         from_addr=e.settings.from_addr or "",
@@ -111,8 +111,8 @@ def register(app: typer.Typer) -> None:
         if reconcile or retry_uncertain:
             _settle(e, refs, reconcile, retry_uncertain, json_out)
             return
-        from foi.db import session_scope
-        from foi.sending import plan
+        from foi.letters.sending import plan
+        from foi.store.engine import session_scope
 
         with open_engine(e) as engine:
             with session_scope(engine) as s:
@@ -157,7 +157,7 @@ def check_delivery(e: Env, outbox: Path | None) -> None:
         if not parent.exists() or not os.access(parent, os.W_OK):
             raise UsageError(f"--outbox {outbox}: cannot write there (check the folder)")
         return
-    from foi.outbox import check_smtp_settings
+    from foi.letters.transport import check_smtp_settings
 
     st = e.settings
     check_smtp_settings(
@@ -194,9 +194,9 @@ def report(result: dict, json_out: bool) -> None:  # type: ignore[type-arg]
 
 
 def _settle(e: Env, refs: list[str], mailboxes: list[Path], retry: bool, json_out: bool) -> None:
+    from foi.casework.user_holidays import holiday_set
     from foi.cli._common import session
-    from foi.holidaystore import holiday_set
-    from foi.sending import reconcile, retry_uncertain
+    from foi.letters.sending import reconcile, retry_uncertain
 
     sent_ids = _message_ids(mailboxes) if mailboxes else {}
     with session(e) as s:
@@ -222,8 +222,8 @@ def _settle(e: Env, refs: list[str], mailboxes: list[Path], retry: bool, json_ou
 
 def _message_ids(paths: list[Path]) -> dict[str, object]:
     """Message-IDs and dates found in a Sent folder or archive."""
-    from foi.mailparse import MailParseError, parse_message
-    from foi.mailsources import MailSourceError, iter_messages
+    from foi.mail.parse import MailParseError, parse_message
+    from foi.mail.sources import MailSourceError, iter_messages
 
     found: dict[str, object] = {}
     try:
@@ -262,9 +262,9 @@ class _Progress:
 
 
 def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
-    from foi.db import session_scope
-    from foi.holidaystore import holiday_set
-    from foi.outbox import (
+    from foi.casework.user_holidays import holiday_set
+    from foi.letters.sending import begin_attempt, finish_failed, finish_sent
+    from foi.letters.transport import (
         OutboxError,
         SmtpTransport,
         addr_spec,
@@ -272,7 +272,7 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
         check_smtp_settings,
         envelope_recipients,
     )
-    from foi.sending import begin_attempt, finish_failed, finish_sent
+    from foi.store.engine import session_scope
 
     st = e.settings
     settings = check_smtp_settings(
@@ -341,9 +341,9 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-untyped-def]
-    from foi.db import session_scope
-    from foi.outbox import build_message, safe_stem, write_eml, write_text_letter
-    from foi.sending import EVENT_FOR_PURPOSE, mark_written
+    from foi.letters.sending import EVENT_FOR_PURPOSE, mark_written
+    from foi.letters.transport import build_message, safe_stem, write_eml, write_text_letter
+    from foi.store.engine import session_scope
 
     counts = {"written_eml": 0, "written_text": 0}
     paths: list[str] = []
@@ -355,7 +355,7 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
             event = EVENT_FOR_PURPOSE.get(lt.purpose)
             log_as = event.value if event is not None else "note"
             if lt.route == "email":
-                from foi.sending import Attempt
+                from foi.letters.sending import Attempt
 
                 attempt = Attempt(
                     letter_id=lt.id,

@@ -21,11 +21,11 @@ def register(app: typer.Typer) -> None:
 
         Example:  foi init && foi body list --missing-email
         """
-        from foi.db import describe, session_scope
-        from foi.directory import load_bundled
+        from foi.directory.bodies import load_bundled
+        from foi.store.engine import describe, session_scope
 
         e = env(ctx)
-        from foi.holidaystore import sync
+        from foi.casework.user_holidays import sync
 
         with open_engine(e) as engine, session_scope(engine) as s:
             report = load_bundled(s, e.now)

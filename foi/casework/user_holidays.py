@@ -1,0 +1,91 @@
+"""Holidays the user added, stored in the database, merged with the shipped data.
+
+When the holiday set changes, the due dates of open requests are recomputed and the
+requests whose dates moved are returned, so the command can list them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from foi.errors import UsageError
+from foi.law.holidays import Holiday, HolidaySet, load_default
+from foi.store.models import Meta, UserHoliday
+
+REGIONS = ("england-and-wales", "scotland", "northern-ireland")
+REGION_ALIASES = {
+    "england": "england-and-wales",
+    "wales": "england-and-wales",
+    "eng": "england-and-wales",
+    "wls": "england-and-wales",
+    "scot": "scotland",
+    "sct": "scotland",
+    "ni": "northern-ireland",
+    "nir": "northern-ireland",
+}
+FINGERPRINT_KEY = "holiday_fingerprint"
+
+
+def check_region(region: str) -> str:
+    """Normalise a region name (england-and-wales, scotland, northern-ireland)."""
+    value = REGION_ALIASES.get(region.strip().lower(), region.strip().lower())
+    if value not in REGIONS:
+        raise UsageError(f"unknown region {region!r}: choose from {', '.join(REGIONS)}")
+    return value
+
+
+def holiday_set(session: Session) -> HolidaySet:
+    """The effective holiday set: shipped data plus the user's additions."""
+    extra = [
+        Holiday(date=h.on, region=h.region, name=h.name, source=h.source)
+        for h in session.scalars(select(UserHoliday).order_by(UserHoliday.on))
+    ]
+    return load_default(extra)
+
+
+def add_holidays(session: Session, holidays: Iterable[Holiday], now: datetime) -> tuple[int, int]:
+    """Store holidays not already known (shipped or stored); returns (added, already known)."""
+    current = holiday_set(session)
+    added = known = 0
+    for h in holidays:
+        region = check_region(h.region)
+        if any(x.region == region for x in current.on(h.date)):
+            known += 1
+            continue
+        session.add(
+            UserHoliday(on=h.date, region=region, name=h.name, source=h.source, added_at=now)
+        )
+        session.flush()
+        current = holiday_set(session)
+        added += 1
+    return added, known
+
+
+def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
+    """Store the holiday set's fingerprint; True when it differs from the one stored."""
+    row = session.get(Meta, FINGERPRINT_KEY)
+    fp = hs.fingerprint()
+    if row is None:
+        session.add(Meta(key=FINGERPRINT_KEY, value=fp))
+        return True
+    if row.value != fp:
+        row.value = fp
+        return True
+    return False
+
+
+def sync(session: Session) -> list[tuple[str, date | None, date | None]]:
+    """If the holiday set changed since last seen, recompute open requests; return moves."""
+    from foi.casework.requests import recompute_open
+
+    hs = holiday_set(session)
+    first_time = session.get(Meta, FINGERPRINT_KEY) is None
+    if not record_fingerprint(session, hs) or first_time:
+        # First sight: every cached date was computed by foi with the holidays it had, so
+        # there is nothing to correct yet; from now on a change is noticed and applied.
+        return []
+    return recompute_open(session, hs)

@@ -1,0 +1,5 @@
+"""The bodies we write to: the bundled directory (``data/``), imports, kinds, SIM evidence.
+
+``kinds`` and ``importers`` are pure; ``bodies`` holds the use cases on the database. May import
+``foi.store``, ``foi.law`` and ``foi.errors``.
+"""

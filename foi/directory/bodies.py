@@ -1,0 +1,814 @@
+"""Use cases for the body directory: find, list, add, edit, load the bundled set, import.
+
+Takes a session and the date/time from the caller; never commits, never prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, selectinload
+
+from foi.directory.kinds import KINDS
+from foi.errors import ConflictError, NotFoundError, UsageError
+from foi.store.models import Body, BodyAlias, BodyTag, Contact, Evidence
+
+DATA_DIR = Path(__file__).parent / "data"
+REGIMES = ("foia", "eir", "foisa", "none")
+EVIDENCE_STATUSES = ("adopted", "piloted", "considering", "withdrawn", "denied", "not-adopted")
+CHANNELS = ("email", "web-form", "post")
+EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def _load_options() -> Any:
+    return (
+        selectinload(Body.aliases),
+        selectinload(Body.tags),
+        selectinload(Body.contacts),
+        selectinload(Body.evidence),
+        selectinload(Body.successor),
+    )
+
+
+def body_status(body: Body, today: date) -> str:
+    """'open', 'closed' (with a close date on or before today) or 'not-yet-open'."""
+    if body.closed_on is not None and body.closed_on <= today:
+        return "closed"
+    if body.opened_on is not None and body.opened_on > today:
+        return "not-yet-open"
+    return "open"
+
+
+def foi_email(body: Body, purpose: str = "foi") -> Contact | None:
+    """The best email contact for a purpose: confirmed first, not failing, newest source."""
+    emails = [c for c in body.contacts if c.channel == "email" and c.purpose == purpose]
+    if not emails:
+        return None
+    rank = {"confirmed": 0, "unconfirmed": 1}
+    emails.sort(
+        key=lambda c: (
+            c.failing_since is not None,
+            rank.get(c.confidence, 2),
+            -(c.confirmed_on or date.min).toordinal(),
+            -(c.id or 10**9),  # on a tie, the address added last is the correction
+        )
+    )
+    return emails[0]
+
+
+def remove_contact(body: Body, address: str) -> Contact:
+    """Remove a contact address (kept nowhere else: say where it came from in a note)."""
+    for c in list(body.contacts):
+        if c.address.lower() == address.strip().lower():
+            body.contacts.remove(c)
+            return c
+    known = ", ".join(c.address for c in body.contacts) or "none"
+    raise NotFoundError(f"{body.name} has no contact {address!r} (it has: {known})")
+
+
+def sim_status(body: Body) -> Evidence | None:
+    """The body's SIM status is its newest evidence (by date, then by when it was recorded)."""
+    if not body.evidence:
+        return None
+    return max(body.evidence, key=lambda e: (e.on or date.min, e.recorded_at, e.id or 0))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def find_body(session: Session, needle: str) -> Body:
+    """A body by ODS code, police id, directory key, exact name or alias, or a unique part."""
+    needle = needle.strip()
+    if not needle:
+        raise UsageError("give a body's name or code")
+    by_code = list(
+        session.scalars(
+            select(Body).where(
+                or_(
+                    func.upper(Body.ods_code) == needle.upper(),
+                    Body.police_id == needle.lower(),
+                    Body.key == needle,
+                    func.lower(Body.wdtk_url_name) == needle.lower(),
+                )
+            )
+        )
+    )
+    if len(by_code) == 1:
+        return by_code[0]
+    # Names and aliases compare case-insensitively in Python: SQLite's lower() folds only
+    # ASCII letters, and the answer must not depend on the database.
+    key = needle.casefold()
+    candidates = session.scalars(select(Body).options(selectinload(Body.aliases))).all()
+    by_name = [b for b in candidates if b.name.casefold() == key]
+    if len(by_name) == 1:
+        return by_name[0]
+    by_alias = [b for b in candidates if any(a.alias.casefold() == key for a in b.aliases)]
+    found = list({b.id: b for b in [*by_code, *by_name, *by_alias]}.values())
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        norm = _norm(needle)
+        partial = [b for b in candidates if norm and norm in _norm(b.name)]
+        if len(partial) == 1:
+            return partial[0]
+        names = [b.name for b in candidates]
+        if partial:
+            found = partial
+        else:
+            close = difflib.get_close_matches(needle, names, n=4, cutoff=0.55)
+            hint = (
+                f"; did you mean: {'; '.join(close)}?"
+                if close
+                else (
+                    "; see 'foi body list'" if names else "; run 'foi init' to load the directory"
+                )
+            )
+            raise NotFoundError(f"no body matches {needle!r}{hint}")
+    shown = "; ".join(sorted(b.name for b in found)[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    raise UsageError(
+        f"{needle!r} matches {len(found)} bodies ({shown}{more}): be more specific "
+        "or use the ODS code"
+    )
+
+
+@dataclass
+class BodyFilter:
+    kind: str | None = None
+    tag: str | None = None
+    missing_email: bool = False
+    include_closed: bool = True
+    search: str | None = None
+
+
+def list_bodies(session: Session, flt: BodyFilter, today: date) -> list[Body]:
+    """Bodies matching a filter, by name."""
+    if flt.kind is not None and flt.kind not in KINDS:
+        raise UsageError(f"unknown kind {flt.kind!r}: choose from {', '.join(KINDS)}")
+    stmt = select(Body).options(*_load_options()).order_by(Body.name)
+    if flt.kind:
+        stmt = stmt.where(Body.kind == flt.kind)
+    if flt.tag:
+        stmt = stmt.where(Body.id.in_(select(BodyTag.body_id).where(BodyTag.tag == flt.tag)))
+    bodies = list(session.scalars(stmt).unique())
+    if flt.search:
+        key = _norm(flt.search)
+        bodies = [
+            b
+            for b in bodies
+            if key in _norm(b.name) or any(key in _norm(a.alias) for a in b.aliases)
+        ]
+    if flt.missing_email:
+        bodies = [
+            b
+            for b in bodies
+            if foi_email(b) is None and body_status(b, today) == "open" and b.foi_subject
+        ]
+    if not flt.include_closed:
+        bodies = [b for b in bodies if body_status(b, today) != "closed"]
+    return bodies
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}: choose from {', '.join(KINDS)}")
+    return kind
+
+
+def _check_regime(regime: str) -> str:
+    if regime not in REGIMES:
+        raise UsageError(f"unknown regime {regime!r}: choose from {', '.join(REGIMES)}")
+    return regime
+
+
+def check_email(address: str) -> str:
+    """Validate an email address well enough to catch typos and header injection."""
+    address = address.strip()
+    if not EMAIL_RE.match(address):
+        raise UsageError(f"{address!r} is not an email address")
+    return address
+
+
+@dataclass
+class BodyChanges:
+    """Fields to set on a body; None means leave alone."""
+
+    name: str | None = None
+    kind: str | None = None
+    ods_code: str | None = None
+    police_id: str | None = None
+    wdtk_url_name: str | None = None
+    region: str | None = None
+    opened_on: date | None = None
+    closed_on: date | None = None
+    successor: str | None = None
+    foi_subject: bool | None = None
+    regime: str | None = None
+    home_page: str | None = None
+    phone: str | None = None
+    postal_address: str | None = None
+    notes: str | None = None
+    source: str | None = None
+    add_aliases: list[str] = field(default_factory=list)
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+
+
+_SIMPLE = (
+    "name",
+    "kind",
+    "ods_code",
+    "police_id",
+    "wdtk_url_name",
+    "region",
+    "opened_on",
+    "closed_on",
+    "foi_subject",
+    "regime",
+    "home_page",
+    "phone",
+    "postal_address",
+    "notes",
+    "source",
+)
+
+
+def _apply(session: Session, body: Body, ch: BodyChanges, now: datetime) -> list[str]:
+    """Apply changes; return the names of fields that changed."""
+    changed: list[str] = []
+    for name, limit in LIMITS.items():
+        check_length(getattr(ch, name), limit, name.replace("_", " "))
+    for alias in ch.add_aliases:
+        check_length(alias, 300, "an alias")
+    for tag in ch.add_tags:
+        check_length(tag, 120, "a tag")
+    if ch.kind is not None:
+        _check_kind(ch.kind)
+    if ch.regime is not None:
+        _check_regime(ch.regime)
+    if ch.ods_code is not None:
+        ch.ods_code = ch.ods_code.strip().upper() or None
+    for name in _SIMPLE:
+        value = getattr(ch, name)
+        if value is not None and getattr(body, name) != value:
+            setattr(body, name, value)
+            changed.append(name)
+    if ch.foi_subject is False and ch.regime is None and body.regime != "none":
+        body.regime = "none"
+        changed.append("regime")
+    if ch.successor is not None:
+        succ = find_body(session, ch.successor)
+        if succ is body:
+            raise UsageError("a body cannot be its own successor")
+        if body.successor_id != succ.id:
+            body.successor = succ
+            changed.append("successor")
+    if body.opened_on and body.closed_on and body.closed_on < body.opened_on:
+        raise UsageError(
+            f"{body.name}: closed on {body.closed_on} before it opened ({body.opened_on})"
+        )
+    have = {a.alias for a in body.aliases}
+    for alias in ch.add_aliases:
+        alias = alias.strip()
+        if alias and alias not in have and alias != body.name:
+            body.aliases.append(BodyAlias(alias=alias))
+            have.add(alias)
+            changed.append("aliases")
+    tags = {t.tag for t in body.tags}
+    for tag in ch.add_tags:
+        tag = tag.strip()
+        if tag and tag not in tags:
+            body.tags.append(BodyTag(tag=tag))
+            tags.add(tag)
+            changed.append("tags")
+    for tag in ch.remove_tags:
+        for t in list(body.tags):
+            if t.tag == tag:
+                body.tags.remove(t)
+                changed.append("tags")
+    if changed:
+        body.updated_at = now
+    return sorted(set(changed))
+
+
+def _unique_guard(session: Session, body: Body) -> None:
+    """Refuse a name (in any case) or code that another body already has."""
+    for attr in ("ods_code", "police_id"):
+        value = getattr(body, attr)
+        if value is None:
+            continue
+        other = session.scalar(select(Body).where(getattr(Body, attr) == value))
+        if other is not None and other is not body:
+            raise ConflictError(f"{other.name} already has {attr.replace('_', ' ')} {value!r}")
+    key = body.name.casefold()
+    if body.name.isascii():  # SQL's lower() folds ASCII the same way on every database
+        rows = session.execute(
+            select(Body.id, Body.name).where(func.lower(Body.name) == body.name.lower())
+        )
+    else:  # SQLite's lower() leaves other letters alone: compare in Python
+        rows = session.execute(select(Body.id, Body.name))
+    for other_id, other_name in rows:
+        if other_name.casefold() == key and other_id != body.id:
+            raise ConflictError(f"{other_name} already has name {body.name!r}")
+
+
+LIMITS = {
+    "name": 300,
+    "ods_code": 20,
+    "police_id": 80,
+    "wdtk_url_name": 200,
+    "region": 100,
+    "home_page": 500,
+    "phone": 60,
+    "source": 2000,
+    "notes": 20000,
+}
+
+
+def check_length(value: str | None, limit: int, what: str) -> None:
+    """Refuse a value longer than its column, the same way on every database."""
+    if value is not None and len(value) > limit:
+        raise UsageError(f"{what} is {len(value)} characters long: at most {limit} are kept")
+    if value is not None and "\x00" in value:
+        raise UsageError(f"{what} contains a NUL character")
+
+
+def add_body(
+    session: Session,
+    changes: BodyChanges,
+    now: datetime,
+    email: str | None = None,
+    email_source: str | None = None,
+    confirmed_on: date | None = None,
+) -> Body:
+    """Create a body; its name must be new."""
+    if not changes.name or not changes.name.strip():
+        raise UsageError("a body needs a name")
+    if changes.kind is None:
+        raise UsageError("a body needs a kind (--kind): " + ", ".join(KINDS))
+    body = Body(
+        name=changes.name.strip(),
+        kind=_check_kind(changes.kind),
+        foi_subject=True,
+        regime="foia",
+        created_at=now,
+        updated_at=now,
+    )
+    _unique_guard(session, body)
+    _apply(session, body, changes, now)
+    _unique_guard(session, body)
+    session.add(body)
+    if email:
+        add_contact(
+            session,
+            body,
+            check_email(email),
+            source=email_source or "added by hand",
+            confirmed_on=confirmed_on,
+            confidence="confirmed" if confirmed_on else "unconfirmed",
+            now=now,
+        )
+    session.flush()
+    return body
+
+
+def edit_body(session: Session, body: Body, changes: BodyChanges, now: datetime) -> list[str]:
+    """Change a body's fields; returns what changed."""
+    changed = _apply(session, body, changes, now)
+    _unique_guard(session, body)
+    session.flush()
+    return changed
+
+
+def add_contact(
+    session: Session,
+    body: Body,
+    address: str,
+    *,
+    now: datetime,
+    channel: str = "email",
+    purpose: str = "foi",
+    source: str | None = None,
+    confirmed_on: date | None = None,
+    confidence: str = "unconfirmed",
+    note: str | None = None,
+) -> tuple[Contact, bool]:
+    """Add a contact unless the same one exists; returns (contact, created)."""
+    if channel not in CHANNELS:
+        raise UsageError(f"unknown channel {channel!r}: choose from {', '.join(CHANNELS)}")
+    if channel == "email":
+        address = check_email(address)
+    for c in body.contacts:
+        if (c.channel, c.purpose, c.address.lower()) == (channel, purpose, address.lower()):
+            changed = False
+            if confirmed_on and (c.confirmed_on is None or confirmed_on > c.confirmed_on):
+                c.confirmed_on, c.confidence, changed = confirmed_on, confidence, True
+            if source and c.source != source and changed:
+                c.source = source
+            if confirmed_on and c.failing_since and confirmed_on >= c.failing_since:
+                # Confirmed again after it bounced (e.g. a full mailbox): it works again.
+                c.failing_since, c.failure, changed = None, None, True
+            return c, changed
+    contact = Contact(
+        purpose=purpose,
+        channel=channel,
+        address=address,
+        source=source,
+        confirmed_on=confirmed_on,
+        confidence=confidence,
+        note=note,
+        created_at=now,
+    )
+    body.contacts.append(contact)
+    return contact, True
+
+
+def add_evidence(
+    session: Session,
+    body: Body,
+    *,
+    status: str,
+    source: str,
+    now: datetime,
+    on: date | None = None,
+    period: str | None = None,
+    note: str | None = None,
+    quote: str | None = None,
+    page: str | None = None,
+    local_name: str | None = None,
+    confidence: str | None = None,
+    event_id: int | None = None,
+) -> Evidence:
+    """Record a sourced claim about the body's SIM status."""
+    if status not in EVIDENCE_STATUSES:
+        raise UsageError(
+            f"unknown SIM status {status!r}: choose from {', '.join(EVIDENCE_STATUSES)}"
+        )
+    for value, limit, what in (
+        (period, 200, "the period"),
+        (page, 40, "the page"),
+        (local_name, 300, "the local name"),
+        (confidence, 60, "the confidence"),
+    ):
+        check_length(value, limit, what)
+    if not source or not source.strip():
+        raise UsageError(
+            "evidence needs a source (--source URL or reference): a status is "
+            "only as good as what it points to"
+        )
+    ev = Evidence(
+        status=status,
+        source=source.strip(),
+        on=on,
+        period=period,
+        note=note,
+        quote=quote,
+        page=page,
+        local_name=local_name,
+        confidence=confidence,
+        event_id=event_id,
+        recorded_at=now,
+    )
+    body.evidence.append(ev)
+    session.flush()
+    return ev
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled directory
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    contacts_added: int = 0
+    evidence_added: int = 0
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
+        return [dict(row) for row in csv.DictReader(fh)]
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def load_bundled(session: Session, now: datetime) -> LoadReport:
+    """Load foi/directory/data/*.csv into the database; running it again changes nothing."""
+    report = LoadReport()
+    rows = _read_csv("bodies.csv")
+    by_key = {
+        b.key: b
+        for b in session.scalars(
+            select(Body).options(*_load_options()).where(Body.key.is_not(None))
+        ).unique()
+    }
+    for row in rows:
+        body = by_key.get(row["key"])
+        changes = BodyChanges(
+            name=row["name"],
+            kind=row["kind"],
+            ods_code=row.get("ods_code") or None,
+            police_id=row.get("police_id") or None,
+            wdtk_url_name=row.get("wdtk_url_name") or None,
+            region=row.get("region") or None,
+            opened_on=_d(row.get("opened_on")),
+            closed_on=_d(row.get("closed_on")),
+            foi_subject=row.get("foi_subject", "yes") == "yes",
+            regime=row.get("regime") or None,
+            home_page=row.get("home_page") or None,
+            phone=row.get("phone") or None,
+            postal_address=row.get("postal_address") or None,
+            source=row.get("source") or None,
+            add_aliases=[a for a in (row.get("aliases") or "").split("|") if a],
+            add_tags=(row.get("tags") or "").split(),
+        )
+        if body is None:
+            conds = [func.lower(Body.name) == row["name"].lower()]
+            if row.get("ods_code"):
+                conds.append(Body.ods_code == row["ods_code"])
+            if row.get("police_id"):
+                conds.append(Body.police_id == row["police_id"])
+            existing = session.scalar(select(Body).where(or_(*conds)))
+            if existing is not None:  # a body the user added by hand: adopt it
+                body = existing
+                body.key = row["key"]
+            else:
+                body = Body(
+                    key=row["key"],
+                    name=row["name"],
+                    kind=row["kind"],
+                    created_at=now,
+                    updated_at=now,
+                    foi_subject=True,
+                    regime="foia",
+                )
+                session.add(body)
+                report.created += 1
+                _apply(session, body, changes, now)
+                by_key[row["key"]] = body
+                continue
+            by_key[row["key"]] = body
+        # Only fill in what is missing, so that a user's own edits are never overwritten.
+        fill = BodyChanges(add_aliases=changes.add_aliases, add_tags=changes.add_tags)
+        for name in _SIMPLE:
+            if getattr(body, name) is None and getattr(changes, name) is not None:
+                setattr(fill, name, getattr(changes, name))
+        if _apply(session, body, fill, now):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    session.flush()
+    for row in rows:
+        if row.get("successor"):
+            body, succ = by_key[row["key"]], by_key.get(row["successor"])
+            if succ is not None and body.successor_id is None:
+                body.successor = succ
+    for row in _read_csv("contacts.csv"):
+        body = by_key.get(row["key"])
+        if body is None:
+            continue
+        _, created = add_contact(
+            session,
+            body,
+            row["address"],
+            now=now,
+            channel=row["channel"],
+            purpose=row["purpose"],
+            source=row.get("source") or None,
+            confirmed_on=_d(row.get("confirmed_on")),
+            confidence=row.get("confidence") or "unconfirmed",
+            note=row.get("note") or None,
+        )
+        report.contacts_added += int(created)
+    for row in _read_csv("sim_evidence.csv"):
+        body = by_key.get(row["key"])
+        if body is None:
+            continue
+        if any(
+            e.source == row["source"]
+            and e.status == row["status"]
+            and e.period == (row.get("period") or None)
+            for e in body.evidence
+        ):
+            continue
+        add_evidence(
+            session,
+            body,
+            status=row["status"],
+            source=row["source"],
+            now=now,
+            on=_d(row.get("on")),
+            period=row.get("period") or None,
+            note=row.get("note") or None,
+            confidence=row.get("confidence") or None,
+        )
+        report.evidence_added += 1
+    session.flush()
+    return report
+
+
+def as_dict(body: Body, today: date) -> dict[str, Any]:
+    """The stable JSON shape of a body."""
+    email = foi_email(body)
+    sim = sim_status(body)
+    return {
+        "name": body.name,
+        "key": body.key,
+        "kind": body.kind,
+        "ods_code": body.ods_code,
+        "police_id": body.police_id,
+        "wdtk_url_name": body.wdtk_url_name,
+        "region": body.region,
+        "status": body_status(body, today),
+        "opened_on": body.opened_on.isoformat() if body.opened_on else None,
+        "closed_on": body.closed_on.isoformat() if body.closed_on else None,
+        "successor": body.successor.name if body.successor else None,
+        "foi_subject": body.foi_subject,
+        "regime": body.regime,
+        "email": email.address if email else None,
+        "email_confidence": email.confidence if email else None,
+        "aliases": [a.alias for a in body.aliases],
+        "tags": [t.tag for t in body.tags],
+        "home_page": body.home_page,
+        "phone": body.phone,
+        "postal_address": body.postal_address,
+        "contacts": [
+            {
+                "purpose": c.purpose,
+                "channel": c.channel,
+                "address": c.address,
+                "source": c.source,
+                "confirmed_on": c.confirmed_on.isoformat() if c.confirmed_on else None,
+                "confidence": c.confidence,
+                "failing_since": c.failing_since.isoformat() if c.failing_since else None,
+            }
+            for c in body.contacts
+        ],
+        "sim_status": sim.status if sim else None,
+        "evidence": [
+            {
+                "status": e.status,
+                "on": e.on.isoformat() if e.on else None,
+                "period": e.period,
+                "source": e.source,
+                "note": e.note,
+                "quote": e.quote,
+                "page": e.page,
+                "local_name": e.local_name,
+                "confidence": e.confidence,
+            }
+            for e in sorted(
+                body.evidence, key=lambda e: (e.on or date.min, e.recorded_at), reverse=True
+            )
+        ],
+        "source": body.source,
+        "notes": body.notes,
+    }
+
+
+def contact_route(body: Body, purpose: str = "foi") -> tuple[str, str | None, str | None]:
+    """How a letter can reach the body: (route, address, reason if it cannot go by email)."""
+    email = foi_email(body, purpose) or (foi_email(body, "foi") if purpose != "foi" else None)
+    if email is not None:
+        return "email", email.address, None
+    by_channel: Mapping[str, list[Contact]] = {
+        ch: [c for c in body.contacts if c.channel == ch] for ch in ("web-form", "post")
+    }
+    if by_channel["web-form"]:
+        return "web-form", by_channel["web-form"][0].address, "takes requests by web form"
+    if by_channel["post"] or body.postal_address:
+        addr = by_channel["post"][0].address if by_channel["post"] else body.postal_address
+        return "post", addr, "takes requests by post"
+    return "none", None, "no contact address known (add one with 'foi body edit --email')"
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports (rows parsed by foi.directory.importers)
+
+
+@dataclass
+class ImportReport:
+    format: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "line N: reason"
+    bad_rows: list[str] = field(default_factory=list)
+
+
+_ROW_FIELDS = tuple(f for f in _SIMPLE if f != "source")  # what an imported row may set
+
+
+def _match_row(session: Session, row: Any) -> Body | None:
+    """Match an imported row to a body: by code, then exact name or alias, then WDTK name."""
+    if row.ods_code:
+        b = session.scalar(select(Body).where(func.upper(Body.ods_code) == row.ods_code.upper()))
+        if b is not None:
+            return b
+    if row.police_id:
+        b = session.scalar(select(Body).where(Body.police_id == row.police_id))
+        if b is not None:
+            return b
+    if row.name:
+        lowered = row.name.strip().lower()
+        b = session.scalar(select(Body).where(func.lower(Body.name) == lowered))
+        if b is None:
+            b = session.scalar(
+                select(Body).where(
+                    Body.id.in_(
+                        select(BodyAlias.body_id).where(func.lower(BodyAlias.alias) == lowered)
+                    )
+                )
+            )
+        if b is not None:
+            return b
+    if row.wdtk_url_name:
+        return session.scalar(select(Body).where(Body.wdtk_url_name == row.wdtk_url_name))
+    return None
+
+
+def import_rows(
+    session: Session, parsed: Any, *, source: str, now: datetime, skip_bad_rows: bool = False
+) -> ImportReport:
+    """Apply parsed rows: all or nothing unless skip_bad_rows; idempotent on re-import."""
+    report = ImportReport(format=parsed.format)
+    report.bad_rows = [f"line {p.line}: {p.message}" for p in parsed.problems]
+    report.skipped = [f"line {p.line}: {p.message}" for p in parsed.skipped]
+    if report.bad_rows and not skip_bad_rows:
+        shown = "; ".join(report.bad_rows[:3])
+        more = f" (and {len(report.bad_rows) - 3} more)" if len(report.bad_rows) > 3 else ""
+        raise UsageError(
+            f"{source}: {len(report.bad_rows)} bad row(s), nothing imported: "
+            f"{shown}{more}; fix them or use --skip-bad-rows"
+        )
+    seen: dict[int, int] = {}
+    for row in parsed.rows:
+        present = set(row.present)
+        savepoint = session.begin_nested()  # a bad row under --skip-bad-rows leaves no trace
+        try:
+            body = _match_row(session, row)
+            if body is not None and body.id in seen:
+                report.skipped.append(
+                    f"line {row.line}: same body as line {seen[body.id]} ({body.name})"
+                )
+                savepoint.commit()
+                continue
+            changes = BodyChanges(**{f: getattr(row, f) for f in _ROW_FIELDS if f in present})
+            if "aliases" in present and row.aliases:
+                changes.add_aliases = list(row.aliases)
+            if "tags" in present and row.tags:
+                changes.add_tags = list(row.tags)
+            if body is None:
+                if not row.name:
+                    report.skipped.append(f"line {row.line}: no name and no known code")
+                    savepoint.commit()
+                    continue
+                if changes.kind is None:
+                    changes.kind = "other"
+                body = add_body(session, changes, now)
+                report.created.append(body.name)
+                changed = []
+                created_now = True
+            else:
+                created_now = False
+                if "name" in present and row.name and row.name != body.name:
+                    changes.add_aliases.append(row.name)  # keep our name; remember theirs
+                    changes.name = None
+                changed = edit_body(session, body, changes, now)
+            if "email" in present and row.email:
+                _, created = add_contact(
+                    session, body, row.email, now=now, source=f"import of {source}"
+                )
+                if created:
+                    changed.append("email")
+            seen[body.id] = row.line
+            savepoint.commit()
+            if created_now:
+                continue
+            (report.updated if changed else report.unchanged).append(body.name)
+        except (UsageError, ConflictError, DBAPIError) as exc:
+            savepoint.rollback()
+            if isinstance(exc, DBAPIError):  # a value the database refused, e.g. too long
+                exc = UsageError(str(exc.orig or exc).strip().splitlines()[0])
+            if not skip_bad_rows:
+                raise UsageError(
+                    f"{source} line {row.line}: {exc.message}; nothing imported "
+                    "(fix it or use --skip-bad-rows)"
+                ) from None
+            report.bad_rows.append(f"line {row.line}: {exc.message}")
+    session.flush()
+    return report

@@ -1,0 +1,5 @@
+"""What replies prove: responses, answers per question, exemptions cited, and stored files.
+
+``blobs`` keeps raw mail and attachments by their SHA-256; ``responses`` records a body's
+answer. May import ``foi.casework``, ``foi.directory``, ``foi.law``, ``foi.store``.
+"""

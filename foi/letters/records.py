@@ -1,0 +1,83 @@
+"""Outgoing letters attached to requests: the request itself, chasers, reviews, complaints.
+
+Creating and editing letters only; rendering is foi.letters.templates, sending is foi.letters.transport.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from foi.directory.bodies import contact_route
+from foi.store.models import Letter, Request
+
+SENDABLE_ROUTES = ("email",)
+
+
+def attach_letter(
+    session: Session,
+    req: Request,
+    *,
+    subject: str,
+    text: str,
+    now: datetime,
+    purpose: str = "request",
+    template: str | None = None,
+) -> Letter:
+    """Add a draft letter to a request, addressed by the body's best route."""
+    purpose_contact = "sar" if req.regime == "sar" else "foi"
+    route, address, reason = contact_route(req.body, purpose_contact)
+    state = "draft"
+    unsendable = None
+    if req.wdtk_url and purpose == "request":
+        route, address, state = "whatdotheyknow", req.wdtk_url, "unsendable"
+        unsendable = "made through WhatDoTheyKnow"
+    elif route == "none":
+        state, unsendable = "unsendable", reason
+    elif route != "email":
+        unsendable = reason  # still a draft: it goes to the outbox as text to paste or post
+    if purpose == "request" and req.regime == "sar":
+        purpose = "sar"  # one person's data: never archived, always its own letter
+    letter = Letter(
+        purpose=purpose,
+        template=template,
+        subject=" ".join(subject.split()),
+        text=text.replace("\r\n", "\n"),
+        route=route,
+        to_addr=address,
+        state=state,
+        unsendable_reason=unsendable,
+        created_at=now,
+        attempts=0,
+    )
+    req.letters.append(letter)
+    session.flush()
+    return letter
+
+
+def current_route(letter: Letter) -> tuple[str, str | None, str | None]:
+    """Where a letter not yet sent would go now: the directory may have been corrected."""
+    if (
+        letter.state not in ("draft", "failed", "written", "unsendable")
+        or letter.route in ("whatdotheyknow",)
+        or letter.purpose == "ico-complaint"
+    ):
+        return letter.route, letter.to_addr, letter.unsendable_reason
+    req = letter.request
+    route, address, reason = contact_route(req.body, "sar" if req.regime == "sar" else "foi")
+    return route, address, reason
+
+
+def follow_directory(letter: Letter) -> bool:
+    """Readdress an unsent letter to the body's current best address; True if it changed."""
+    route, address, reason = current_route(letter)
+    if (route, address) == (letter.route, letter.to_addr):
+        return False
+    letter.route, letter.to_addr = route, address
+    letter.unsendable_reason = reason
+    if route == "none":
+        letter.state = "unsendable"
+    elif letter.state == "unsendable":
+        letter.state = "draft"
+    return True

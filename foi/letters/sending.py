@@ -1,0 +1,430 @@
+"""Sending letters exactly once: plan a batch, record each attempt before it goes, settle after.
+
+A letter moves draft -> sending -> sent (or failed). The 'sending' mark is committed
+before the SMTP transaction starts, so a crash or kill leaves the one letter in flight
+marked 'sending': a re-run never sends it again on its own. `reconcile` settles such
+letters from the user's Sent folder or BCC archive (matched by Message-ID); `retry`
+puts them back to draft once the user has checked they did not go.
+
+Each step takes a session and the time from the caller and never commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from foi.casework.requests import LogEntry, find_request, get_campaign, log_event, timeline_events
+from foi.errors import ConflictError, UsageError
+from foi.law.holidays import HolidaySet
+from foi.law.timeline import EventKind, TimelineEvent, TransitionError, check_append
+from foi.letters.records import current_route, follow_directory
+from foi.store.models import Body, Letter, Request
+
+# The timeline event a letter records once it has gone, by the letter's purpose.
+EVENT_FOR_PURPOSE = {
+    "request": EventKind.SENT,
+    "sar": EventKind.SENT,
+    "chaser": EventKind.CHASED,
+    "internal-review": EventKind.INTERNAL_REVIEW_REQUESTED,
+    "ico-complaint": EventKind.ICO_COMPLAINT,
+    "clarification-reply": EventKind.CLARIFICATION_SENT,
+}
+READY_STATES = ("draft", "failed", "written")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One letter in a send plan."""
+
+    letter_id: int
+    reference: str
+    body: str
+    purpose: str
+    route: str
+    to: str | None
+    subject: str
+    state: str
+    problem: str | None = None  # why it cannot go now
+    message_id: str | None = None
+
+
+@dataclass
+class Plan:
+    ready: list[Item]
+    by_hand: list[Item]  # web form or post: the outbox gets printable text
+    blocked: list[Item]  # no address, withdrawn, or an event that cannot happen now
+    uncertain: list[Item]  # a previous attempt was interrupted
+
+    def counts(self) -> dict[str, int]:
+        """How many letters are in each group."""
+        return {
+            "ready": len(self.ready),
+            "by_hand": len(self.by_hand),
+            "blocked": len(self.blocked),
+            "uncertain": len(self.uncertain),
+        }
+
+
+def _item(lt: Letter, problem: str | None = None, state: str | None = None) -> Item:
+    route, to, _reason = current_route(lt)  # the address it would go to now
+    return Item(
+        letter_id=lt.id,
+        reference=lt.request.reference,
+        body=lt.request.body.name,
+        purpose=lt.purpose,
+        route=route,
+        to=to,
+        subject=lt.subject,
+        state=state or lt.state,
+        problem=problem,
+        message_id=lt.message_id,
+    )
+
+
+def event_problem(lt: Letter, today: date) -> str | None:
+    """Why the letter's event could not be recorded today, if it could not."""
+    kind = EVENT_FOR_PURPOSE.get(lt.purpose)
+    if kind is None:
+        return None
+    req = lt.request
+    if kind is EventKind.SENT and req.sent_on is not None:
+        return f"already sent on {req.sent_on}"
+    try:
+        check_append(timeline_events(req), TimelineEvent(kind=kind, on=today, seq=10**12), today)
+    except TransitionError as exc:
+        return str(exc)
+    return None
+
+
+def letters_for(
+    session: Session, references: Sequence[str], campaign: str | None, now: datetime
+) -> list[Letter]:
+    """The letters a send command is about: by reference, by campaign, or every draft."""
+    stmt = (
+        select(Letter)
+        .join(Request)
+        .options(
+            selectinload(Letter.request).selectinload(Request.body).selectinload(Body.contacts),
+            selectinload(Letter.request).selectinload(Request.events),
+        )
+        .order_by(Request.reference, Letter.id)
+    )
+    if references:
+        ids = [find_request(session, ref).id for ref in references]
+        stmt = stmt.where(Letter.request_id.in_(ids))
+    elif campaign:
+        camp = get_campaign(session, campaign, now, create=False)
+        stmt = stmt.where(Request.campaign_id == camp.id)
+    return list(session.scalars(stmt))
+
+
+def plan(
+    session: Session,
+    references: Sequence[str],
+    campaign: str | None,
+    *,
+    outbox: bool,
+    today: date,
+    now: datetime,
+) -> Plan:
+    """Sort letters into ready, by hand, blocked and uncertain; changes nothing."""
+    return _sort(
+        letters_for(session, references, campaign, now),
+        explicit=bool(references),
+        outbox=outbox,
+        today=today,
+    )
+
+
+def plan_letters(session: Session, letter_ids: Sequence[int], *, outbox: bool, today: date) -> Plan:
+    """A send plan for particular letters (e.g. the chasers just drafted)."""
+    letters = [lt for lt in (session.get(Letter, i) for i in letter_ids) if lt is not None]
+    return _sort(letters, explicit=True, outbox=outbox, today=today)
+
+
+def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: date) -> Plan:
+    """Sort letters into the plan's groups."""
+    references = explicit
+    p = Plan([], [], [], [])
+    for lt in letters:
+        # Nothing changes here (a dry run is a plan): the current address is only looked at.
+        route, _to, reason = current_route(lt)
+        state = lt.state
+        if state in ("draft", "failed", "written") and route == "none":
+            state = "unsendable"
+        elif state == "unsendable" and route not in ("none", "whatdotheyknow"):
+            state = "draft"
+        if state == "cancelled":
+            continue  # discarded by a volunteer or replaced by a newer chaser
+        if state == "sending":
+            p.uncertain.append(_item(lt, "an earlier send was interrupted: it may have gone"))
+            continue
+        if state in ("sent", "unsendable") and not references:
+            if state == "unsendable" and route != "whatdotheyknow":
+                p.blocked.append(_item(lt, reason or lt.unsendable_reason))
+            continue
+        if state == "written" and not outbox and not references:
+            # Written to an outbox: the volunteer may have sent it from their mail client.
+            log_as = EVENT_FOR_PURPOSE.get(lt.purpose, EventKind.SENT)
+            smtp = (
+                (f"; to send it by SMTP instead, name it: 'foi send {lt.request.reference} --yes'")
+                if route == "email"
+                else ""
+            )
+            p.blocked.append(
+                _item(
+                    lt,
+                    f"written to the outbox: if you sent it, log it with 'foi request log "
+                    f"{lt.request.reference} {log_as} --on DATE'{smtp}",
+                )
+            )
+            continue
+        if state == "sent":
+            p.blocked.append(
+                _item(lt, f"already sent {lt.sent_at:%Y-%m-%d}" if lt.sent_at else "already sent")
+            )
+            continue
+        if state == "unsendable":
+            p.blocked.append(_item(lt, reason or lt.unsendable_reason))
+            continue
+        if lt.request.resolution == "withdrawn":
+            p.blocked.append(_item(lt, "the request was withdrawn"))
+            continue
+        problem = event_problem(lt, today)
+        if problem is not None:
+            p.blocked.append(_item(lt, problem))
+            continue
+        if route == "email":
+            p.ready.append(_item(lt, state=state))
+        elif route in ("web-form", "post"):
+            (p.ready if outbox else p.by_hand).append(
+                _item(
+                    lt,
+                    None if outbox else f"goes by {route}: use --outbox DIR for the text",
+                    state=state,
+                )
+            )
+        else:
+            p.blocked.append(_item(lt, reason or lt.unsendable_reason or "no route"))
+    return p
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What the sender needs to send one letter, captured when the attempt was recorded."""
+
+    letter_id: int
+    reference: str
+    purpose: str
+    to: str
+    subject: str
+    text: str
+    message_id: str
+    in_reply_to: str | None
+    regime: str = "foia"
+
+
+def new_message_id(reference: str, from_addr: str) -> str:
+    """A fresh Message-ID for a letter; stored before sending so a retry reuses it."""
+    from foi.letters.transport import make_message_id
+
+    return make_message_id(reference, from_addr, uuid.uuid4().hex)
+
+
+def _first_message_id(req: Request, letter: Letter) -> str | None:
+    first = next(
+        (
+            x
+            for x in req.letters
+            if x.purpose in ("request", "sar") and x.id != letter.id and x.message_id
+        ),
+        None,
+    )
+    return first.message_id if first else None
+
+
+def begin_attempt(
+    session: Session, letter_id: int, *, from_addr: str, today: date, now: datetime
+) -> Attempt | None:
+    """Mark a ready letter 'sending' (to be committed before it goes); None if not ready."""
+    lt = session.get(Letter, letter_id, with_for_update=True)
+    if lt is not None:
+        follow_directory(lt)  # an address corrected since drafting is used
+    if lt is None or lt.state not in READY_STATES or lt.route != "email" or not lt.to_addr:
+        return None
+    if event_problem(lt, today) is not None:
+        return None
+    if lt.message_id is None:
+        lt.message_id = new_message_id(lt.request.reference, from_addr)
+    lt.state = "sending"
+    lt.attempts = (lt.attempts or 0) + 1
+    lt.attempted_at = now
+    lt.last_error = None
+    return Attempt(
+        letter_id=lt.id,
+        reference=lt.request.reference,
+        purpose=lt.purpose,
+        to=lt.to_addr,
+        subject=lt.subject,
+        text=lt.text,
+        message_id=lt.message_id,
+        in_reply_to=_first_message_id(lt.request, lt),
+        regime=lt.request.regime,
+    )
+
+
+def _record_event(
+    session: Session,
+    lt: Letter,
+    on: date,
+    *,
+    today: date,
+    now: datetime,
+    holidays: HolidaySet,
+    note: str | None = None,
+) -> None:
+    kind = EVENT_FOR_PURPOSE.get(lt.purpose)
+    if kind is None:
+        return
+    data = {"message_id": lt.message_id, "to": lt.to_addr}
+    entry = LogEntry(kind=kind.value, on=on, letter_id=lt.id, note=note, data=data)
+    log_event(session, lt.request, entry, today=today, now=now, holidays=holidays)
+    # A summary chaser chases every request it lists.
+    for ref in lt.covers or []:
+        if ref == lt.request.reference:
+            continue
+        note_other = f"in the summary chaser sent with {lt.request.reference}"
+        other = LogEntry(kind=kind.value, on=on, letter_id=lt.id, note=note_other, data=data)
+        # Answered or closed meanwhile: nothing to record on it.
+        with contextlib.suppress(ConflictError):
+            log_event(
+                session, find_request(session, ref), other, today=today, now=now, holidays=holidays
+            )
+
+
+def finish_sent(
+    session: Session, letter_id: int, *, today: date, now: datetime, holidays: HolidaySet
+) -> None:
+    """Record that the server accepted the letter, and its timeline event."""
+    lt = session.get(Letter, letter_id)
+    assert lt is not None
+    lt.state = "sent"
+    lt.sent_at = now
+    _record_event(session, lt, today, today=today, now=now, holidays=holidays)
+
+
+def finish_failed(session: Session, letter_id: int, error: str, *, now: datetime) -> None:
+    """Record that the letter was not accepted (it can be retried)."""
+    lt = session.get(Letter, letter_id)
+    assert lt is not None
+    lt.state = "failed"
+    lt.last_error = error
+    lt.attempted_at = now
+
+
+def mark_written(
+    session: Session, letter_id: int, *, from_addr: str | None, now: datetime
+) -> Letter:
+    """Record that a letter was written to the outbox (the user sends it and logs 'sent')."""
+    lt = session.get(Letter, letter_id)
+    assert lt is not None
+    follow_directory(lt)
+    if lt.message_id is None and lt.route == "email" and from_addr:
+        lt.message_id = new_message_id(lt.request.reference, from_addr)
+    lt.state = "written"
+    lt.attempted_at = now
+    return lt
+
+
+def reconcile(
+    session: Session, sent_ids: dict[str, date], *, today: date, now: datetime, holidays: HolidaySet
+) -> tuple[list[str], list[str]]:
+    """Settle interrupted letters found in a Sent folder or archive: (settled, still unknown)."""
+    settled, unknown = [], []
+    for lt in session.scalars(select(Letter).where(Letter.state == "sending")):
+        found = sent_ids.get(lt.message_id or "")
+        if found is None:
+            unknown.append(lt.request.reference)
+            continue
+        lt.state = "sent"
+        lt.sent_at = now
+        _record_event(
+            session,
+            lt,
+            min(found, today),
+            today=today,
+            now=now,
+            holidays=holidays,
+            note="confirmed from the sent mail",
+        )
+        settled.append(lt.request.reference)
+    return settled, unknown
+
+
+def retry_uncertain(session: Session, references: Iterable[str]) -> list[str]:
+    """Put interrupted letters back to draft after the user checked they did not go."""
+    refs = {r.upper() for r in references}
+    done = []
+    for lt in session.scalars(select(Letter).where(Letter.state == "sending")):
+        if refs and lt.request.reference not in refs:
+            continue
+        lt.state = "draft"
+        lt.last_error = "interrupted send: the user checked it did not go"
+        done.append(lt.request.reference)
+    if refs and not done:
+        raise UsageError("none of those requests has an interrupted send")
+    return done
+
+
+def letter_for_edit(session: Session, reference: str) -> Letter:
+    """The request's own letter, while it can still be edited."""
+    req = find_request(session, reference)
+    lt = next((x for x in req.letters if x.purpose in ("request", "sar")), None)
+    if lt is None:
+        raise UsageError(f"{req.reference} has no letter to edit")
+    if lt.state not in ("draft", "failed", "written", "unsendable"):
+        raise ConflictError(f"{req.reference}'s letter is {lt.state}: it can no longer be edited")
+    return lt
+
+
+def settle_by_hand(req: Request, kind: str, now: datetime) -> Letter | None:
+    """When a volunteer logs that they sent a letter themselves, mark that letter sent."""
+    purposes = [p for p, k in EVENT_FOR_PURPOSE.items() if k.value == kind]
+    waiting = [
+        lt
+        for lt in req.letters
+        if lt.purpose in purposes and lt.state in ("draft", "failed", "written")
+    ]
+    if not waiting:
+        return None
+    lt = waiting[-1]
+    lt.state = "sent"
+    lt.sent_at = now
+    return lt
+
+
+UNSENT = ("draft", "failed", "written", "unsendable")
+
+
+def discard_letters(session: Session, reference: str, purpose: str | None = None) -> list[Letter]:
+    """Cancel a request's unsent letters (all, or those of one purpose); they are kept."""
+    req = find_request(session, reference)
+    done = [
+        lt
+        for lt in req.letters
+        if lt.state in UNSENT and (purpose is None or lt.purpose == purpose)
+    ]
+    if not done:
+        raise UsageError(
+            f"{req.reference} has no unsent letter" + (f" for {purpose}" if purpose else "")
+        )
+    for lt in done:
+        lt.state = "cancelled"
+    return done

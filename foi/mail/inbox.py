@@ -1,0 +1,504 @@
+"""Importing replies: keep each raw message, match it to its request, record what it means.
+
+Matching, in order: our reference token in the subject or text; In-Reply-To/References
+to a Message-ID we sent; the authority's own reference seen before on a request; for a
+bounce, the failed recipient of a letter we sent; the sender's domain when it belongs to
+exactly one body with exactly one open request. The rest goes to the holding pen.
+
+Auto-replies are acknowledgements (no clock stops); bounces record delivery failures and
+mark the address failing; a real reply records 'response-received' until a volunteer
+classifies it with `foi respond`. Never prints, never commits, never reads the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from foi.casework.requests import LogEntry, log_event
+from foi.errors import ConflictError, NotFoundError, UsageError
+from foi.evidence.blobs import BlobStore
+from foi.law.holidays import HolidaySet
+from foi.law.timeline import OPEN_STATUSES, EventKind
+from foi.mail.parse import MailParseError, ParsedMail, parse_message
+from foi.mail.sources import RawMessage
+from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
+
+LONDON = ZoneInfo("Europe/London")
+BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
+CATEGORIES = ("matched", "held", "duplicates", "auto_replies", "bounces", "errors")
+
+
+def norm_ref(text: str) -> str:
+    """An authority reference in a form that compares loosely ('FOI 2026/0457' ~ 'foi2026/0457')."""
+    return re.sub(r"\s+", "", text).upper()
+
+
+@dataclass
+class Summary:
+    """Counts for an import; the six categories add up to the messages read."""
+
+    total: int = 0
+    matched: int = 0
+    held: int = 0
+    duplicates: int = 0
+    auto_replies: int = 0
+    bounces: int = 0
+    errors: int = 0
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, category: str, detail: dict[str, Any]) -> None:
+        """Count one message in one category."""
+        self.total += 1
+        setattr(self, category, getattr(self, category) + 1)
+        self.details.append({"category": category, **detail})
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape."""
+        return {
+            "total": self.total,
+            **{c: getattr(self, c) for c in CATEGORIES},
+            "messages": self.details,
+        }
+
+
+def clean(text: str | None, limit: int | None = None) -> str | None:
+    """A header value fit to store anywhere: no NUL (PostgreSQL refuses it), bounded length."""
+    if text is None:
+        return None
+    text = text.replace("\x00", "")
+    return text[:limit] if limit is not None else text
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_json(v) for k, v in value.items()}
+    return value
+
+
+def dedupe_key(message_id: str | None, sha: str) -> str:
+    """Message-ID when it has one (hashed when too long to index), else the content hash."""
+    if not message_id:
+        return f"sha:{sha}"
+    if len(message_id) > 360 or "\x00" in message_id:
+        import hashlib
+
+        return f"midsha:{hashlib.sha256(message_id.encode('utf-8', 'replace')).hexdigest()}"
+    return f"mid:{message_id}"
+
+
+def received_on(parsed: ParsedMail | None, today: date) -> date:
+    """The day a message arrived, in UK time (never in the future)."""
+    if parsed is None or parsed.date is None:
+        return today
+    return min(parsed.date.astimezone(LONDON).date(), today)
+
+
+def _domain(address: str | None) -> str | None:
+    if not address or "@" not in address:
+        return None
+    return address.rsplit("@", 1)[1].strip().lower().rstrip(">")
+
+
+class Matcher:
+    """Finds the request a message belongs to; loads lookup tables once per import."""
+
+    def __init__(self, session: Session, own_addresses: Iterable[str] = ()) -> None:
+        self.session = session
+        self.own = {a.strip().lower() for a in own_addresses if a}
+        self._refs: dict[str, list[tuple[int, int]]] | None = None
+        self._domains: dict[str, set[int]] | None = None
+
+    def _authority_refs(self) -> dict[str, list[tuple[int, int]]]:
+        """Normalised authority reference -> [(request id, body id)]."""
+        if self._refs is None:
+            self._refs = {}
+            for rid, body_id, ref in self.session.execute(
+                select(Request.id, Request.body_id, Request.authority_ref)
+                .where(Request.authority_ref.is_not(None))
+                .order_by(Request.id)
+            ):
+                self._refs.setdefault(norm_ref(ref), []).append((rid, body_id))
+        return self._refs
+
+    def own_letter(self, parsed: ParsedMail) -> Letter | None:
+        """Our own letter, when the message is a copy of one we sent (a BCC or Sent folder)."""
+        if parsed.message_id:
+            letter = self.session.scalar(
+                select(Letter).where(Letter.message_id == parsed.message_id)
+            )
+            if letter is not None:
+                return letter
+        return None
+
+    def is_ours(self, parsed: ParsedMail) -> bool:
+        """Whether the message was sent by the campaign itself."""
+        return bool(parsed.from_addr and parsed.from_addr.lower() in self.own)
+
+    def _body_domains(self) -> dict[str, set[int]]:
+        if self._domains is None:
+            self._domains = {}
+            for body_id, address in self.session.execute(
+                select(Contact.body_id, Contact.address).where(Contact.channel == "email")
+            ):
+                d = _domain(address)
+                if d:
+                    self._domains.setdefault(d, set()).add(body_id)
+        return self._domains
+
+    def remember_ref(self, ref: str, request: Request) -> None:
+        """A newly captured authority reference becomes matchable in the same import."""
+        self._authority_refs().setdefault(norm_ref(ref), []).append((request.id, request.body_id))
+
+    def match(self, parsed: ParsedMail) -> tuple[Request | None, str | None]:
+        """The request and how it was found, or (None, None)."""
+        s = self.session
+        # 1. Our token as we write it, in brackets in the subject: "[FOI-2026-0001]".
+        for token in BRACKETED_TOKEN_RE.findall(parsed.subject or ""):
+            req = s.scalar(select(Request).where(Request.reference == token.upper()))
+            if req is not None:
+                return req, "token"
+        # 2. A reply to a letter we sent.
+        ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+        if ids:
+            letter = s.scalar(select(Letter).where(Letter.message_id.in_(ids)))
+            if letter is not None:
+                return letter.request, "in-reply-to"
+        # 3. Our token elsewhere: bodies number their own requests the same way
+        #    ("FOI-2026-0003"), so a sender whose domain identifies another body is not trusted.
+        sender = self._body_domains().get(_domain(parsed.from_addr) or "", set())
+        for token in parsed.reference_tokens:
+            req = s.scalar(select(Request).where(Request.reference == token.upper()))
+            if req is not None and (len(sender) != 1 or req.body_id in sender):
+                return req, "token"
+        refs = self._authority_refs()
+        sender_bodies = self._body_domains().get(_domain(parsed.from_addr) or "", set())
+        for ref in parsed.authority_refs:
+            found = refs.get(norm_ref(ref), [])
+            # Bodies number their requests in their own sequences, so a short reference can
+            # collide: when the sender's domain identifies one body (not a shared one such
+            # as nhs.net), only that body's requests count; and the reference must then
+            # pick out exactly one request.
+            if len(sender_bodies) == 1:
+                found = [f for f in found if f[1] in sender_bodies]
+            if len({rid for rid, _ in found}) == 1:
+                return s.get(Request, found[0][0]), "authority-ref"
+        if parsed.kind == "bounce" and parsed.bounced_recipients:
+            wanted = [r.lower() for r in parsed.bounced_recipients]
+            found = {
+                lt.request_id
+                for lt in s.scalars(
+                    select(Letter).where(
+                        func.lower(Letter.to_addr).in_(wanted),
+                        Letter.state.in_(("sent", "sending")),
+                    )
+                )
+            }
+            if len(found) == 1:
+                return s.get(Request, found.pop()), "bounced-recipient"
+        domain = _domain(parsed.from_addr)
+        bodies = self._body_domains().get(domain or "", set())
+        if len(bodies) == 1:
+            open_reqs = list(
+                s.scalars(
+                    select(Request).where(
+                        Request.body_id == next(iter(bodies)),
+                        Request.status.in_([st.value for st in OPEN_STATUSES]),
+                    )
+                )
+            )
+            if len(open_reqs) == 1:
+                return open_reqs[0], "sender-domain"
+        return None, None
+
+
+def _store_attachments(
+    session: Session, store: BlobStore, parsed: ParsedMail, msg: InboxMessage, now: datetime
+) -> list[dict[str, Any]]:
+    skipped = []
+    for att in parsed.attachments:
+        if att.truncated_reason:
+            skipped.append({"filename": att.filename, "reason": att.truncated_reason})
+            continue
+        sha = store.put(att.data)
+        session.add(
+            Attachment(
+                sha256=sha,
+                size=len(att.data),
+                filename=clean(att.filename, 300) or "attachment",
+                original_filename=clean(att.original_filename),
+                content_type=clean(att.content_type, 200),
+                inbox_id=msg.id,
+                request_id=msg.request_id,
+                created_at=now,
+            )
+        )
+    return skipped
+
+
+def _log(
+    session: Session,
+    req: Request,
+    entry: LogEntry,
+    *,
+    today: date,
+    now: datetime,
+    holidays: HolidaySet,
+) -> str:
+    """Log an event; if the request's state does not allow it, keep a note instead."""
+    try:
+        log_event(session, req, entry, today=today, now=now, holidays=holidays)
+        return entry.kind
+    except ConflictError as exc:
+        note = LogEntry(
+            kind="note",
+            on=entry.on,
+            inbox_id=entry.inbox_id,
+            note=f"{entry.kind} from mail not recorded as such: {exc.message}",
+        )
+        log_event(session, req, note, today=today, now=now, holidays=holidays)
+        return "note"
+
+
+RECEIPT_EVIDENCE = (
+    "acknowledged",
+    "response-received",
+    "response",
+    "clarification-requested",
+    "fee-notice",
+    "extension",
+)
+
+
+def _request_itself_bounced(req: Request, parsed: ParsedMail, on: date) -> bool:
+    """Whether a bounce is about the request letter itself (so the body never received it)."""
+    if any(e.kind in RECEIPT_EVIDENCE and e.on <= on for e in req.events):
+        return False
+    failed = {r.lower() for r in parsed.bounced_recipients}
+    sent = [
+        lt
+        for lt in req.letters
+        if lt.state in ("sent", "sending") and (lt.to_addr or "").lower() in failed
+    ]
+    if not sent:
+        return True  # nothing better to go on: assume the request itself
+    latest = max(sent, key=lambda lt: (lt.sent_at or lt.attempted_at or lt.created_at, lt.id))
+    return latest.purpose in ("request", "sar")
+
+
+def apply_to_request(
+    session: Session,
+    msg: InboxMessage,
+    parsed: ParsedMail,
+    req: Request,
+    *,
+    today: date,
+    now: datetime,
+    holidays: HolidaySet,
+    matcher: Matcher | None = None,
+) -> str:
+    """Record what a matched message means on its request; returns the event recorded."""
+    on = received_on(parsed, today)
+    if req.sent_on is not None and on < req.sent_on:
+        on = req.sent_on  # a clock skewed Date header cannot put a reply before the request
+    ref = clean(parsed.authority_refs[0], 120) if parsed.authority_refs else None
+    if ref and not req.authority_ref:
+        req.authority_ref = ref
+        if matcher is not None:
+            matcher.remember_ref(ref, req)
+    data = _clean_json({"subject": parsed.subject, "from": parsed.from_addr, "inbox_id": msg.id})
+    if ref:
+        data["authority_ref"] = ref
+    if parsed.kind == "bounce":
+        for contact in req.body.contacts:
+            if contact.channel == "email" and contact.address.lower() in {
+                r.lower() for r in parsed.bounced_recipients
+            }:
+                contact.failing_since = contact.failing_since or on
+                contact.failure = (parsed.auto_reason or "bounced")[:500]
+        kind = EventKind.DELIVERY_FAILED
+        note = "delivery failed: " + ", ".join(parsed.bounced_recipients or ["(recipient unknown)"])
+        if not _request_itself_bounced(req, parsed, on):
+            # A chaser or later letter bounced, or the body has already shown it has the
+            # request: the statutory clock keeps running; only the address is marked failing.
+            kind, note = EventKind.NOTE, note.replace("delivery failed", "a later letter bounced")
+    elif parsed.kind == "auto-reply" and req.status == "needs-classification":
+        # A real reply is waiting to be classified: an automatic one must not hide it.
+        kind, note = EventKind.NOTE, f"automatic reply: {parsed.auto_reason or ''}".strip()
+    elif parsed.kind == "auto-reply":
+        kind, note = EventKind.ACKNOWLEDGED, f"automatic reply: {parsed.auto_reason or ''}".strip()
+    else:
+        kind, note = EventKind.RESPONSE_RECEIVED, "reply received: classify it with foi respond"
+    return _log(
+        session,
+        req,
+        LogEntry(kind=kind.value, on=on, note=note, data=data, inbox_id=msg.id),
+        today=today,
+        now=now,
+        holidays=holidays,
+    )
+
+
+def import_one(
+    session: Session,
+    store: BlobStore,
+    raw: RawMessage,
+    *,
+    today: date,
+    now: datetime,
+    holidays: HolidaySet,
+    matcher: Matcher,
+    max_attachment_bytes: int,
+) -> tuple[str, dict[str, Any]]:
+    """Store and match one message; returns its category and a summary line."""
+    sha = store.put(raw.raw)  # content-addressed: a re-run after a crash reuses it
+    try:
+        parsed: ParsedMail | None = parse_message(
+            raw.raw, max_attachment_bytes=max_attachment_bytes
+        )
+        error = None
+    except MailParseError as exc:
+        parsed, error = None, str(exc)
+    mid = parsed.message_id if parsed else None
+    key = dedupe_key(mid, sha)
+    if mid is not None and (len(mid) > 400 or "\x00" in mid):
+        mid = None  # kept in the raw message; too long or odd to index
+    detail: dict[str, Any] = {
+        "source": raw.source,
+        "message_id": mid,
+        "subject": parsed.subject if parsed else None,
+    }
+    existing = session.scalar(
+        select(InboxMessage).where((InboxMessage.dedupe_key == key) | (InboxMessage.sha256 == sha))
+    )
+    if existing is not None:
+        return "duplicates", {**detail, "inbox_id": existing.id}
+    msg = InboxMessage(
+        dedupe_key=key,
+        sha256=sha,
+        message_id=mid,
+        source=clean(raw.source),
+        subject=clean(parsed.subject) if parsed else None,
+        from_addr=clean(parsed.from_addr, 320) if parsed else None,
+        sent_at=parsed.date if parsed else None,
+        kind=parsed.kind if parsed else "unparseable",
+        state="held",
+        error=clean(error),
+        imported_at=now,
+    )
+    session.add(msg)
+    session.flush()
+    if parsed is None:
+        return "errors", {**detail, "inbox_id": msg.id, "error": error}
+    own = matcher.own_letter(parsed)
+    if own is not None or matcher.is_ours(parsed):
+        # A copy of mail the campaign sent (a BCC archive or Sent folder) is not a reply.
+        msg.kind, msg.state = "own", "discarded"
+        msg.request_id = own.request_id if own is not None else None
+        msg.matched_by = "own-letter" if own is not None else "own-address"
+        return "duplicates", {
+            **detail,
+            "inbox_id": msg.id,
+            "own": True,
+            "reference": own.request.reference if own is not None else None,
+        }
+    req, how = matcher.match(parsed)
+    if req is not None:
+        msg.state, msg.matched_by, msg.request_id = "matched", how, req.id
+    skipped = _store_attachments(session, store, parsed, msg, now)
+    msg.summary = _clean_json(
+        {
+            "to": parsed.to,
+            "cc": parsed.cc,
+            "auto_reason": parsed.auto_reason,
+            "bounced_recipients": parsed.bounced_recipients,
+            "authority_refs": parsed.authority_refs,
+            "reference_tokens": parsed.reference_tokens,
+            "defects": parsed.defects,
+            "skipped_attachments": skipped,
+            "text": parsed.text[:20000],
+        }
+    )
+    detail.update(
+        inbox_id=msg.id, reference=req.reference if req else None, matched_by=how, kind=parsed.kind
+    )
+    if req is not None:
+        detail["event"] = apply_to_request(
+            session, msg, parsed, req, today=today, now=now, holidays=holidays, matcher=matcher
+        )
+    if parsed.kind == "bounce":
+        return "bounces", detail
+    if parsed.kind == "auto-reply":
+        return "auto_replies", detail
+    return ("matched" if req is not None else "held"), detail
+
+
+def held(session: Session, include_all: bool = False) -> list[InboxMessage]:
+    """Messages in the holding pen (or every message)."""
+    stmt = select(InboxMessage).order_by(InboxMessage.id)
+    if not include_all:
+        stmt = stmt.where(InboxMessage.state == "held")
+    return list(session.scalars(stmt))
+
+
+def get_message(session: Session, message_id: int) -> InboxMessage:
+    """One imported message by its inbox id."""
+    msg = session.get(InboxMessage, message_id)
+    if msg is None:
+        raise NotFoundError(f"no inbox message {message_id}: see 'foi inbox list'")
+    return msg
+
+
+def assign(
+    session: Session,
+    store: BlobStore,
+    msg: InboxMessage,
+    req: Request,
+    *,
+    today: date,
+    now: datetime,
+    holidays: HolidaySet,
+) -> str:
+    """Match a held message to a request by hand and record what it means."""
+    if msg.state == "matched":
+        raise ConflictError(
+            f"message {msg.id} is already matched to request "
+            f"{session.get(Request, msg.request_id).reference}"
+        )  # type: ignore[union-attr]
+    raw = store.get(msg.sha256)
+    try:
+        parsed = parse_message(raw)
+    except MailParseError as exc:
+        raise UsageError(
+            f"message {msg.id} cannot be parsed ({exc}): log the event by hand "
+            "with 'foi request log'"
+        ) from None
+    msg.state, msg.matched_by, msg.request_id = "matched", "manual", req.id
+    for att in session.scalars(select(Attachment).where(Attachment.inbox_id == msg.id)):
+        att.request_id = req.id
+    return apply_to_request(session, msg, parsed, req, today=today, now=now, holidays=holidays)
+
+
+def discard(msg: InboxMessage) -> None:
+    """Mark a held message discarded (it is kept)."""
+    if msg.state == "matched":
+        raise ConflictError(f"message {msg.id} is matched to a request; it cannot be discarded")
+    msg.state = "discarded"
+
+
+def attachments_of(session: Session, msg: InboxMessage) -> Iterable[Attachment]:
+    """The stored attachments of a message."""
+    return session.scalars(
+        select(Attachment).where(Attachment.inbox_id == msg.id).order_by(Attachment.id)
+    )

@@ -1,8 +1,0 @@
-"""Alembic migrations, shipped inside the package.
-
-HEAD is the newest revision; the start-up check compares it with the database without
-importing Alembic. tests/test_migrations.py checks it matches the scripts.
-"""
-
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002")
-HEAD: str = KNOWN_REVISIONS[-1]

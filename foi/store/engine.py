@@ -1,0 +1,224 @@
+"""Engine, session scope, SQLite pragmas, and the schema revision check.
+
+A new SQLite file is created private (mode 600) and migrated to the current schema; an
+existing database at an older revision is refused with a pointer to ``foi db upgrade``.
+Alembic is imported only when a migration actually has to run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from foi.errors import DatabaseError, UsageError
+from foi.store.migrations import HEAD, KNOWN_REVISIONS
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Engine
+    from sqlalchemy.orm import Session
+
+
+def resolve_url(database: str) -> URL:
+    """Turn a file path or a SQLAlchemy URL into a URL (postgresql:// means psycopg 3)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if "://" in database:
+        text = database
+        for prefix in ("postgresql://", "postgres://"):
+            if text.startswith(prefix):
+                text = "postgresql+psycopg://" + text[len(prefix) :]
+        try:
+            url = make_url(text)
+            url.port  # noqa: B018  (a port that is not a number raises here)
+        except (ArgumentError, ValueError):
+            raise UsageError(
+                "the database URL is not valid (check the port and special characters): "
+                "give a file path or a URL such as postgresql+psycopg://user@host/dbname"
+            ) from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise UsageError(
+                f"unsupported database {url.get_backend_name()!r}: use a SQLite file or PostgreSQL"
+            )
+        if url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
+            raise UsageError("for PostgreSQL use the psycopg driver: postgresql+psycopg://…")
+        if url.host and "@" in url.host:
+            raise UsageError(
+                "the database URL has an '@' in its password or user name: write "
+                "it as %40 (e.g. postgresql+psycopg://foi:pa%40ss@host/foi)"
+            )
+        return url
+    path = Path(database).expanduser().absolute()
+    return make_url(f"sqlite:///{path}")
+
+
+def describe(url: URL) -> str:
+    """A printable name for the database, never showing a password (nor a password= query)."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    safe = url.difference_update_query([k for k in url.query if k.lower() == "password"])
+    return safe.render_as_string(hide_password=True)
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for another backend or memory."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty SQLite file readable only by its owner (mode 600)."""
+    if not path.parent.is_dir():
+        raise DatabaseError(f"cannot create database {path}: folder {path.parent} does not exist")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"cannot create database {path}: {exc.strerror}") from None
+    os.close(fd)
+    os.chmod(path, 0o600)  # the umask could have narrowed it further, never widened it
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine with foi's pragmas: foreign keys, WAL, a busy timeout, BEGIN IMMEDIATE."""
+    from sqlalchemy import create_engine, event
+
+    if url.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            _create_private_file(path)
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            # Take transactions into our own hands so that every write transaction is
+            # BEGIN IMMEDIATE: two processes then queue instead of deadlocking on upgrade.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=60000")
+            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                # A read-only file keeps its journal mode; writes then fail clearly.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: object) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def current_revision(engine: Engine) -> tuple[str | None, bool]:
+    """The stored Alembic revision and whether the database has any tables at all."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if "alembic_version" not in names:
+            return None, bool(names)
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return (row[0] if row else None), True
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Migrate the database to the newest revision; returns (before, after)."""
+    from alembic import command
+    from alembic.config import Config
+
+    before, _ = current_revision(engine)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return before, HEAD
+
+
+def ensure_schema(engine: Engine, url: URL) -> None:
+    """Create the schema in a new database; refuse an old or foreign one with a next step."""
+    revision, has_tables = current_revision(engine)
+    if revision == HEAD:
+        return
+    if revision is None and not has_tables:
+        upgrade(engine)
+        return
+    where = describe(url)
+    if revision is None:
+        raise DatabaseError(
+            f"{where} is not a foi database (it has other tables): use another file"
+        )
+    if revision in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"{where} is at an older revision ({revision}) than this foi ({HEAD}): back it up "
+            "with 'foi db backup FILE', then run 'foi db upgrade'"
+        )
+    raise DatabaseError(
+        f"{where} was written by a newer foi (revision {revision}): upgrade foi to use it"
+    )
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit if the block succeeds, roll back if it raises."""
+    from sqlalchemy.orm import Session
+
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def backup_sqlite(url: URL, dest: Path) -> int:
+    """Copy a SQLite database consistently with the online backup API; returns pages."""
+    src_path = sqlite_path(url)
+    if src_path is None:
+        raise UsageError(
+            "foi db backup copies SQLite files; for PostgreSQL use pg_dump, e.g. "
+            "'pg_dump --format=custom --file=foi.dump DBNAME'"
+        )
+    if not src_path.is_file():
+        raise DatabaseError(
+            f"database {src_path} does not exist (or is a folder): nothing to back up"
+        )
+    dest = dest.expanduser().absolute()
+    if dest.exists():
+        raise UsageError(f"{dest} already exists: choose a new file name for the backup")
+    if not dest.parent.is_dir():
+        raise UsageError(f"folder {dest.parent} does not exist")
+    tmp = dest.with_name(f".{dest.name}.partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    try:
+        src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=60)
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out, pages=256)
+            pages = out.execute("PRAGMA page_count").fetchone()[0]
+            out.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            out.close()
+            src.close()
+        os.replace(tmp, dest)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot back up {src_path}: {exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return int(pages)

@@ -1,0 +1,82 @@
+"""Migrations: from empty, from the previous revision with data, and no drift from the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+import foi.store.migrations
+from foi.store import engine as db
+from foi.store.models import Base
+
+MIGRATIONS = Path(foi.store.migrations.__file__).parent
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def test_head_constant_matches_the_scripts() -> None:
+    scripts = ScriptDirectory.from_config(_config())
+    assert scripts.get_current_head() == foi.store.migrations.HEAD
+    assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(
+        foi.store.migrations.KNOWN_REVISIONS
+    )
+
+
+def test_empty_database_migrates_to_head_without_drift(db_url: str) -> None:
+    url = db.resolve_url(db_url)
+    engine = db.make_engine(url)
+    try:
+        db.ensure_schema(engine, url)
+        assert db.current_revision(engine)[0] == foi.store.migrations.HEAD
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(
+                conn,
+                opts={
+                    "compare_type": True,
+                    "include_object": lambda o, n, t, r, c: (
+                        not (t == "table" and n == "apscheduler_jobs")
+                    ),
+                },
+            )
+            assert compare_metadata(ctx, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_previous_revision_keeps_data(foi, isolated: Path) -> None:
+    from alembic import command
+
+    path = isolated / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO bodies (name, kind, foi_subject, regime, created_at, "
+                "updated_at) VALUES ('Old Trust', 'mental-health-trust', 1, 'foia', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+    refused = foi("body", "list", db=str(path))
+    assert refused.exit_code == 5
+    assert "older revision (0001)" in refused.stderr and "foi db upgrade" in refused.stderr
+    upgraded = foi("db", "upgrade", db=str(path))
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert "from 0001 to 0002" in upgraded.stdout
+    listed = foi("body", "list", "--json", db=str(path)).json()
+    assert [b["name"] for b in listed] == ["Old Trust"]
+    cols = {c["name"] for c in inspect(create_engine(f"sqlite:///{path}")).get_columns("letters")}
+    assert "covers" in cols
