@@ -39,6 +39,8 @@ from foi.evidence.bundle import (
 )
 from foi.evidence.redact import Redactor
 from foi.evidence.results import (
+    ANSWER_COLUMNS,
+    answer_rows,
     RequestView,
     as_json,
     campaign_requests,
@@ -201,6 +203,12 @@ def build_site(
         (flat_row(r, qs) for r in rows),
         mode=SITE_FILE_MODE,
     )
+    write_csv_file(
+        out_dir / "data" / "answers.csv",
+        ANSWER_COLUMNS,
+        answer_rows(rows),
+        mode=SITE_FILE_MODE,
+    )
     _write(
         out_dir / "data" / "results.json",
         json.dumps([as_json(r) for r in rows], indent=2, ensure_ascii=False, default=str) + "\n",
@@ -252,7 +260,7 @@ def row_filter(row: dict[str, Any]) -> list[str]:
 
 def _bars(items: Sequence[tuple[str, int]], colour: str) -> dict[str, Any]:
     top = max((v for _, v in items), default=0) or 1
-    width = 300
+    width = 250
     return {
         "bars": [
             {"label": label, "value": value, "width": round(width * value / top, 1), "y": i * 34}

@@ -210,6 +210,7 @@ def results_rows(views: Sequence[RequestView]) -> list[dict[str, Any]]:
                     str(q): a.status or ("answered" if a.text else None)
                     for q, a in latest_answers(latest).items()
                 },
+                "answer_texts": {str(q): a.text for q, a in latest_answers(latest).items()},
                 "references": [v.request.reference for v in group],
                 "evidence_sources": sorted({e.source for e in body.evidence}),
                 "wdtk_urls": [v.request.wdtk_url for v in group if v.request.wdtk_url],
@@ -249,11 +250,7 @@ def workbook_sheets(
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The views of the results workbook: results, answers (one row per question), figures."""
     qs = question_numbers(rows)
-    answers = [
-        [r["body"], r["latest_reference"], int(q), status]
-        for r in rows
-        for q, status in r["answers"].items()
-    ]
+    answers = answer_rows(rows)
     figures: list[list[Any]] = [["requests", stats["requests"]], ["bodies", stats["bodies"]]]
     figures += [[f"status: {k}", v] for k, v in stats["by_status"].items()]
     figures += [[f"outcome: {k}", v] for k, v in stats["by_outcome"].items()]
@@ -273,6 +270,18 @@ def workbook_sheets(
     figures += [[f"exemption cited: {k}", v] for k, v in stats["exemptions"].items()]
     return [
         ("results", flat_header(rows), [flat_row(r, qs) for r in rows]),
-        ("answers", ["body", "reference", "question", "status"], answers),
+        ("answers", list(ANSWER_COLUMNS), answers),
         ("statistics", ["figure", "value"], figures),
+    ]
+
+
+ANSWER_COLUMNS = ("body", "reference", "question", "status", "answer")
+
+
+def answer_rows(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    """One row per body and question: the latest request's answer and its status."""
+    return [
+        [r["body"], r["latest_reference"], int(q), status, r["answer_texts"].get(q)]
+        for r in rows
+        for q, status in r["answers"].items()
     ]
