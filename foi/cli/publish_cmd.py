@@ -9,8 +9,8 @@ import typer
 from foi.cli._common import blob_store, emit_json, env, info, out, session, table
 
 
-def _redactor(e, s):  # type: ignore[no-untyped-def]
-    """Every requester and volunteer in the database, and the configured requester."""
+def redactor_for(e, s):  # type: ignore[no-untyped-def]
+    """Removes every requester and volunteer in the database, and the configured requester."""
     from foi.evidence.publish import privacy_redactor
 
     st = e.settings
@@ -76,7 +76,7 @@ def register(app_: typer.Typer) -> None:
                 store=blob_store(e),
                 today=e.today,
                 holidays=holiday_set(s),
-                redactor=_redactor(e, s),
+                redactor=redactor_for(e, s),
                 question_text=_question_text(e),
                 kind=kind,
             )

@@ -66,6 +66,7 @@ def answers(
     Example:  foi report answers 2 --campaign sim-2026 --template sim-use --csv > q2.csv
     """
     from foi.casework.requests import get_campaign
+    from foi.cli.publish_cmd import redactor_for
     from foi.evidence.responses import answers_table
 
     if question < 1:
@@ -76,6 +77,7 @@ def answers(
     with session(e) as s:
         camp = get_campaign(s, campaign, e.now, create=False) if campaign else None
         rows = answers_table(s, question, camp.id if camp else None, template)
+        rows = redactor_for(e, s).value(rows)  # answers quote requesters; exports never do
     if json_out:
         emit_json(rows)
         return
@@ -144,13 +146,15 @@ def results(
 
     Example:  foi report results --campaign sim-2026 --kind mental-health-trust --xlsx results.xlsx
     """
+    from foi.cli.publish_cmd import redactor_for
     from foi.evidence.results import as_json, campaign_stats, results_rows
 
     e = env(ctx)
     with session(e) as s:
         views = _campaign_views(e, s, campaign, kind)
-        rows = results_rows(views)
-        stats = campaign_stats(views)
+        red = redactor_for(e, s)  # no requester or volunteer details in any export
+        rows = [red.value(r) for r in results_rows(views)]
+        stats = red.value(campaign_stats(views))
     if csv_file is not None:
         from foi.evidence.results import flat_header, flat_row, question_numbers
         from foi.exports import write_csv_file
@@ -201,11 +205,12 @@ def stats(
 
     Example:  foi report stats --campaign sim-2026 --json
     """
+    from foi.cli.publish_cmd import redactor_for
     from foi.evidence.results import campaign_stats
 
     e = env(ctx)
     with session(e) as s:
-        figures = campaign_stats(_campaign_views(e, s, campaign, kind))
+        figures = redactor_for(e, s).value(campaign_stats(_campaign_views(e, s, campaign, kind)))
     if json_out:
         emit_json(figures)
         return

@@ -40,8 +40,8 @@ from foi.evidence.bundle import (
 from foi.evidence.redact import Redactor
 from foi.evidence.results import (
     ANSWER_COLUMNS,
-    answer_rows,
     RequestView,
+    answer_rows,
     as_json,
     campaign_requests,
     campaign_stats,

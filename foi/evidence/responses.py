@@ -213,8 +213,8 @@ def record_response(
 def answers_table(
     session: Session, question: int, campaign_id: int | None, template: str | None
 ) -> list[dict[str, Any]]:
-    """Question N across every request: the table a campaign publishes."""
-    stmt = select(Request).order_by(Request.reference)
+    """Question N across every request: the table a campaign publishes (never a SAR)."""
+    stmt = select(Request).where(Request.regime != "sar").order_by(Request.reference)
     if campaign_id is not None:
         stmt = stmt.where(Request.campaign_id == campaign_id)
     if template is not None:

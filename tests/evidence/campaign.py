@@ -1,19 +1,22 @@
-"""A small SIM campaign built through the real CLI, with figures known by hand.
+"""A small SIM campaign built through the real CLI, with figures worked out by hand.
 
-Five trusts get the `sim-use` letter, drafted with the requester's details and sent by SMTP
-on Monday 2 November 2026 (Epsilon's on Tuesday 1 December). Day 0 is the sending
-day; 20 working days later (no bank holidays in November 2026) is Monday 30 November.
+Four trusts get the `sim-use` letter, drafted with the requester's details and sent by SMTP
+on Monday 2 November 2026 (day 0); Epsilon's goes on Tuesday 1 December. FOIA counts a bank
+holiday in any part of the UK (s.10(6)), so St Andrew's Day, Monday 30 November, is skipped:
+the 20th working day is Tuesday 1 December. Epsilon's: 25 and 28 December are skipped, due
+Thursday 31 December.
 
-| body    | what happened                         | working days | in time | late by |
-|---------|---------------------------------------|--------------|---------|---------|
-| Alpha   | successful, Mon 16 Nov                | 10           | yes     | 0       |
-| Beta    | refused s12, Wed 25 Nov; review       | 17           | yes     | 0       |
-| Gamma   | partially successful, Fri 4 Dec       | 24           | no      | 4       |
-| Delta   | never answered (today Thu 10 Dec)     | -            | no      | 8       |
-| Epsilon | sent 1 Dec, due 29 Dec: not yet due   | -            | -       | -       |
+| body    | what happened                          | working days | in time | late by |
+|---------|----------------------------------------|--------------|---------|---------|
+| Alpha   | successful, Mon 16 Nov (3-6, 9-13, 16) | 10           | yes     | 0       |
+| Beta    | refused s12, Wed 25 Nov; review        | 17           | yes     | 0       |
+| Gamma   | partially successful, Fri 4 Dec        | 19 + 4 = 23  | no      | 3       |
+| Delta   | never answered (today Thu 10 Dec)      | -            | no      | 7 so far|
+| Epsilon | sent 1 Dec, due 31 Dec: not yet due    | -            | -       | -       |
 
 Plus a subject access request to Alpha, answered: it must appear nowhere.
-On time: 2 of 4 (Alpha, Beta; Epsilon not yet due). Median working days 17, p90 24.
+On time: 2 of 4 (Epsilon is not yet due); Wilson 95%: 0.15 to 0.85. Working days to
+respond: 10, 17, 23: median 17, 90th percentile (nearest rank 3 of 3) 23.
 """
 
 from __future__ import annotations
