@@ -126,7 +126,7 @@ def _exemption_titles() -> Callable[[str, str], str]:
     def title(code: str, regime: str) -> str:
         try:
             found = lookup(code, regime)
-        except Exception:  # an old or odd code: show it as it was logged
+        except ValueError:  # an old or odd code, or a regime without a catalogue
             found = None
         return found.title if found is not None else ""
 
