@@ -86,7 +86,16 @@ def answers(
 
         write_csv_rows(
             sys.stdout,
-            ["reference", "body", "status", "resolution", "answer", "answer_status", "exemptions"],
+            # The request's status and outcome kept apart from the answer's own status.
+            [
+                "reference",
+                "body",
+                "request_status",
+                "outcome",
+                "answer",
+                "answer_status",
+                "exemptions",
+            ],
             (
                 [
                     r["reference"],

@@ -219,6 +219,9 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
 
     # The existing per-question report is neutralised too.
     q2 = foi("report", "answers", "2", "--campaign", CAMPAIGN, "--csv", db=db, today=TODAY)
+    assert q2.stdout.splitlines()[0] == (
+        "reference,body,request_status,outcome,answer,answer_status,exemptions"
+    )
     cells = [c for r in csv.reader(q2.stdout.splitlines()) for c in r]
     assert "'" + ANSWER_HYPERLINK in cells and ANSWER_HYPERLINK not in cells
     assert "'" + BETA in cells and "'" + GAMMA in cells
