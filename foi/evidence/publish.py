@@ -197,6 +197,7 @@ def build_site(
         _write(out_dir / "bodies" / f"{page}.html", html)
 
     qs = question_numbers(rows)
+    ensure_dir(out_dir / "data", SITE_DIR_MODE)  # before write_csv_file would make it private
     write_csv_file(
         out_dir / "data" / "results.csv",
         flat_header(rows),

@@ -282,7 +282,11 @@ def test_published_site_and_exports_carry_no_private_details(foi, campaign, isol
     assert [p.name for p in copied] == ["alpha-letter.pdf"]
     assert copied[0].read_bytes() == PDF.replace(b"minimal", b"signed")
     assert "alpha-response.pdf" not in alpha and "1 attachment not published" in alpha
-    assert (site / "index.html").stat().st_mode & 0o777 == 0o644
+    assert f'<a href="#req-{refs[ALPHA]}">' in alpha  # the evidence links to its request
+    # A site is for sharing: readable by all, unlike foi's private files.
+    for path in [site, *site.rglob("*")]:
+        want = 0o755 if path.is_dir() else 0o644
+        assert path.stat().st_mode & 0o777 == want, path
 
 
 def test_script_in_a_name_is_text_in_html(foi, campaign, isolated: Path) -> None:
@@ -352,3 +356,22 @@ def test_results_json_is_the_published_json(foi, campaign, isolated: Path) -> No
     assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
     rows = foi("report", "results", "--campaign", CAMPAIGN, "--json", db=db, today=TODAY).json()
     assert json.loads((site / "data" / "results.json").read_text()) == rows
+
+
+def test_a_campaign_with_nothing_sent_publishes_an_empty_site(
+    foi, db_url: str, isolated: Path
+) -> None:
+    made = foi("request", "new", "--body", "x", "--title", "t", db=db_url, today=TODAY)
+    assert made.exit_code == 3  # no such body: the campaign has no requests at all
+    assert foi("body", "add", "Solo Trust", "--kind", "mental-health-trust", db=db_url,
+               today=TODAY).exit_code == 0  # fmt: skip
+    draft = foi("request", "new", "--body", "Solo Trust", "--title", "Draft only", "--campaign",
+                "quiet", db=db_url, today=TODAY)  # fmt: skip
+    assert draft.exit_code == 0, draft.stderr
+    site = isolated / "site"
+    pub = foi("publish", "--campaign", "quiet", str(site), "--json", db=db_url, today=TODAY)
+    assert pub.exit_code == 0, pub.stderr
+    assert (pub.json()["bodies"], pub.json()["requests"]) == (0, 0)  # a draft was never sent
+    assert "0 requests to 0 bodies" in (site / "index.html").read_text()
+    stats = foi("report", "stats", "--campaign", "quiet", db=db_url, today=TODAY)
+    assert "on time:    nothing answered or due yet" in stats.stdout
