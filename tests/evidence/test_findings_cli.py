@@ -273,6 +273,25 @@ def test_published_site_and_exports_carry_no_private_details(foi, campaign, isol
             assert secret.lower() not in low, f"{secret!r} in {name}"
         if ":" not in name or not name.endswith((".csv", ".json")):
             assert refs["SAR"] not in text, name
+    # No cell of any CSV or XLSX written could run as a formula.
+    cells = 0
+    for path in [*site.rglob("*.csv"), *exports.glob("*.csv")]:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                for value in row:
+                    cells += 1
+                    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (path, value)
+    from openpyxl import load_workbook
+
+    for ws in load_workbook(exports / "r.xlsx").worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                cells += 1
+                if isinstance(value, str):
+                    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert cells > 200
+    site_answers = (site / "data" / "answers.csv").read_text(encoding="utf-8-sig")
+    assert "'" + ANSWER_HYPERLINK.replace('"', '""') in site_answers
     # The letters and replies are there, with the details removed.
     alpha = next((site / "bodies").glob("alpha-*.html")).read_text()
     assert "Dear [name removed]," in alpha and "[address removed]" in alpha
