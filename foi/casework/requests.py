@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -191,10 +191,51 @@ def current_due(state: State, c: Clocks) -> tuple[date | None, str | None]:
     return None, None
 
 
+def next_reminder_on(
+    status: str,
+    resolution: str | None,
+    c: Clocks,
+    cal: WorkingCalendar,
+    events: Iterable[tuple[str, date]],
+    *,
+    after: date | None = None,
+    due_soon_days: int | None = None,
+) -> date | None:
+    """The cached `next_reminder_on`: no reminder about the request can fire before it.
+
+    `events` are the request's (kind, on) pairs. From `refresh` (no `after`): the earliest
+    day any of its reminders fires, delivered or not, for any due-soon setting. A delivery
+    pass that has looked at the request moves it on to the first day after `after` on which
+    something new can fire (foi.reminders.store). None: nothing can ever fire.
+    """
+    from foi.reminders.due import RequestSnapshot, next_fires_on
+
+    if status == Status.DRAFT.value:
+        return None  # reminders are about sent requests only
+    chased = [on for kind, on in events if kind == EventKind.CHASED.value]
+    ico = [on for kind, on in events if kind == EventKind.ICO_COMPLAINT.value]
+    snap = RequestSnapshot(
+        reference="",
+        title="",
+        body_name="",
+        regime=c.regime.value,
+        status=status,
+        clocks=c,
+        calendar=cal,
+        assignee=None,
+        assignee_email=None,
+        last_chased_on=max(chased) if chased else None,
+        resolution=resolution,
+        ico_complaint_on=min(ico) if ico else None,
+    )
+    return next_fires_on(snap, after, due_soon_days=due_soon_days)
+
+
 def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | None]:
-    """Recompute the cached status, resolution and due date; returns (old due, new due)."""
+    """Recompute the cached status, resolution and dates; returns (old due, new due)."""
     state = fold(timeline_events(req))
-    c = clocks(req, holidays)
+    cal = calendar(req, holidays)
+    c = compute_clocks(Regime(req.regime), clock_events(req), cal)
     before = req.due_on
     due, clock = current_due(state, c)
     values = {
@@ -204,6 +245,13 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
         "due_on": due,
         "due_clock": clock,
         "very_overdue_on": c.very_overdue if clock == "response" else None,
+        "next_reminder_on": next_reminder_on(
+            state.status.value,
+            state.resolution,
+            c,
+            cal,
+            [(e.kind, e.on) for e in req.events],
+        ),
     }
     for name, value in values.items():
         if getattr(req, name) != value:  # untouched rows are not flushed again
