@@ -261,3 +261,14 @@ def export(
 
     write_atomic(target, data)
     out(f"wrote {len(items)} event(s) to {target}")
+
+
+def _wire() -> None:
+    # `foi remind daemon` lives in its own module (APScheduler wiring).
+    from foi.cli import daemon_cmd
+
+    if not any(c.name == "daemon" for c in app.registered_commands):
+        daemon_cmd.register(app)
+
+
+_wire()

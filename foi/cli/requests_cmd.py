@@ -425,3 +425,14 @@ def assign(
         req = find_request(s, reference)
         vol = do_assign(s, req, volunteer, now=e.now, email=check_email(email) if email else None)
         out(f"{req.reference} assigned to {vol.name}")
+
+
+def _wire() -> None:
+    # `foi request edit` lives with the other letter commands.
+    from foi.cli import letters_cmd
+
+    if not any(c.name == "edit" for c in app.registered_commands):
+        letters_cmd.register_edit(app)
+
+
+_wire()
