@@ -399,13 +399,8 @@ class RequestFilter:
 STATUS_CHOICES = (*(s.value for s in Status), "open")
 
 
-def list_requests(
-    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
-) -> list[Request]:
-    """Requests matching a filter, soonest due first, then by reference."""
-    stmt = select(Request).options(
-        selectinload(Request.body), selectinload(Request.campaign), selectinload(Request.assignee)
-    )
+def _filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
+    """`stmt` (over requests) narrowed by the filter; unknown names fail with hints."""
     if flt.status:
         if flt.status not in STATUS_CHOICES:
             raise UsageError(
@@ -434,7 +429,21 @@ def list_requests(
             raise UsageError("--due-within takes a number of working days, 0 or more")
         # The widest calendar span N working days can take is bounded; filter exactly below.
         stmt = stmt.where(Request.due_on.is_not(None))
-    reqs = list(session.scalars(stmt))
+    return stmt
+
+
+def _list_order(due_on: date | None, reference: str) -> tuple[bool, date, str]:
+    return (due_on is None, due_on or date.max, reference)
+
+
+def list_requests(
+    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
+) -> list[Request]:
+    """Requests matching a filter, soonest due first, then by reference."""
+    stmt = select(Request).options(
+        selectinload(Request.body), selectinload(Request.campaign), selectinload(Request.assignee)
+    )
+    reqs = list(session.scalars(_filtered(session, stmt, flt, today)))
     if flt.due_within is not None:
         keep = []
         for r in reqs:
@@ -443,8 +452,54 @@ def list_requests(
             if r.due_on >= today and cal.working_days_between(today, r.due_on) <= flt.due_within:
                 keep.append(r)
         reqs = keep
-    reqs.sort(key=lambda r: (r.due_on is None, r.due_on or date.max, r.reference))
+    reqs.sort(key=lambda r: _list_order(r.due_on, r.reference))
     return reqs
+
+
+# What a row of `foi request list` shows, selected as columns (no ORM objects): add a
+# column here and its key in foi.casework.views.list_row to show more.
+LIST_COLUMNS: tuple[Any, ...] = (
+    Request.reference,
+    Request.title,
+    Body.name.label("body"),
+    Body.kind.label("body_kind"),
+    Request.regime,
+    Request.status,
+    Request.resolution,
+    Campaign.name.label("campaign"),
+    Volunteer.name.label("assignee"),
+    Request.sent_on,
+    Request.due_on,
+    Request.due_clock,
+    Request.authority_ref,
+)
+
+
+def list_request_rows(
+    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
+) -> list[tuple[Any, int | None]]:
+    """As list_requests, as (row of LIST_COLUMNS, working days left) pairs; no ORM objects."""
+    stmt = (
+        select(*LIST_COLUMNS)
+        .join(Body, Body.id == Request.body_id)
+        .outerjoin(Campaign, Campaign.id == Request.campaign_id)
+        .outerjoin(Volunteer, Volunteer.id == Request.assignee_id)
+    )
+    rows = session.execute(_filtered(session, stmt, flt, today)).all()
+    calendars: dict[str, WorkingCalendar] = {}
+    out = []
+    for row in rows:
+        left = None
+        if row.due_on is not None:
+            cal = calendars.get(row.regime)
+            if cal is None:
+                cal = calendars[row.regime] = calendar_for(Regime(row.regime), holidays)
+            left = cal.working_days_between(today, row.due_on)
+            if flt.due_within is not None and (row.due_on < today or left > flt.due_within):
+                continue
+        out.append((row, left))
+    out.sort(key=lambda pair: _list_order(pair[0].due_on, pair[0].reference))
+    return out
 
 
 def working_days_left(req: Request, today: date, holidays: HolidaySet) -> int | None:

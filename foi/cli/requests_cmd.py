@@ -125,9 +125,9 @@ def list_(
 
     Example:  foi request list --campaign sim-2026 --due-within 5
     """
-    from foi.casework.requests import RequestFilter, list_requests, working_days_left
+    from foi.casework.requests import RequestFilter, list_request_rows
     from foi.casework.user_holidays import holiday_set, sync
-    from foi.casework.views import request_row
+    from foi.casework.views import list_row
     from foi.directory.bodies import find_body
     from foi.law.deadlines import quick
 
@@ -151,8 +151,8 @@ def list_(
             due_within=due_within,
         )
         rows = []
-        for r in list_requests(s, flt, today=e.today, holidays=hs):
-            row = request_row(r, working_days_left(r, e.today, hs))
+        for r, left in list_request_rows(s, flt, today=e.today, holidays=hs):
+            row = list_row(r, left)
             if r.status == "draft" and r.regime != "none":
                 row["due_if_sent_today"] = quick(e.today, r.regime, hs).due.isoformat()
             rows.append(row)

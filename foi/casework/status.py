@@ -1,0 +1,69 @@
+"""The counts behind `foi status`: COUNT queries on indexed columns, no rows loaded.
+
+Takes a session, today's date and the holiday set from the caller; never commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from foi.law.deadlines import Regime, calendar_for
+from foi.law.holidays import HolidaySet
+from foi.store.models import InboxMessage, Request
+
+
+@dataclass
+class StatusCounts:
+    """What `foi status` reports; as_dict() is its --json shape, in this order."""
+
+    overdue: int
+    very_overdue: int
+    due_soon: int
+    needs_classification: int
+    held_messages: int
+    drafts: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape."""
+        return asdict(self)
+
+
+def _count(session: Session, *where: Any, model: Any = Request) -> int:
+    return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days: int) -> int:
+    """Requests due from today to `days` working days ahead, each on its regime's calendar."""
+    # Past the (days + 1)th working day on the slowest calendar nothing can count; the few
+    # (regime, due date) groups before it are checked exactly.
+    calendars = {r.value: calendar_for(r, holidays) for r in Regime}
+    horizon = max(cal.add_working_days(today, days + 1) for cal in calendars.values())
+    groups = session.execute(
+        select(Request.regime, Request.due_on, func.count())
+        .where(Request.due_on >= today, Request.due_on < horizon)
+        .group_by(Request.regime, Request.due_on)
+    )
+    return sum(
+        n
+        for regime, due_on, n in groups
+        if calendars[regime].working_days_between(today, due_on) <= days
+    )
+
+
+def status_counts(
+    session: Session, *, today: date, holidays: HolidaySet, due_soon_days: int
+) -> StatusCounts:
+    """Overdue, very overdue, due soon, replies to classify, held messages and drafts."""
+    return StatusCounts(
+        overdue=_count(session, Request.due_on < today),
+        very_overdue=_count(session, Request.due_on < today, Request.very_overdue_on < today),
+        due_soon=due_soon_count(session, today=today, holidays=holidays, days=due_soon_days),
+        needs_classification=_count(session, Request.status == "needs-classification"),
+        held_messages=_count(session, InboxMessage.state == "held", model=InboxMessage),
+        drafts=_count(session, Request.status == "draft"),
+    )
