@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from foi.directory.bodies import check_length
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.law.deadlines import (
     ClockEvent,
@@ -38,6 +37,14 @@ from foi.law.timeline import (
     fold,
 )
 from foi.store.models import Body, Campaign, Counter, Event, Request, Requester, Volunteer
+
+
+def check_length(value: str | None, limit: int, what: str) -> None:
+    """foi.directory.bodies.check_length, imported only when a request is written."""
+    from foi.directory.bodies import check_length as check
+
+    check(value, limit, what)
+
 
 REFERENCE_RE = re.compile(r"^FOI-\d{4}-\d{4,}$", re.IGNORECASE)
 REGIMES = tuple(r.value for r in Regime)

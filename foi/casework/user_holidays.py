@@ -80,12 +80,12 @@ def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
 
 def sync(session: Session) -> list[tuple[str, date | None, date | None]]:
     """If the holiday set changed since last seen, recompute open requests; return moves."""
-    from foi.casework.requests import recompute_open
-
     hs = holiday_set(session)
     first_time = session.get(Meta, FINGERPRINT_KEY) is None
     if not record_fingerprint(session, hs) or first_time:
         # First sight: every cached date was computed by foi with the holidays it had, so
         # there is nothing to correct yet; from now on a change is noticed and applied.
         return []
+    from foi.casework.requests import recompute_open  # lazy: only when something moved
+
     return recompute_open(session, hs)

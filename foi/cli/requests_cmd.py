@@ -101,6 +101,12 @@ def new(
         out(f"{result['reference']}: {result['body']} ({result['status']}{due})")
 
 
+def _find_body(s, name: str):  # type: ignore[no-untyped-def]
+    from foi.directory.bodies import find_body  # only when --body is given
+
+    return find_body(s, name)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -128,7 +134,6 @@ def list_(
     from foi.casework.requests import RequestFilter, list_request_rows
     from foi.casework.user_holidays import holiday_set, sync
     from foi.casework.views import list_row
-    from foi.directory.bodies import find_body
     from foi.law.deadlines import quick
 
     e = env(ctx)
@@ -144,7 +149,7 @@ def list_(
         hs = holiday_set(s)
         flt = RequestFilter(
             status=status,
-            body=find_body(s, body) if body else None,
+            body=_find_body(s, body) if body else None,
             campaign=campaign,
             assignee=assignee,
             overdue=overdue,
