@@ -6,7 +6,7 @@ Takes a session, today's date and the holiday set from the caller; never commits
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,19 +39,19 @@ def _count(session: Session, *where: Any, model: Any = Request) -> int:
 
 def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days: int) -> int:
     """Requests due from today to `days` working days ahead, each on its regime's calendar."""
-    # Past the (days + 1)th working day on the slowest calendar nothing can count; the few
-    # (regime, due date) groups before it are checked exactly.
-    calendars = {r.value: calendar_for(r, holidays) for r in Regime}
-    horizon = max(cal.add_working_days(today, days + 1) for cal in calendars.values())
+    # N working days never span more than 2N + 30 calendar days (weekends, and at most a
+    # few holidays in a row), so the few (regime, due date) groups inside that window are
+    # checked exactly, each on its own calendar (built only for the regimes found).
+    horizon = today + timedelta(days=2 * days + 30)
     groups = session.execute(
         select(Request.regime, Request.due_on, func.count())
-        .where(Request.due_on >= today, Request.due_on < horizon)
+        .where(Request.due_on >= today, Request.due_on <= horizon)
         .group_by(Request.regime, Request.due_on)
     )
     return sum(
         n
         for regime, due_on, n in groups
-        if calendars[regime].working_days_between(today, due_on) <= days
+        if calendar_for(Regime(regime), holidays).working_days_between(today, due_on) <= days
     )
 
 
