@@ -484,28 +484,34 @@ LIST_COLUMNS: tuple[Any, ...] = (
 
 def list_request_rows(
     session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
-) -> list[tuple[Any, int | None]]:
-    """As list_requests, as (row of LIST_COLUMNS, working days left) pairs; no ORM objects."""
+) -> list[tuple[dict[str, Any], int | None]]:
+    """As list_requests, as (LIST_COLUMNS by name, working days left) pairs; no ORM objects."""
     stmt = (
         select(*LIST_COLUMNS)
         .join(Body, Body.id == Request.body_id)
         .outerjoin(Campaign, Campaign.id == Request.campaign_id)
         .outerjoin(Volunteer, Volunteer.id == Request.assignee_id)
     )
-    rows = session.execute(_filtered(session, stmt, flt, today)).all()
+    stmt = _filtered(session, stmt, flt, today)
+    # Executed as plain SQL (no ORM row processing); each row becomes a dict by name.
+    result = session.connection().execute(stmt)
+    keys = list(result.keys())
     calendars: dict[str, WorkingCalendar] = {}
     out = []
-    for row in rows:
+    for values in result.fetchall():
+        row = dict(zip(keys, values, strict=True))
         left = None
-        if row.due_on is not None:
-            cal = calendars.get(row.regime)
+        due_on = row["due_on"]
+        if due_on is not None:
+            regime = row["regime"]
+            cal = calendars.get(regime)
             if cal is None:
-                cal = calendars[row.regime] = calendar_for(Regime(row.regime), holidays)
-            left = cal.working_days_between(today, row.due_on)
-            if flt.due_within is not None and (row.due_on < today or left > flt.due_within):
+                cal = calendars[regime] = calendar_for(Regime(regime), holidays)
+            left = cal.working_days_between(today, due_on)
+            if flt.due_within is not None and (due_on < today or left > flt.due_within):
                 continue
         out.append((row, left))
-    out.sort(key=lambda pair: _list_order(pair[0].due_on, pair[0].reference))
+    out.sort(key=lambda pair: _list_order(pair[0]["due_on"], pair[0]["reference"]))
     return out
 
 

@@ -33,8 +33,13 @@ class StatusCounts:
         return asdict(self)
 
 
-def _count(session: Session, *where: Any, model: Any = Request) -> int:
-    return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+# Core tables, not ORM entities: counting never configures the mappers.
+_REQUESTS = Request.__table__.c
+_INBOX = InboxMessage.__table__.c
+
+
+def _count(session: Session, *where: Any, table: Any = Request.__table__) -> int:
+    return int(session.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
 
 def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days: int) -> int:
@@ -44,9 +49,9 @@ def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days:
     # checked exactly, each on its own calendar (built only for the regimes found).
     horizon = today + timedelta(days=2 * days + 30)
     groups = session.execute(
-        select(Request.regime, Request.due_on, func.count())
-        .where(Request.due_on >= today, Request.due_on <= horizon)
-        .group_by(Request.regime, Request.due_on)
+        select(_REQUESTS.regime, _REQUESTS.due_on, func.count())
+        .where(_REQUESTS.due_on >= today, _REQUESTS.due_on <= horizon)
+        .group_by(_REQUESTS.regime, _REQUESTS.due_on)
     )
     return sum(
         n
@@ -59,11 +64,12 @@ def status_counts(
     session: Session, *, today: date, holidays: HolidaySet, due_soon_days: int
 ) -> StatusCounts:
     """Overdue, very overdue, due soon, replies to classify, held messages and drafts."""
+    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
     return StatusCounts(
-        overdue=_count(session, Request.due_on < today),
-        very_overdue=_count(session, Request.due_on < today, Request.very_overdue_on < today),
+        overdue=_count(session, _REQUESTS.due_on < today),
+        very_overdue=_count(session, _REQUESTS.due_on < today, _REQUESTS.very_overdue_on < today),
         due_soon=due_soon_count(session, today=today, holidays=holidays, days=due_soon_days),
-        needs_classification=_count(session, Request.status == "needs-classification"),
-        held_messages=_count(session, InboxMessage.state == "held", model=InboxMessage),
-        drafts=_count(session, Request.status == "draft"),
+        needs_classification=_count(session, _REQUESTS.status == "needs-classification"),
+        held_messages=_count(session, _INBOX.state == "held", table=InboxMessage.__table__),
+        drafts=_count(session, _REQUESTS.status == "draft"),
     )

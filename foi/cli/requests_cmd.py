@@ -158,8 +158,8 @@ def list_(
         rows = []
         for r, left in list_request_rows(s, flt, today=e.today, holidays=hs):
             row = list_row(r, left)
-            if r.status == "draft" and r.regime != "none":
-                row["due_if_sent_today"] = quick(e.today, r.regime, hs).due.isoformat()
+            if r["status"] == "draft" and r["regime"] != "none":
+                row["due_if_sent_today"] = quick(e.today, r["regime"], hs).due.isoformat()
             rows.append(row)
     if json_out:
         emit_json(rows)
