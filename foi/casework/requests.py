@@ -46,6 +46,8 @@ def check_length(value: str | None, limit: int, what: str) -> None:
     check(value, limit, what)
 
 
+_REQUESTS = Request.__table__.c
+
 REFERENCE_RE = re.compile(r"^FOI-\d{4}-\d{4,}$", re.IGNORECASE)
 REGIMES = tuple(r.value for r in Regime)
 
@@ -408,34 +410,35 @@ STATUS_CHOICES = (*(s.value for s in Status), "open")
 
 def _filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
     """`stmt` (over requests) narrowed by the filter; unknown names fail with hints."""
+    r = _REQUESTS  # table columns work for ORM and Core statements alike
     if flt.status:
         if flt.status not in STATUS_CHOICES:
             raise UsageError(
                 f"unknown status {flt.status!r}: choose from {', '.join(STATUS_CHOICES)}"
             )
         if flt.status == "open":
-            stmt = stmt.where(Request.status.in_([s.value for s in OPEN_STATUSES]))
+            stmt = stmt.where(r.status.in_([s.value for s in OPEN_STATUSES]))
         else:
-            stmt = stmt.where(Request.status == flt.status)
+            stmt = stmt.where(r.status == flt.status)
     if flt.body is not None:
-        stmt = stmt.where(Request.body_id == flt.body.id)
+        stmt = stmt.where(r.body_id == flt.body.id)
     if flt.campaign:
         camp = session.scalar(select(Campaign).where(Campaign.name == flt.campaign))
         if camp is None:
             get_campaign(session, flt.campaign, datetime.min, create=False)  # raises with hints
-        stmt = stmt.where(Request.campaign_id == camp.id)  # type: ignore[union-attr]
+        stmt = stmt.where(r.campaign_id == camp.id)  # type: ignore[union-attr]
     if flt.assignee:
         vol = session.scalar(select(Volunteer).where(Volunteer.name == flt.assignee))
         if vol is None:
             raise NotFoundError(f"no volunteer {flt.assignee!r}")
-        stmt = stmt.where(Request.assignee_id == vol.id)
+        stmt = stmt.where(r.assignee_id == vol.id)
     if flt.overdue:
-        stmt = stmt.where(Request.due_on < today)
+        stmt = stmt.where(r.due_on < today)
     if flt.due_within is not None:
         if flt.due_within < 0:
             raise UsageError("--due-within takes a number of working days, 0 or more")
         # The widest calendar span N working days can take is bounded; filter exactly below.
-        stmt = stmt.where(Request.due_on.is_not(None))
+        stmt = stmt.where(r.due_on.is_not(None))
     return stmt
 
 
@@ -463,22 +466,24 @@ def list_requests(
     return reqs
 
 
-# What a row of `foi request list` shows, selected as columns (no ORM objects): add a
-# column here and its key in foi.casework.views.list_row to show more.
+# What a row of `foi request list` shows, selected as table columns (no ORM objects, so a
+# listing never configures the mappers): add a column here and its key in
+# foi.casework.views.list_row to show more.
+_BODIES, _CAMPAIGNS, _VOLUNTEERS = Body.__table__, Campaign.__table__, Volunteer.__table__
 LIST_COLUMNS: tuple[Any, ...] = (
-    Request.reference,
-    Request.title,
-    Body.name.label("body"),
-    Body.kind.label("body_kind"),
-    Request.regime,
-    Request.status,
-    Request.resolution,
-    Campaign.name.label("campaign"),
-    Volunteer.name.label("assignee"),
-    Request.sent_on,
-    Request.due_on,
-    Request.due_clock,
-    Request.authority_ref,
+    _REQUESTS.reference,
+    _REQUESTS.title,
+    _BODIES.c.name.label("body"),
+    _BODIES.c.kind.label("body_kind"),
+    _REQUESTS.regime,
+    _REQUESTS.status,
+    _REQUESTS.resolution,
+    _CAMPAIGNS.c.name.label("campaign"),
+    _VOLUNTEERS.c.name.label("assignee"),
+    _REQUESTS.sent_on,
+    _REQUESTS.due_on,
+    _REQUESTS.due_clock,
+    _REQUESTS.authority_ref,
 )
 
 
@@ -486,11 +491,10 @@ def list_request_rows(
     session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
 ) -> list[tuple[dict[str, Any], int | None]]:
     """As list_requests, as (LIST_COLUMNS by name, working days left) pairs; no ORM objects."""
-    stmt = (
-        select(*LIST_COLUMNS)
-        .join(Body, Body.id == Request.body_id)
-        .outerjoin(Campaign, Campaign.id == Request.campaign_id)
-        .outerjoin(Volunteer, Volunteer.id == Request.assignee_id)
+    stmt = select(*LIST_COLUMNS).select_from(
+        Request.__table__.join(_BODIES, _BODIES.c.id == _REQUESTS.body_id)
+        .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _REQUESTS.campaign_id)
+        .outerjoin(_VOLUNTEERS, _VOLUNTEERS.c.id == _REQUESTS.assignee_id)
     )
     stmt = _filtered(session, stmt, flt, today)
     # Executed as plain SQL (no ORM row processing); each row becomes a dict by name.
