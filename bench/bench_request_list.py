@@ -1,28 +1,37 @@
-"""Benchmark: `foi request list --overdue --json` and `foi status` on 1,000 and 100,000 requests.
+"""Benchmark: every command row of issue 12's table, each as a ratio of two sides run alternately.
 
-Run:  .venv/bin/python bench/bench_request_list.py [--sizes 1000,100000] [--workdir DIR] [--keep]
+Run:  .venv/bin/python bench/bench_request_list.py [--workdir DIR] [--keep] [--seed S]
+                                                  [--repeats 5] [--large 100000] [--large-repeats 3]
+      FOI_BENCH_TREE=/path/to/other/checkout ... benchmarks another foi tree (e.g. the code
+      before a change) with the same script.
 
-Each database starts from `foi init` (the bundled bodies), then gets requests spread over
-2024-2026 with seeded, realistic timelines: drafts, sent and awaiting, acknowledged,
-clarification restarts, fee notices (paid and unpaid), extensions, responses of every
-outcome (some still to classify), internal reviews, ICO complaints and decisions, withdrawals,
-chasers and notes; each request has its letter (sent by email when the body has an address).
+Three databases (50, 1,000 and 100,000 requests) start from `foi init` (the bundled bodies),
+then get requests spread over 2024-2026 with seeded, realistic timelines: drafts, sent and
+awaiting, acknowledged, clarification restarts, fee notices (paid and unpaid), extensions,
+responses of every outcome (some still to classify), internal reviews, ICO complaints and
+decisions, withdrawals, chasers and notes; each request has its letter (sent by email when the
+body has an address).
+
+Rows (both sides as subprocesses, alternately, medians, ratio printed):
+`foi --help` vs bench/floor_typer.py (a bare Typer app of 24 commands); `foi request list`,
+`foi body list` and `foi status` on 50 requests vs bench/floor_orm.py (Typer + SQLAlchemy ORM
++ one query); `foi remind run` at 100,000 vs at 1,000 once nothing new is to be delivered;
+`foi status` and `foi request list --overdue --json` at 100,000 vs at 1,000. Peak memory of
+`foi remind run` at 100,000 comes from `/usr/bin/time -v`.
 
 Going through create_request/log_event for 100,000 requests would take many minutes, so the
 rows are bulk-inserted with SQLAlchemy Core and the cached columns (status, resolution,
-sent_on, due_on, due_clock, very_overdue_on) are computed with the same pure functions that
-foi.casework.requests.refresh uses. Three checks say the result is what the domain would store:
+sent_on, due_on, due_clock, very_overdue_on, and next_reminder_on where the schema has it) are
+computed with the same pure functions that foi.casework.requests.refresh uses. Three checks say the result is what the domain would store:
 
 * a sample of requests is replayed through create_request, attach_letter, the sending steps
   and log_event into a scratch database, and the stored rows are compared value for value;
 * on each generated database, foi.casework.requests.refresh is run on a sample and must change nothing;
-* the first `foi request list` recomputes every open request itself (it records the holiday
-  set's fingerprint, foi.casework.user_holidays.sync): no cached column may change.
+* the first `foi request list` records the holiday set's fingerprint
+  (foi.casework.user_holidays.sync): no cached column may change.
 
-Then each command is timed as a real subprocess (FOI_TODAY=2026-11-27), so start-up, the
-schema check, the query, the per-row working-day count and the JSON output are all counted.
-`list` and `status` are each timed on a first run (no fingerprint recorded yet, so every open
-request is recomputed) and then best and median of --repeats later runs.
+Each command is timed as a real subprocess (FOI_TODAY=2026-11-27), so start-up, the schema
+check, the query, the per-row working-day count and the output are all counted.
 """
 
 from __future__ import annotations
