@@ -11,8 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 import foi.store.migrations
-from foi.store.migrations import HEAD
 from foi.store import engine as db
+from foi.store.migrations import HEAD
 from foi.store.models import Base
 
 MIGRATIONS = Path(foi.store.migrations.__file__).parent
