@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -153,6 +152,8 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse a TOML config file into setting names; refuse a secret in a non-private file."""
+    import tomllib  # only when there is a config file (~8 ms to import)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

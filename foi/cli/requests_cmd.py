@@ -101,6 +101,12 @@ def new(
         out(f"{result['reference']}: {result['body']} ({result['status']}{due})")
 
 
+def _find_body(s, name: str):  # type: ignore[no-untyped-def]
+    from foi.directory.bodies import find_body  # only when --body is given
+
+    return find_body(s, name)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -125,10 +131,9 @@ def list_(
 
     Example:  foi request list --campaign sim-2026 --due-within 5
     """
-    from foi.casework.requests import RequestFilter, list_requests, working_days_left
+    from foi.casework.requests import RequestFilter, list_request_rows
     from foi.casework.user_holidays import holiday_set, sync
-    from foi.casework.views import request_row
-    from foi.directory.bodies import find_body
+    from foi.casework.views import list_row
     from foi.law.deadlines import quick
 
     e = env(ctx)
@@ -144,17 +149,17 @@ def list_(
         hs = holiday_set(s)
         flt = RequestFilter(
             status=status,
-            body=find_body(s, body) if body else None,
+            body=_find_body(s, body) if body else None,
             campaign=campaign,
             assignee=assignee,
             overdue=overdue,
             due_within=due_within,
         )
         rows = []
-        for r in list_requests(s, flt, today=e.today, holidays=hs):
-            row = request_row(r, working_days_left(r, e.today, hs))
-            if r.status == "draft" and r.regime != "none":
-                row["due_if_sent_today"] = quick(e.today, r.regime, hs).due.isoformat()
+        for r, left in list_request_rows(s, flt, today=e.today, holidays=hs):
+            row = list_row(r, left)
+            if r["status"] == "draft" and r["regime"] != "none":
+                row["due_if_sent_today"] = quick(e.today, r["regime"], hs).due.isoformat()
             rows.append(row)
     if json_out:
         emit_json(rows)
@@ -425,3 +430,18 @@ def assign(
         req = find_request(s, reference)
         vol = do_assign(s, req, volunteer, now=e.now, email=check_email(email) if email else None)
         out(f"{req.reference} assigned to {vol.name}")
+
+
+def _wire() -> None:
+    # `foi request edit` lives with the other letter commands; `foi request bundle` and
+    # `foi request publishable` with publishing.
+    from foi.cli import letters_cmd, publish_cmd
+
+    names = {c.name for c in app.registered_commands}
+    if "edit" not in names:
+        letters_cmd.register_edit(app)
+    if "bundle" not in names:
+        publish_cmd.register_request(app)
+
+
+_wire()

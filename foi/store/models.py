@@ -222,6 +222,9 @@ class Request(Base):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)  # of the clock running now
     due_clock: Mapped[str | None] = mapped_column(String(30))  # response | internal-review
     very_overdue_on: Mapped[date | None] = mapped_column(Date)
+    # No reminder about the request fires before this day (None: none ever will); kept by
+    # foi.casework.requests.refresh with due_on, moved on by each delivery pass.
+    next_reminder_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     body: Mapped[Body] = relationship()
     requester: Mapped[Requester | None] = relationship()
