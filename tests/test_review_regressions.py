@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from foi.store.engine import describe, resolve_url
-from tests.conftest import sent_request
+from tests.conftest import empty_database, sent_request
 
 
 def one_line(result) -> str:  # type: ignore[no-untyped-def]
@@ -48,6 +48,7 @@ def test_malformed_database_urls_are_usage_errors(foi, url: str) -> None:
 
 
 def test_body_names_match_regardless_of_case_and_accents(foi) -> None:
+    empty_database()
     assert foi("body", "add", "Ésk Trust", "--kind", "other").exit_code == 0
     assert foi("body", "add", "Ésk Trust West", "--kind", "other").exit_code == 0
     shown = foi("body", "show", "ésk trust", "--json")
@@ -57,6 +58,7 @@ def test_body_names_match_regardless_of_case_and_accents(foi) -> None:
 
 
 def test_init_adopts_a_hand_added_body_whatever_its_case(foi) -> None:
+    empty_database()
     foi("body", "add", "surrey and borders partnership nhs foundation trust", "--kind", "other")
     foi("init")
     assert (
@@ -69,6 +71,7 @@ def test_init_adopts_a_hand_added_body_whatever_its_case(foi) -> None:
 
 
 def test_too_long_values_are_refused_the_same_on_every_database(foi) -> None:
+    empty_database()
     result = foi("body", "add", "x" * 400, "--kind", "other")
     assert result.exit_code == 2 and "at most 300" in one_line(result)
     foi("init")
@@ -182,7 +185,7 @@ def test_backup_of_a_folder_or_a_non_database(foi, isolated: Path) -> None:
 
 
 def test_a_new_database_is_announced_so_a_typo_is_noticed(foi) -> None:
-    result = foi("status", db="typo.db")
+    result = foi("init", db="typo.db")
     assert "created a new database" in result.stderr
 
 
