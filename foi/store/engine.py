@@ -148,8 +148,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 def missing_database(url: URL) -> DatabaseError:
     """The one-line error for a database that foi has not created (yet)."""
     return DatabaseError(
-        f"no foi database at {describe(url)}: run 'foi init' here, "
-        "or set FOI_DATABASE_URL / --db"
+        f"no foi database at {describe(url)}: run 'foi init' here, or set FOI_DATABASE_URL / --db"
     )
 
 
