@@ -96,7 +96,7 @@ def test_a_reconfirmed_address_is_no_longer_failing(foi, isolated: Path) -> None
     ref = sent_request(foi, "RKL", "2026-11-02", title="a")
     dsn = isolated / "dsn.eml"
     dsn.write_bytes(
-        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@example.org\r\n"
+        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@simcamp.org.uk\r\n"
         b"Subject: Undelivered Mail Returned to Sender [" + ref.encode() + b"]\r\n"
         b"Date: Tue, 03 Nov 2026 09:00:00 +0000\r\nMessage-ID: <dsn1@mx.example>\r\n"
         b"X-Failed-Recipients: foi@westlondon.example.nhs.uk\r\n\r\nMailbox full.\r\n"
@@ -209,7 +209,7 @@ def test_report_answers_builds_the_question_table(foi) -> None:
                 "--campaign",
                 "c",
                 "--json",
-                env={"FOI_REQUESTER_NAME": "Jo"},
+                env={"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds"},
                 today="2026-10-01",
             ).json()[0]["reference"]
         )
@@ -320,7 +320,7 @@ def test_a_corrected_address_is_used_by_drafts_not_yet_sent(foi, smtp) -> None:
         "FOI_SMTP_HOST": "127.0.0.1",
         "FOI_SMTP_PORT": str(port),
         "FOI_SMTP_SECURITY": "none",
-        "FOI_FROM": "jo@example.org",
+        "FOI_FROM": "jo@simcamp.org.uk",
         "FOI_SEND_THROTTLE": "0",
     }
     foi("init")
@@ -344,16 +344,20 @@ def test_a_corrected_address_is_used_by_drafts_not_yet_sent(foi, smtp) -> None:
 
 def test_send_yes_says_which_letters_need_a_web_form_or_post(foi, isolated: Path) -> None:
     foi("init")
-    foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env={"FOI_REQUESTER_NAME": "Jo"})
+    sign = {"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds"}
+    foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env=sign)
     env = {
         "FOI_SMTP_HOST": "127.0.0.1",
         "FOI_SMTP_PORT": "9",
         "FOI_SMTP_SECURITY": "none",
-        "FOI_FROM": "jo@example.org",
+        "FOI_FROM": "jo@simcamp.org.uk",
     }
     result = foi("send", "--campaign", "c", "--yes", env=env)
     assert result.exit_code == 0
     assert "not sent:" in result.stderr and "goes by post" in result.stderr
+    assert result.stdout.strip() == (
+        "0 letters sent by email; 1 letter to go by post or web form (use --outbox DIR)"
+    )
 
 
 def test_follow_up_letters_cite_the_requests_own_law(foi) -> None:
@@ -456,7 +460,7 @@ def test_a_bounced_chaser_does_not_stop_the_clock(foi, isolated: Path) -> None:
     foi("request", "log", ref, "acknowledged", "--on", "2026-10-02", today="2026-10-02")
     dsn = isolated / "dsn.eml"
     dsn.write_bytes(
-        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@example.org\r\n"
+        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@simcamp.org.uk\r\n"
         b"Subject: Undelivered Mail Returned to Sender [" + ref.encode() + b"]\r\n"
         b"Date: Tue, 01 Dec 2026 09:00:00 +0000\r\nMessage-ID: <dsn2@mx.example>\r\n"
         b"X-Failed-Recipients: foi@westlondon.example.nhs.uk\r\n\r\nMailbox full.\r\n"

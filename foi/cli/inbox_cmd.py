@@ -230,11 +230,18 @@ def show(
 def assign(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
-    reference: str = typer.Argument(..., help="The request it belongs to."),
+    reference: str = typer.Argument(..., metavar="REFERENCE", help="The request it belongs to."),
+    as_kind: str | None = typer.Option(
+        None,
+        "--as",
+        metavar="KIND",
+        help="What it is: acknowledgement, response, clarification-request, fee-notice, "
+        "bounce or note (re-classifies a message already matched).",
+    ),
 ) -> None:
-    """Match a held message to a request by hand.
+    """Match a held message to a request by hand, or re-classify a matched one with --as.
 
-    Example:  foi inbox assign 12 FOI-2026-0007
+    Example:  foi inbox assign 12 FOI-2026-0007 --as acknowledgement
     """
     from foi.casework.requests import find_request
     from foi.casework.user_holidays import holiday_set
@@ -246,9 +253,17 @@ def assign(
         m = get_message(s, message)
         req = find_request(s, reference)
         event = do_assign(
-            s, blob_store(e), m, req, today=e.today, now=e.now, holidays=holiday_set(s)
+            s,
+            blob_store(e),
+            m,
+            req,
+            today=e.today,
+            now=e.now,
+            holidays=holiday_set(s),
+            as_kind=as_kind,
         )
-        out(f"message {m.id} -> {req.reference} ({event}); status {req.status}")
+        line = f"message {m.id} -> {req.reference} ({event}); status {req.status}"
+    out(line)  # only once the transaction has committed
 
 
 @app.command("discard")

@@ -203,6 +203,9 @@ def register(root: typer.Typer) -> None:
             drafts = s.scalar(
                 select(func.count()).select_from(Request).where(Request.status == "draft")
             )
+            undelivered = s.scalar(
+                select(func.count()).select_from(Request).where(Request.status == "delivery-failed")
+            )
         data = {
             "overdue": len(overdue),
             "very_overdue": len(very),
@@ -210,14 +213,17 @@ def register(root: typer.Typer) -> None:
             "needs_classification": classify,
             "held_messages": held,
             "drafts": drafts,
+            "delivery_failed": undelivered,
         }
         if json_out:
             emit_json(data)
             return
         line = (
             f"{data['overdue']} overdue ({data['very_overdue']} very overdue), "
-            f"{data['due_soon']} due within {e.settings.due_soon_days} working days, "
-            f"{classify} replies to classify, {held} held messages, {drafts} drafts"
+            f"{data['due_soon']} due within {e.settings.due_soon_days} working "
+            + ("day, " if e.settings.due_soon_days == 1 else "days, ")
+            + f"{classify} replies to classify, {held} held messages, {drafts} drafts"
+            + (f", {undelivered} not delivered (bounced: see 'foi chase')" if undelivered else "")
         )
         out(("OVERDUE: " if overdue else "") + line)
 

@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from foi.casework.requests import calendar, clocks, find_request, get_volunteer
+from foi.casework.requests import (
+    calendar,
+    clocks,
+    delivery_failure,
+    find_request,
+    get_volunteer,
+)
 from foi.errors import UsageError
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import Status
@@ -79,6 +85,7 @@ def snapshots(
             continue
         chased = [e.on for e in req.events if e.kind == "chased"]
         ico = [e.on for e in req.events if e.kind == "ico-complaint"]
+        failed = delivery_failure(req)
         out.append(
             RequestSnapshot(
                 reference=req.reference,
@@ -93,6 +100,8 @@ def snapshots(
                 last_chased_on=max(chased) if chased else None,
                 resolution=req.resolution,
                 ico_complaint_on=min(ico) if ico else None,
+                delivery_failed_on=failed[0] if failed else None,
+                delivery_failure=failed[1] if failed else None,
             )
         )
     return out
