@@ -297,6 +297,20 @@ def _request_itself_bounced(req: Request, parsed: ParsedMail, on: date) -> bool:
     return latest.purpose in ("request", "sar")
 
 
+_DIAGNOSTIC = re.compile(r"^\s*Diagnostic-Code:\s*(?:smtp;\s*)?(.+)$", re.I | re.M)
+
+
+def bounce_reason(parsed: ParsedMail) -> str:
+    """Why a message bounced, in the server's words when the report gives them."""
+    found = _DIAGNOSTIC.search(parsed.text or "")
+    if found:
+        return found.group(1).strip()[:300]
+    for line in (parsed.text or "").splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return (parsed.auto_reason or "bounced")[:300]
+
+
 def apply_to_request(
     session: Session,
     msg: InboxMessage,
@@ -334,8 +348,7 @@ def apply_to_request(
                 contact.failing_since = contact.failing_since or on
                 contact.failure = (parsed.auto_reason or "bounced")[:500]
         kind = EventKind.DELIVERY_FAILED
-        if parsed.auto_reason:
-            data["reason"] = parsed.auto_reason[:500]
+        data["reason"] = bounce_reason(parsed)
         note = "delivery failed: " + ", ".join(parsed.bounced_recipients or ["(recipient unknown)"])
         if not _request_itself_bounced(req, parsed, on):
             # A chaser or later letter bounced, or the body has already shown it has the
