@@ -315,6 +315,23 @@ class NewRequest:
     wdtk_url: str | None = None
 
 
+WDTK_REQUEST_RE = re.compile(
+    r"^https://(?:www\.)?whatdotheyknow\.com/(?:[a-z]{2}/)?request/[A-Za-z0-9_\-]+/?(?:[#?].*)?$"
+)
+
+
+def check_wdtk_url(url: str) -> str:
+    """A WhatDoTheyKnow request's URL, or UsageError with the shape it should have."""
+    text = url.strip()
+    if not WDTK_REQUEST_RE.match(text):
+        raise UsageError(
+            f"--wdtk-url {url!r} is not a WhatDoTheyKnow request: give its address, e.g. "
+            "https://www.whatdotheyknow.com/request/sim_use"
+        )
+    check_length(text, 500, "the WhatDoTheyKnow URL")
+    return text
+
+
 def default_regime(body: Body) -> str:
     """The regime a request to this body runs under by default."""
     if not body.foi_subject or body.regime == "none":
@@ -338,7 +355,7 @@ def create_request(
         template=new.template,
         template_vars=new.template_vars,
         requester=new.requester,
-        wdtk_url=new.wdtk_url,
+        wdtk_url=check_wdtk_url(new.wdtk_url) if new.wdtk_url else None,
         created_at=now,
         updated_at=now,
         status=Status.DRAFT.value,

@@ -51,6 +51,37 @@ def _translate(exc: BaseException) -> FoiError | None:
     return None
 
 
+_DATE_PARAMS = {"on", "date", "promised", "confirmed", "since", "until"}
+
+
+_NAMED = {"var": "KEY=VALUE", "to": "BODIES", "requester": "NAME", "assignee": "VOLUNTEER"}
+
+
+def _metavar(name: str) -> str:
+    """What help shows for a value: REFERENCE, DATE, TEMPLATE…, never a Python type."""
+    if name in _NAMED:
+        return _NAMED[name]
+    if name in ("reference", "references"):
+        return "REFERENCE"
+    if name in _DATE_PARAMS or name.endswith("_on") or name.startswith("date"):
+        return "DATE"
+    return name.rstrip("_").upper().replace("_", "-")
+
+
+def _name_metavars(cmd: Any) -> None:
+    """Give every value a plain name in help (typer would show <str>, <list[str]>)."""
+    for param in getattr(cmd, "params", []):
+        if getattr(param, "is_flag", False) or param.name is None:
+            continue
+        if param.metavar is None:
+            param.metavar = _metavar(param.name)
+        if param.param_type_name == "argument":
+            # An argument's help line would append its type (e.g. "<str>"): the name says it.
+            param.display_type_rich = lambda ctx: None
+    for sub in getattr(cmd, "commands", {}).values():
+        _name_metavars(sub)
+
+
 class FoiGroup(TyperGroup):
     """The root group: one place that turns errors into one line each."""
 
@@ -84,6 +115,7 @@ class FoiGroup(TyperGroup):
         """Run the command; usage errors too become one line (and exit code 2)."""
         from typer import _click
 
+        _name_metavars(self)
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except _click.exceptions.UsageError as exc:

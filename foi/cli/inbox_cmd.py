@@ -114,14 +114,30 @@ def list_(
 
     Example:  foi inbox list
     """
+    from sqlalchemy import select
+
     from foi.mail.inbox import held
+    from foi.store.models import Request
 
     e = env(ctx)
     with session(e) as s:
+        messages = held(s, all_)
+        ids = {m.request_id for m in messages if m.request_id is not None}
+        refs = (
+            {
+                i: r
+                for i, r in s.execute(
+                    select(Request.id, Request.reference).where(Request.id.in_(ids))
+                )
+            }
+            if ids
+            else {}
+        )
         rows = [
             {
                 "id": m.id,
                 "state": m.state,
+                "request": refs.get(m.request_id),
                 "kind": m.kind,
                 "from": m.from_addr,
                 "date": m.sent_at.isoformat() if m.sent_at else None,
@@ -129,7 +145,7 @@ def list_(
                 "error": m.error,
                 "matched_by": m.matched_by,
             }
-            for m in held(s, all_)
+            for m in messages
         ]
     if json_out:
         emit_json(rows)
@@ -138,11 +154,12 @@ def list_(
         info("the holding pen is empty")
         return
     table(
-        ("id", "state", "kind", "from", "date", "subject"),
+        ("id", "state", "request", "kind", "from", "date", "subject"),
         [
             (
                 r["id"],
                 r["state"],
+                r["request"],
                 r["kind"],
                 r["from"],
                 (r["date"] or "")[:10],
@@ -266,6 +283,29 @@ def assign(
     out(line)  # only once the transaction has committed
 
 
+@app.command("save")
+def save(
+    ctx: typer.Context,
+    message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+) -> None:
+    """Write a message's attachments to a folder, under their real names (mode 600).
+
+    Example:  foi inbox save 12 ~/Downloads/foi-12
+    """
+    from foi.evidence.saving import save_attachments
+    from foi.mail.inbox import attachments_of, get_message
+
+    e = env(ctx)
+    with session(e) as s:
+        m = get_message(s, message)
+        paths = save_attachments(blob_store(e), list(attachments_of(s, m)), folder.expanduser())
+    if not paths:
+        info(f"message {message} has no stored attachments")
+    for p in paths:
+        out(str(p))
+
+
 @app.command("discard")
 def discard(
     ctx: typer.Context,
@@ -282,7 +322,7 @@ def discard(
     with session(e) as s:
         m = get_message(s, message)
         do_discard(m)
-        out(f"message {m.id} discarded (kept in the database)")
+    out(f"message {message} discarded (kept in the database)")  # once committed
 
 
 def _pairs(values: list[str], what: str) -> dict[int, str]:

@@ -128,7 +128,8 @@ def add(
             today=e.today,
             now=e.now,
         )
-        out(f"reminder {u.id} set for {u.on}" + (f" {u.at}" if u.at else ""))
+        line = f"reminder {u.id} set for {u.on}" + (f" {u.at}" if u.at else "")
+    out(line)  # once committed
 
 
 @app.command("run")

@@ -14,7 +14,8 @@ exemptions_app = typer.Typer(
     no_args_is_help=True,
 )
 report_app = typer.Typer(
-    help="Tables from the evidence: answers question by question, outcomes.\n\n"
+    help="Tables from the evidence: one question's answers across every body (for "
+    "outcomes, see 'foi request list --outcome').\n\n"
     "Example:  foi report answers 1 --campaign sim-2026 --csv",
     no_args_is_help=True,
 )

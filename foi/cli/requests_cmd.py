@@ -109,9 +109,16 @@ def list_(
         "--status",
         help="draft, awaiting-response, "
         "awaiting-clarification, awaiting-fee, "
-        "needs-classification, in-internal-review, with-ico, "
+        "needs-classification, delivery-failed, in-internal-review, with-ico, "
         "closed, or open.",
     ),
+    outcome: str | None = typer.Option(
+        None,
+        "--outcome",
+        help="Only requests answered so: successful, partially-successful, refused, "
+        "not-held, or withdrawn.",
+    ),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV (spreadsheet-safe cells)."),
     body: str | None = typer.Option(None, "--body", help="Only requests to this body."),
     campaign: str | None = typer.Option(None, "--campaign"),
     assignee: str | None = typer.Option(None, "--assignee"),
@@ -121,10 +128,18 @@ def list_(
     ),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List requests with their due dates and working days left (negative: late).
+    """List requests with their due dates, working days left (negative: late) and outcome.
 
     Example:  foi request list --campaign sim-2026 --due-within 5
+
+    Example:  foi request list --campaign sim-2026 --outcome refused --csv > refused.csv
     """
+    from foi.errors import UsageError
+    from foi.law.timeline import WITHDRAWN_RESOLUTION, Outcome
+
+    outcomes = [*(o.value for o in Outcome), WITHDRAWN_RESOLUTION]
+    if outcome is not None and outcome not in outcomes:
+        raise UsageError(f"unknown outcome {outcome!r}: choose from {', '.join(outcomes)}")
     from foi.casework.requests import RequestFilter, list_requests, working_days_left
     from foi.casework.user_holidays import holiday_set, sync
     from foi.casework.views import request_row
@@ -152,6 +167,8 @@ def list_(
         )
         rows = []
         for r in list_requests(s, flt, today=e.today, holidays=hs):
+            if outcome is not None and r.resolution != outcome:
+                continue
             row = request_row(r, working_days_left(r, e.today, hs))
             if r.status == "draft" and r.regime != "none":
                 row["due_if_sent_today"] = quick(e.today, r.regime, hs).due.isoformat()
@@ -159,16 +176,26 @@ def list_(
     if json_out:
         emit_json(rows)
         return
+    if csv_out:
+        import sys
+
+        from foi.exports import write_csv_rows
+
+        columns = ("reference", "body", "status", "resolution", "sent_on", "due_on",
+                   "working_days_left", "assignee", "authority_ref", "title")  # fmt: skip
+        write_csv_rows(sys.stdout, columns, ([r[c] for c in columns] for r in rows))
+        return
     if not rows:
         info("no requests match")
         return
     table(
-        ("ref", "body", "status", "sent", "due", "days left", "assignee", "title"),
+        ("ref", "body", "status", "outcome", "sent", "due", "days left", "assignee", "title"),
         [
             (
                 r["reference"],
                 r["body"],
                 r["status"],
+                r["resolution"],
                 r["sent_on"],
                 r["due_on"]
                 or (
@@ -496,6 +523,38 @@ def campaign_requests(s, campaign: str, route: str | None, event: str, now) -> l
             + (f" going by {route}" if route else "")
         )
     return reqs
+
+
+@app.command("files")
+def files(
+    ctx: typer.Context,
+    reference: str = typer.Argument(..., metavar="REFERENCE", help="e.g. FOI-2026-0001"),
+    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+) -> None:
+    """Write every file a request received (the replies' attachments) to a folder.
+
+    Example:  foi request files FOI-2026-0001 ~/foi/FOI-2026-0001
+    """
+    from sqlalchemy import select
+
+    from foi.casework.requests import find_request
+    from foi.cli._common import blob_store
+    from foi.evidence.saving import save_attachments
+    from foi.store.models import Attachment
+
+    e = env(ctx)
+    with session(e) as s:
+        req = find_request(s, reference)
+        atts = list(
+            s.scalars(
+                select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.id)
+            )
+        )
+        paths = save_attachments(blob_store(e), atts, folder.expanduser())
+    if not paths:
+        info(f"{req.reference} has no stored files")
+    for p in paths:
+        out(str(p))
 
 
 @app.command("retract")

@@ -192,7 +192,6 @@ def test_bulk_assign_by_kind(foi, db_url: str) -> None:
 
 def test_the_authority_reference_is_kept_verbatim_and_corrected(foi, db_url: str) -> None:
     foi("init", db=db_url)
-    ref = sent_request(foi, "RXX", "2026-11-02", "--json") if False else None
     ref = foi("request", "new", "--body", "RXX", "--title", "t", "--sent-on", "2026-11-02",
               "--json", db=db_url, today="2026-11-02").json()["reference"]  # fmt: skip
     foi("request", "log", ref, "acknowledged", "--on", "2026-11-03", "--authority-ref",
@@ -322,3 +321,110 @@ def test_outbox_summary_counts_each_letter_once_in_words(foi, isolated: Path) ->
     )
     eml = next((isolated / "out").glob("*.eml")).read_text(encoding="utf-8")
     assert "From: Jo Campaigner <jo@simcamp.org.uk>" in eml and "example.invalid" not in eml
+
+
+# --- Daily views --------------------------------------------------------------------------------
+
+
+def test_request_list_by_outcome_with_an_outcome_column_and_csv(foi) -> None:
+    foi("init")
+    refused = sent_request(foi, "RXX", "2026-11-02")
+    held = sent_request(foi, "RTQ", "2026-11-02")
+    sent_request(foi, "RVN", "2026-11-02")
+    foi("request", "log", refused, "response", "--on", "2026-11-20", "--outcome", "refused",
+        today="2026-11-20")  # fmt: skip
+    foi("request", "log", held, "response", "--on", "2026-11-20", "--outcome", "not-held",
+        today="2026-11-20")  # fmt: skip
+    only = foi("request", "list", "--outcome", "refused", "--json", today="2026-11-20").json()
+    assert [r["reference"] for r in only] == [refused]
+    text = foi("request", "list", today="2026-11-20").stdout
+    assert "outcome" in text and "not-held" in text
+    csv_out = foi("request", "list", "--outcome", "not-held", "--csv", today="2026-11-20").stdout
+    header, row = csv_out.strip().splitlines()
+    assert header.startswith("reference,body,status,resolution")
+    assert row.startswith(f"{held},") and ",closed,not-held," in row
+    bad = foi("request", "list", "--outcome", "rejected")
+    assert "unknown outcome 'rejected'" in one_line(bad, 2)
+
+
+def test_inbox_list_all_names_the_request_and_files_are_saved_by_name(
+    foi, isolated: Path, db_url: str
+) -> None:
+    foi("init", db=db_url)
+    ref = foi("request", "new", "--body", "RXX", "--title", "t", "--sent-on", "2026-11-02",
+              "--json", db=db_url, today="2026-11-02").json()["reference"]  # fmt: skip
+    msg = reply("foi@sabp.example.nhs.uk", f"Re: your request [{ref}]", "Please find attached.")
+    msg.add_attachment(b"%PDF-1.4 reply", maintype="application", subtype="pdf",
+                       filename="SIM reply 2026.pdf")  # fmt: skip
+    msg.add_attachment(b"%PDF-1.4 other", maintype="application", subtype="pdf",
+                       filename="SIM reply 2026.pdf")  # fmt: skip
+    (isolated / "r.eml").write_bytes(bytes(msg))
+    assert (
+        foi("inbox", "import", str(isolated / "r.eml"), db=db_url, today="2026-12-03").exit_code
+        == 0
+    )
+    (row,) = foi("inbox", "list", "--all", "--json", db=db_url).json()
+    assert row["request"] == ref and row["state"] == "matched"
+    assert ref in foi("inbox", "list", "--all", db=db_url).stdout
+    saved = foi("inbox", "save", str(row["id"]), str(isolated / "out"), db=db_url)
+    assert saved.exit_code == 0, saved.stderr
+    names = sorted(p.name for p in (isolated / "out").iterdir())
+    assert names == ["SIM reply 2026 (2).pdf", "SIM reply 2026.pdf"]
+    assert (isolated / "out" / "SIM reply 2026.pdf").read_bytes() == b"%PDF-1.4 reply"
+    files = foi("request", "files", ref, str(isolated / "files"), db=db_url)
+    assert files.exit_code == 0 and len(files.stdout.strip().splitlines()) == 2
+    assert oct((isolated / "files" / "SIM reply 2026.pdf").stat().st_mode & 0o777) == "0o600"
+
+
+# --- Validation -----------------------------------------------------------------------------------
+
+
+def test_evidence_source_request_must_exist_and_evidence_can_be_corrected(foi) -> None:
+    foi("init")
+    missing = foi("body", "evidence", "add", "RTQ", "--status", "denied", "--source",
+                  "FOI-2026-0099")  # fmt: skip
+    assert "no request 'FOI-2026-0099'" in one_line(missing, 3)
+    ref = sent_request(foi, "RTQ", "2026-11-02")
+    added = foi("body", "evidence", "add", "RTQ", "--status", "adopted", "--source", ref,
+                "--on", "2026-11-20")  # fmt: skip
+    assert added.exit_code == 0
+    evidence = foi("body", "show", "RTQ", "--json").json()["evidence"]
+    mine = next(e for e in evidence if e["source"] == ref)
+    fixed = foi("body", "evidence", "edit", str(mine["id"]), "--status", "denied")
+    assert fixed.exit_code == 0 and "SIM status now denied" in fixed.stdout
+    again = next(e for e in foi("body", "show", "RTQ", "--json").json()["evidence"]
+                 if e["id"] == mine["id"])  # fmt: skip
+    assert again["status"] == "denied"
+    assert one_line(foi("body", "evidence", "edit", "99999", "--status", "denied"), 3)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/request/x", "whatdotheyknow.com/request/x", "not a url"]
+)
+def test_wdtk_url_must_be_a_whatdotheyknow_request(foi, url: str) -> None:
+    foi("init")
+    result = foi("request", "new", "--body", "RXX", "--title", "t", "--wdtk-url", url)
+    assert "is not a WhatDoTheyKnow request" in one_line(result, 2)
+    ok = foi("request", "new", "--body", "RXX", "--title", "t", "--wdtk-url",
+             "https://www.whatdotheyknow.com/request/sim_use_2")  # fmt: skip
+    assert ok.exit_code == 0
+
+
+def test_nothing_is_reported_done_before_it_commits(foi, db_url: str) -> None:
+    if "://" not in db_url:
+        pytest.skip("a read-only PostgreSQL database shows it (root writes any SQLite file)")
+    import sqlalchemy as sa
+
+    foi("init", db=db_url)
+    ref = foi("request", "new", "--body", "RXX", "--title", "t", "--json", db=db_url).json()[
+        "reference"
+    ]
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        name = conn.execute(sa.text("SELECT current_database()")).scalar_one()
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+    engine.dispose()
+    result = foi("request", "assign", ref, "Sam", db=db_url)
+    assert result.exit_code == 5 and result.stdout == ""
+    logged = foi("request", "log", ref, "note", "--on", "2026-11-02", db=db_url)
+    assert logged.exit_code == 5 and logged.stdout == ""
