@@ -449,7 +449,7 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
                 path = write_text_letter(folder, stem, letter)
                 counts["written_text"] += 1
                 how = "post it to" if lt.route == "post" else "paste it into the web form at"
-                received = " --received-on DATE" if lt.route == "post" else ""
+                received = " [--received-on DATE]" if lt.route == "post" else ""
                 steps.append(
                     f"  {path.name}: {how} {lt.to_addr}; then 'foi request log "
                     f"{lt.request.reference} {log_as} --on DATE{received}'"
