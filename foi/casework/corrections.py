@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.orm import Session
+
 from foi.casework.requests import LogEntry, active_events, log_event, refresh, timeline_events
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.law.holidays import HolidaySet
@@ -60,12 +62,18 @@ def retract_event(
     )
     req.events.append(event)
     req.updated_at = now
+    if target.kind in (EventKind.SENT, EventKind.RESENT) and target.letter_id is None:
+        # The letter 'foi request log … sent' marked as sent by hand did not go after all.
+        # (A letter foi itself sent by SMTP stays sent: it is never sent twice.)
+        for lt in req.letters:
+            if lt.state == "sent" and lt.sent_at == target.recorded_at:
+                lt.state, lt.sent_at = "draft", None
     refresh(req, holidays)
     return event
 
 
 def withdraw_discarded(
-    req: Request, *, today: date, now: datetime, holidays: HolidaySet, session: object
+    session: Session, req: Request, *, today: date, now: datetime, holidays: HolidaySet
 ) -> bool:
     """A draft whose letters were all discarded is withdrawn, so it no longer counts as a draft."""
     if req.status != Status.DRAFT.value:
@@ -73,7 +81,7 @@ def withdraw_discarded(
     if any(lt.state not in ("cancelled",) for lt in req.letters):
         return False
     log_event(
-        session,  # type: ignore[arg-type]
+        session,
         req,
         LogEntry(kind="withdrawn", on=today, note="its draft letter was discarded"),
         today=today,

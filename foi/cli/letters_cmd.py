@@ -278,9 +278,7 @@ def _discard(ctx: typer.Context, reference: str | None, purpose: str | None) -> 
     with session(e) as s:
         done = discard_letters(s, reference, purpose)
         req = done[0].request
-        withdrawn = withdraw_discarded(
-            req, today=e.today, now=e.now, holidays=holiday_set(s), session=s
-        )
+        withdrawn = withdraw_discarded(s, req, today=e.today, now=e.now, holidays=holiday_set(s))
         line = (
             f"{req.reference}: {len(done)} unsent letter(s) cancelled ("
             + ", ".join(lt.purpose for lt in done)

@@ -487,7 +487,6 @@ AS_KINDS = {
     "response": EventKind.RESPONSE_RECEIVED.value,
     "clarification-request": EventKind.CLARIFICATION_REQUESTED.value,
     "fee-notice": EventKind.FEE_NOTICE.value,
-    "extension": EventKind.EXTENSION.value,
     "bounce": EventKind.DELIVERY_FAILED.value,
     "note": EventKind.NOTE.value,
 }
@@ -511,11 +510,6 @@ def assign(
     """
     if as_kind is not None and as_kind not in AS_KINDS:
         raise UsageError(f"unknown --as {as_kind!r}: choose from {', '.join(AS_KINDS)}")
-    if as_kind in ("extension",):
-        raise UsageError(
-            "an extension needs its promised date: log it with 'foi request log REF "
-            "extension --on DATE --promised DATE'"
-        )
     if msg.state == "matched" and as_kind is None:
         raise ConflictError(
             f"message {msg.id} is already matched to request "

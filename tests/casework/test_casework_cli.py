@@ -428,3 +428,18 @@ def test_nothing_is_reported_done_before_it_commits(foi, db_url: str) -> None:
     assert result.exit_code == 5 and result.stdout == ""
     logged = foi("request", "log", ref, "note", "--on", "2026-11-02", db=db_url)
     assert logged.exit_code == 5 and logged.stdout == ""
+
+
+def test_retracting_a_sent_logged_by_hand_puts_the_letter_back(foi, db_url: str) -> None:
+    foi("init", db=db_url)
+    ref = foi("draft", "sim-use", "--to", "RVN", "--campaign", "r", "--json", env=SIGN,
+              db=db_url, today="2026-11-27").json()[0]["reference"]  # fmt: skip
+    foi("request", "log", ref, "sent", "--on", "2026-11-27", db=db_url, today="2026-11-27")
+    shown = foi("request", "show", ref, "--json", db=db_url, today="2026-11-27").json()
+    assert shown["letters"][0]["state"] == "sent"
+    sent_id = next(e["id"] for e in shown["events"] if e["kind"] == "sent")
+    result = foi("request", "retract", ref, str(sent_id), "--reason", "not posted yet",
+                 db=db_url, today="2026-11-27")  # fmt: skip
+    assert result.exit_code == 0 and "status draft" in result.stdout
+    after = foi("request", "show", ref, "--json", db=db_url, today="2026-11-27").json()
+    assert after["letters"][0]["state"] == "draft" and after["sent_on"] is None

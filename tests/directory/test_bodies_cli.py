@@ -155,6 +155,9 @@ def test_sim_status_is_derived_from_evidence_newest_wins(foi, db_url: str) -> No
     foi("init", db=db_url)
     base = foi("body", "show", "RTQ", "--json", db=db_url).json()
     n = len(base["evidence"])
+    ref = foi("request", "new", "--body", "RTQ", "--title", "SIM", "--json", db=db_url).json()[
+        "reference"
+    ]  # evidence cited by reference must name a request that exists
     result = foi(
         "body",
         "evidence",
@@ -165,7 +168,7 @@ def test_sim_status_is_derived_from_evidence_newest_wins(foi, db_url: str) -> No
         "--on",
         "2030-01-01",
         "--source",
-        "FOI-2030-0001",
+        ref,
         "--local-name",
         "High Intensity Service",
         db=db_url,
