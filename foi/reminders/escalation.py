@@ -118,7 +118,8 @@ def chase_plan(
             item.last_chased_on is not None
             and cal.working_days_between(item.last_chased_on, today) < interval
         ):
-            item.reason = f"chased on {item.last_chased_on}, less than {interval} working days ago"
+            days = "1 working day" if interval == 1 else f"{interval} working days"
+            item.reason = f"chased on {item.last_chased_on}, less than {days} ago"
         elif (
             req.body.contacts
             and all(c.failing_since for c in req.body.contacts if c.channel == "email")
