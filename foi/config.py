@@ -44,6 +44,7 @@ class Settings:
     due_soon_days: int = 3
     chase_interval_days: int = 10
     default_assignee: str | None = None
+    postal_delay_days: int = 2  # working days a posted letter takes to reach the body
     config_path: str | None = None
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or traceback
@@ -73,6 +74,7 @@ _ENV = {
     "FOI_DUE_SOON_DAYS": "due_soon_days",
     "FOI_CHASE_INTERVAL_DAYS": "chase_interval_days",
     "FOI_DEFAULT_ASSIGNEE": "default_assignee",
+    "FOI_POSTAL_DELAY_DAYS": "postal_delay_days",
 }
 
 # Keys accepted in the config file: the field names, plus a few sectioned spellings.
@@ -112,6 +114,7 @@ def _coerce(name: str, value: Any) -> Any:
         "smtp_port": int,
         "due_soon_days": int,
         "chase_interval_days": int,
+        "postal_delay_days": int,
         "smtp_timeout": float,
         "send_throttle_seconds": float,
     }
@@ -126,6 +129,8 @@ def _coerce(name: str, value: Any) -> Any:
             f"setting {name} must be {what}, got {value!r}: fix it in the config "
             "file or the environment"
         ) from None
+    if name == "postal_delay_days" and not 0 <= out <= 30:
+        raise ConfigError(f"setting postal_delay_days must be 0 to 30 working days, got {out}")
     if name == "smtp_security" and out not in SECURITY_CHOICES:
         raise ConfigError(
             f"smtp security must be one of {', '.join(SECURITY_CHOICES)}, got {out!r}"

@@ -27,6 +27,7 @@ class StatusCounts:
     needs_classification: int
     held_messages: int
     drafts: int
+    delivery_failed: int
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape."""
@@ -63,7 +64,7 @@ def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days:
 def status_counts(
     session: Session, *, today: date, holidays: HolidaySet, due_soon_days: int
 ) -> StatusCounts:
-    """Overdue, very overdue, due soon, replies to classify, held messages and drafts."""
+    """Overdue, very overdue, due soon, to classify, held messages, drafts, bounced requests."""
     session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
     return StatusCounts(
         overdue=_count(session, _REQUESTS.due_on < today),
@@ -72,4 +73,5 @@ def status_counts(
         needs_classification=_count(session, _REQUESTS.status == "needs-classification"),
         held_messages=_count(session, _INBOX.state == "held", table=InboxMessage.__table__),
         drafts=_count(session, _REQUESTS.status == "draft"),
+        delivery_failed=_count(session, _REQUESTS.status == "delivery-failed"),
     )

@@ -52,6 +52,40 @@ def _translate(exc: BaseException) -> FoiError | None:
     return None
 
 
+_DATE_PARAMS = {"on", "date", "promised", "confirmed", "since", "until"}
+
+
+_NAMED = {"var": "KEY=VALUE", "to": "BODIES", "requester": "NAME", "assignee": "VOLUNTEER"}
+
+
+def _metavar(name: str) -> str:
+    """What help shows for a value: REFERENCE, DATE, TEMPLATE…, never a Python type."""
+    if name in _NAMED:
+        return _NAMED[name]
+    if name in ("reference", "references"):
+        return "REFERENCE"
+    if name in _DATE_PARAMS or name.endswith("_on") or name.startswith("date"):
+        return "DATE"
+    return name.rstrip("_").upper().replace("_", "-")
+
+
+def _name_metavars(cmd: Any) -> None:
+    """Give every value a plain name in help (typer would show <str>, <list[str]>)."""
+    for param in getattr(cmd, "params", []):
+        if getattr(param, "is_flag", False) or param.name is None:
+            continue
+        if param.metavar is None:
+            param.metavar = _metavar(param.name)
+        if param.param_type_name == "argument":
+            # An argument's help line would append its type (e.g. "<str>"): the name says it.
+            param.display_type_rich = lambda ctx: None
+    commands = getattr(cmd, "commands", {})
+    if isinstance(commands, _LazyCommands):
+        return  # the root's commands are named as each is built (_LazyCommands)
+    for sub in commands.values():
+        _name_metavars(sub)
+
+
 class FoiGroup(TyperGroup):
     """The root group: one place that turns errors into one line each; commands load lazily."""
 
@@ -111,6 +145,7 @@ class FoiGroup(TyperGroup):
         """Run the command; usage errors too become one line (and exit code 2)."""
         from typer import _click
 
+        _name_metavars(self)
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except _click.exceptions.UsageError as exc:
@@ -306,6 +341,7 @@ class _LazyCommands(MutableMapping[str, Any]):
             if name not in COMMANDS:
                 raise KeyError(name)
             found = self._loaded[name] = load_command(name)
+            _name_metavars(found)  # built on first use, so named then
         return found
 
     def __setitem__(self, name: str, command: Any) -> None:

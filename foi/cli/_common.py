@@ -47,17 +47,23 @@ def database_url(e: Env) -> URL:
 
 
 @contextmanager
-def open_engine(e: Env, check_schema: bool = True) -> Iterator[Engine]:
-    """An engine for the configured database, schema checked, disposed afterwards."""
-    from foi.store.engine import ensure_schema, make_engine, sqlite_path
+def open_engine(e: Env, check_schema: bool = True, create: bool = False) -> Iterator[Engine]:
+    """An engine for the configured database, schema checked, disposed afterwards.
+
+    Only `create=True` (foi init, foi db upgrade) may make a new database; any other
+    command on a missing one fails with one line and creates no file.
+    """
+    from foi.store.engine import ensure_schema, make_engine, require_database_file, sqlite_path
 
     url = database_url(e)
     path = sqlite_path(url)
     is_new = path is not None and not path.exists()
+    if not create:
+        require_database_file(url)
     engine = make_engine(url)
     try:
         if check_schema:
-            ensure_schema(engine, url)
+            ensure_schema(engine, url, create=create)
         yield engine
     except BaseException:
         engine.dispose()

@@ -23,7 +23,7 @@ def upgrade(ctx: typer.Context) -> None:
     from foi.store import engine as db
 
     e = env(ctx)
-    with open_engine(e, check_schema=False) as engine:
+    with open_engine(e, check_schema=False, create=True) as engine:
         before, after = db.upgrade(engine)
     if before == after:
         out(f"database already at revision {after}")

@@ -114,14 +114,30 @@ def list_(
 
     Example:  foi inbox list
     """
+    from sqlalchemy import select
+
     from foi.mail.inbox import held
+    from foi.store.models import Request
 
     e = env(ctx)
     with session(e) as s:
+        messages = held(s, all_)
+        ids = {m.request_id for m in messages if m.request_id is not None}
+        refs = (
+            {
+                i: r
+                for i, r in s.execute(
+                    select(Request.id, Request.reference).where(Request.id.in_(ids))
+                )
+            }
+            if ids
+            else {}
+        )
         rows = [
             {
                 "id": m.id,
                 "state": m.state,
+                "request": refs.get(m.request_id),
                 "kind": m.kind,
                 "from": m.from_addr,
                 "date": m.sent_at.isoformat() if m.sent_at else None,
@@ -129,7 +145,7 @@ def list_(
                 "error": m.error,
                 "matched_by": m.matched_by,
             }
-            for m in held(s, all_)
+            for m in messages
         ]
     if json_out:
         emit_json(rows)
@@ -138,11 +154,12 @@ def list_(
         info("the holding pen is empty")
         return
     table(
-        ("id", "state", "kind", "from", "date", "subject"),
+        ("id", "state", "request", "kind", "from", "date", "subject"),
         [
             (
                 r["id"],
                 r["state"],
+                r["request"],
                 r["kind"],
                 r["from"],
                 (r["date"] or "")[:10],
@@ -230,11 +247,18 @@ def show(
 def assign(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
-    reference: str = typer.Argument(..., help="The request it belongs to."),
+    reference: str = typer.Argument(..., metavar="REFERENCE", help="The request it belongs to."),
+    as_kind: str | None = typer.Option(
+        None,
+        "--as",
+        metavar="KIND",
+        help="What it is: acknowledgement, response, clarification-request, fee-notice, "
+        "bounce or note (re-classifies a message already matched).",
+    ),
 ) -> None:
-    """Match a held message to a request by hand.
+    """Match a held message to a request by hand, or re-classify a matched one with --as.
 
-    Example:  foi inbox assign 12 FOI-2026-0007
+    Example:  foi inbox assign 12 FOI-2026-0007 --as acknowledgement
     """
     from foi.casework.requests import find_request
     from foi.casework.user_holidays import holiday_set
@@ -246,9 +270,40 @@ def assign(
         m = get_message(s, message)
         req = find_request(s, reference)
         event = do_assign(
-            s, blob_store(e), m, req, today=e.today, now=e.now, holidays=holiday_set(s)
+            s,
+            blob_store(e),
+            m,
+            req,
+            today=e.today,
+            now=e.now,
+            holidays=holiday_set(s),
+            as_kind=as_kind,
         )
-        out(f"message {m.id} -> {req.reference} ({event}); status {req.status}")
+        line = f"message {m.id} -> {req.reference} ({event}); status {req.status}"
+    out(line)  # only once the transaction has committed
+
+
+@app.command("save")
+def save(
+    ctx: typer.Context,
+    message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+) -> None:
+    """Write a message's attachments to a folder, under their real names (mode 600).
+
+    Example:  foi inbox save 12 ~/Downloads/foi-12
+    """
+    from foi.evidence.saving import save_attachments
+    from foi.mail.inbox import attachments_of, get_message
+
+    e = env(ctx)
+    with session(e) as s:
+        m = get_message(s, message)
+        paths = save_attachments(blob_store(e), list(attachments_of(s, m)), folder.expanduser())
+    if not paths:
+        info(f"message {message} has no stored attachments")
+    for p in paths:
+        out(str(p))
 
 
 @app.command("discard")
@@ -267,7 +322,7 @@ def discard(
     with session(e) as s:
         m = get_message(s, message)
         do_discard(m)
-        out(f"message {m.id} discarded (kept in the database)")
+    out(f"message {message} discarded (kept in the database)")  # once committed
 
 
 def _pairs(values: list[str], what: str) -> dict[int, str]:

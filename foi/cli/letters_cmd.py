@@ -269,14 +269,21 @@ def _discard(ctx: typer.Context, reference: str | None, purpose: str | None) -> 
 
     if reference is None:
         raise UsageError("say which request: foi draft discard REF [--purpose chaser]")
+    from foi.casework.corrections import withdraw_discarded
+    from foi.casework.user_holidays import holiday_set
+
     e = env(ctx)
     with session(e) as s:
         done = discard_letters(s, reference, purpose)
-        out(
-            f"{reference.upper()}: {len(done)} unsent letter(s) cancelled ("
+        req = done[0].request
+        withdrawn = withdraw_discarded(s, req, today=e.today, now=e.now, holidays=holiday_set(s))
+        line = (
+            f"{req.reference}: {len(done)} unsent letter(s) cancelled ("
             + ", ".join(lt.purpose for lt in done)
             + "); they are kept, marked cancelled"
+            + ("; the request is withdrawn (no longer a draft)" if withdrawn else "")
         )
+    out(line)
 
 
 def _parse_vars(pairs: list[str]) -> dict[str, str]:

@@ -128,7 +128,8 @@ def add(
             today=e.today,
             now=e.now,
         )
-        out(f"reminder {u.id} set for {u.on}" + (f" {u.at}" if u.at else ""))
+        line = f"reminder {u.id} set for {u.on}" + (f" {u.at}" if u.at else "")
+    out(line)  # once committed
 
 
 @app.command("run")
@@ -184,13 +185,16 @@ def register(root: typer.Typer) -> None:
             )
         data = counts.as_dict()
         classify, held, drafts = counts.needs_classification, counts.held_messages, counts.drafts
+        undelivered = counts.delivery_failed
         if json_out:
             emit_json(data)
             return
         line = (
             f"{data['overdue']} overdue ({data['very_overdue']} very overdue), "
-            f"{data['due_soon']} due within {e.settings.due_soon_days} working days, "
-            f"{classify} replies to classify, {held} held messages, {drafts} drafts"
+            f"{data['due_soon']} due within {e.settings.due_soon_days} working "
+            + ("day, " if e.settings.due_soon_days == 1 else "days, ")
+            + f"{classify} replies to classify, {held} held messages, {drafts} drafts"
+            + (f", {undelivered} not delivered (bounced: see 'foi chase')" if undelivered else "")
         )
         out(("OVERDUE: " if counts.overdue else "") + line)
 

@@ -297,6 +297,20 @@ def _request_itself_bounced(req: Request, parsed: ParsedMail, on: date) -> bool:
     return latest.purpose in ("request", "sar")
 
 
+_DIAGNOSTIC = re.compile(r"^\s*Diagnostic-Code:\s*(?:smtp;\s*)?(.+)$", re.I | re.M)
+
+
+def bounce_reason(parsed: ParsedMail) -> str:
+    """Why a message bounced, in the server's words when the report gives them."""
+    found = _DIAGNOSTIC.search(parsed.text or "")
+    if found:
+        return found.group(1).strip()[:300]
+    for line in (parsed.text or "").splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return (parsed.auto_reason or "bounced")[:300]
+
+
 def apply_to_request(
     session: Session,
     msg: InboxMessage,
@@ -307,8 +321,12 @@ def apply_to_request(
     now: datetime,
     holidays: HolidaySet,
     matcher: Matcher | None = None,
+    as_kind: str | None = None,
 ) -> str:
-    """Record what a matched message means on its request; returns the event recorded."""
+    """Record what a matched message means on its request; returns the event recorded.
+
+    `as_kind` (one of AS_KINDS) is a volunteer's classification, which wins over the parser's.
+    """
     on = received_on(parsed, today)
     if req.sent_on is not None and on < req.sent_on:
         on = req.sent_on  # a clock skewed Date header cannot put a reply before the request
@@ -320,7 +338,9 @@ def apply_to_request(
     data = _clean_json({"subject": parsed.subject, "from": parsed.from_addr, "inbox_id": msg.id})
     if ref:
         data["authority_ref"] = ref
-    if parsed.kind == "bounce":
+    if as_kind is not None:
+        kind, note = EventKind(AS_KINDS[as_kind]), f"classified by hand as {as_kind}"
+    elif parsed.kind == "bounce":
         for contact in req.body.contacts:
             if contact.channel == "email" and contact.address.lower() in {
                 r.lower() for r in parsed.bounced_recipients
@@ -328,6 +348,7 @@ def apply_to_request(
                 contact.failing_since = contact.failing_since or on
                 contact.failure = (parsed.auto_reason or "bounced")[:500]
         kind = EventKind.DELIVERY_FAILED
+        data["reason"] = bounce_reason(parsed)
         note = "delivery failed: " + ", ".join(parsed.bounced_recipients or ["(recipient unknown)"])
         if not _request_itself_bounced(req, parsed, on):
             # A chaser or later letter bounced, or the body has already shown it has the
@@ -460,6 +481,17 @@ def get_message(session: Session, message_id: int) -> InboxMessage:
     return msg
 
 
+# What a volunteer may say a message is: --as NAME -> the event it records.
+AS_KINDS = {
+    "acknowledgement": EventKind.ACKNOWLEDGED.value,
+    "response": EventKind.RESPONSE_RECEIVED.value,
+    "clarification-request": EventKind.CLARIFICATION_REQUESTED.value,
+    "fee-notice": EventKind.FEE_NOTICE.value,
+    "bounce": EventKind.DELIVERY_FAILED.value,
+    "note": EventKind.NOTE.value,
+}
+
+
 def assign(
     session: Session,
     store: BlobStore,
@@ -469,13 +501,36 @@ def assign(
     today: date,
     now: datetime,
     holidays: HolidaySet,
+    as_kind: str | None = None,
 ) -> str:
-    """Match a held message to a request by hand and record what it means."""
-    if msg.state == "matched":
+    """Match a message to a request by hand and record what it means.
+
+    A message already matched may be re-classified (or moved) only with `as_kind`: the event
+    it recorded is retracted, and the new one logged.
+    """
+    if as_kind is not None and as_kind not in AS_KINDS:
+        raise UsageError(f"unknown --as {as_kind!r}: choose from {', '.join(AS_KINDS)}")
+    if msg.state == "matched" and as_kind is None:
         raise ConflictError(
             f"message {msg.id} is already matched to request "
-            f"{session.get(Request, msg.request_id).reference}"
-        )  # type: ignore[union-attr]
+            f"{session.get(Request, msg.request_id).reference}: add --as KIND to "  # type: ignore[union-attr]
+            "re-classify it"
+        )
+    if msg.state == "matched":
+        from foi.casework.corrections import retract_event
+        from foi.casework.requests import active_events
+
+        before = session.get(Request, msg.request_id)
+        assert before is not None
+        for ev in [e for e in active_events(before) if e.inbox_id == msg.id]:
+            retract_event(
+                before,
+                ev.id,
+                f"message {msg.id} re-classified as {as_kind}",
+                today=today,
+                now=now,
+                holidays=holidays,
+            )
     raw = store.get(msg.sha256)
     try:
         parsed = parse_message(raw)
@@ -487,7 +542,9 @@ def assign(
     msg.state, msg.matched_by, msg.request_id = "matched", "manual", req.id
     for att in session.scalars(select(Attachment).where(Attachment.inbox_id == msg.id)):
         att.request_id = req.id
-    return apply_to_request(session, msg, parsed, req, today=today, now=now, holidays=holidays)
+    return apply_to_request(
+        session, msg, parsed, req, today=today, now=now, holidays=holidays, as_kind=as_kind
+    )
 
 
 def discard(msg: InboxMessage) -> None:

@@ -1198,7 +1198,10 @@ _LABELLED_REF_RE = re.compile(
     re.IGNORECASE,
 )
 _BARE_REF_RE = re.compile(
-    r"\b(?P<value>(?:FOI|FOIA|FOISA|FOIR|EIRS?)[ /\-_]?(?:\d{1,4}[/\-])?\d{2,}(?:[/\-]\d+)*)\b",
+    # A body's prefix is part of its reference: "AWP-FOI-2026-555" is kept whole, never cut
+    # down to "FOI-2026-555" (which would look like one of ours).
+    r"(?<![\w\-/])(?P<value>(?:[A-Za-z]{1,8}[\-_/]){0,3}"
+    r"(?:FOI|FOIA|FOISA|FOIR|EIRS?)[ /\-_]?(?:\d{1,4}[/\-])?\d{2,}(?:[/\-]\d+)*)\b",
     re.IGNORECASE,
 )
 _ACT_YEARS = {"1998", "2000", "2002", "2004", "2018"}

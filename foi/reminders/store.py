@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from foi.casework.requests import (
     calendar,
     clocks,
+    delivery_failure,
     find_request,
     get_volunteer,
     next_reminder_on,
@@ -81,6 +82,7 @@ def _snapshot(
     name, email = _recipient(req, fallback)
     chased = [e.on for e in req.events if e.kind == "chased"]
     ico = [e.on for e in req.events if e.kind == "ico-complaint"]
+    failed = delivery_failure(req)
     return RequestSnapshot(
         reference=req.reference,
         title=req.title,
@@ -94,6 +96,8 @@ def _snapshot(
         last_chased_on=max(chased) if chased else None,
         resolution=req.resolution,
         ico_complaint_on=min(ico) if ico else None,
+        delivery_failed_on=failed[0] if failed else None,
+        delivery_failure=failed[1] if failed else None,
     )
 
 
@@ -254,6 +258,7 @@ def pending(
                     [(e.kind, e.on) for e in req.events],
                     after=today,
                     due_soon_days=due_soon_days,
+                    delivery_failed_on=snap.delivery_failed_on,
                 )
                 if after != req.next_reminder_on:
                     updates.append({"id": req.id, "next_reminder_on": after})

@@ -153,12 +153,32 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, HEAD
 
 
-def ensure_schema(engine: Engine, url: URL) -> None:
-    """Create the schema in a new database; refuse an old or foreign one with a next step."""
+def missing_database(url: URL) -> DatabaseError:
+    """The one-line error for a database that foi has not created (yet)."""
+    return DatabaseError(
+        f"no foi database at {describe(url)}: run 'foi init' here, or set FOI_DATABASE_URL / --db"
+    )
+
+
+def require_database_file(url: URL) -> None:
+    """Refuse a SQLite file that does not exist, so that no command but init creates one."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise missing_database(url)
+
+
+def ensure_schema(engine: Engine, url: URL, *, create: bool = False) -> None:
+    """Check the schema is current; with `create`, build it in an empty database.
+
+    Only ``foi init`` and ``foi db upgrade`` create: any other command on an empty
+    database would otherwise report a false all-clear ("0 overdue").
+    """
     revision, has_tables = current_revision(engine)
     if revision == HEAD:
         return
     if revision is None and not has_tables:
+        if not create:
+            raise missing_database(url)
         upgrade(engine)
         return
     where = describe(url)

@@ -259,7 +259,7 @@ def test_responses_with_answers_exemptions_and_evidence(foi, db_url: str, isolat
 
 
 def test_interactive_respond_walks_the_questions(foi, isolated: Path) -> None:
-    sign = {"FOI_REQUESTER_NAME": "Jo"}
+    sign = {"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds LS1 5HN"}
     foi("init")
     ref = foi("draft", "sim-use", "--to", "RW4", "--json", env=sign, today="2026-11-02").json()[0][
         "reference"

@@ -36,7 +36,7 @@ def test_empty_database_migrates_to_head_without_drift(db_url: str) -> None:
     url = db.resolve_url(db_url)
     engine = db.make_engine(url)
     try:
-        db.ensure_schema(engine, url)
+        db.ensure_schema(engine, url, create=True)
         assert db.current_revision(engine)[0] == foi.store.migrations.HEAD
         with engine.connect() as conn:
             ctx = MigrationContext.configure(
