@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from foi.cli._common import (
-    blob_store,
     d,
     emit_json,
     env,
@@ -51,7 +50,6 @@ def import_(
     from foi.store.engine import session_scope
 
     e = env(ctx)
-    store = blob_store(e)
     summary = Summary()
     own = _own_addresses(e)
     try:
@@ -66,7 +64,6 @@ def import_(
                     for n, raw in enumerate(messages):
                         category, detail = import_one(
                             s,
-                            store,
                             raw,
                             today=e.today,
                             now=e.now,
@@ -245,9 +242,7 @@ def assign(
     with session(e) as s:
         m = get_message(s, message)
         req = find_request(s, reference)
-        event = do_assign(
-            s, blob_store(e), m, req, today=e.today, now=e.now, holidays=holiday_set(s)
-        )
+        event = do_assign(s, m, req, today=e.today, now=e.now, holidays=holiday_set(s))
         out(f"message {m.id} -> {req.reference} ({event}); status {req.status}")
 
 
@@ -369,7 +364,6 @@ def register(app_: typer.Typer) -> None:
             )
             event = record_response(
                 s,
-                blob_store(e),
                 req,
                 inp,
                 question_numbers=set(questions) or None,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from foi.casework.requests import LogEntry, log_event
 from foi.errors import ConflictError, NotFoundError, UsageError
-from foi.evidence.blobs import BlobStore
+from foi.evidence import blobs
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import OPEN_STATUSES, EventKind
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
@@ -224,14 +224,23 @@ class Matcher:
 
 
 def _store_attachments(
-    session: Session, store: BlobStore, parsed: ParsedMail, msg: InboxMessage, now: datetime
+    session: Session, parsed: ParsedMail, msg: InboxMessage, now: datetime
 ) -> list[dict[str, Any]]:
+    """Store each attachment in the message's transaction; list the ones over the size limit."""
     skipped = []
     for att in parsed.attachments:
         if att.truncated_reason:
-            skipped.append({"filename": att.filename, "reason": att.truncated_reason})
+            # Recorded without its bytes: the name, size and hash say what was left out.
+            skipped.append(
+                {
+                    "filename": att.filename,
+                    "size": att.size,
+                    "sha256": att.sha256,
+                    "reason": att.truncated_reason,
+                }
+            )
             continue
-        sha = store.put(att.data)
+        sha = blobs.put_bytes(session, att.data)
         session.add(
             Attachment(
                 sha256=sha,
@@ -352,7 +361,6 @@ def apply_to_request(
 
 def import_one(
     session: Session,
-    store: BlobStore,
     raw: RawMessage,
     *,
     today: date,
@@ -361,8 +369,12 @@ def import_one(
     matcher: Matcher,
     max_attachment_bytes: int,
 ) -> tuple[str, dict[str, Any]]:
-    """Store and match one message; returns its category and a summary line."""
-    sha = store.put(raw.raw)  # content-addressed: a re-run after a crash reuses it
+    """Store and match one message; returns its category and a summary line.
+
+    The raw bytes are stored in the same transaction as the message's row, and only when a
+    row is made: a duplicate stores nothing.
+    """
+    sha = blobs.sha256_bytes(raw.raw)
     try:
         parsed: ParsedMail | None = parse_message(
             raw.raw, max_attachment_bytes=max_attachment_bytes
@@ -379,11 +391,21 @@ def import_one(
         "message_id": mid,
         "subject": parsed.subject if parsed else None,
     }
-    existing = session.scalar(
-        select(InboxMessage).where((InboxMessage.dedupe_key == key) | (InboxMessage.sha256 == sha))
-    )
-    if existing is not None:
+    existing = session.scalar(select(InboxMessage).where(InboxMessage.sha256 == sha).limit(1))
+    if existing is not None:  # the same bytes: a true duplicate
         return "duplicates", {**detail, "inbox_id": existing.id}
+    flags: list[str] = []
+    same_id = session.scalar(select(InboxMessage).where(InboxMessage.dedupe_key == key))
+    if same_id is not None:
+        # Another message already used this Message-ID with different content (a resend
+        # with a corrected attachment, or a sender that reuses IDs): keep it, and say so.
+        key = f"sha:{sha}"
+        flags.append(
+            f"same Message-ID as inbox message {same_id.id} but different content: "
+            f"compare them with 'foi inbox show {same_id.id}'"
+        )
+        detail["same_message_id_as"] = same_id.id
+    blobs.put_bytes(session, raw.raw)
     msg = InboxMessage(
         dedupe_key=key,
         sha256=sha,
@@ -395,6 +417,7 @@ def import_one(
         kind=parsed.kind if parsed else "unparseable",
         state="held",
         error=clean(error),
+        summary={"flags": flags} if flags else None,
         imported_at=now,
     )
     session.add(msg)
@@ -416,9 +439,10 @@ def import_one(
     req, how = matcher.match(parsed)
     if req is not None:
         msg.state, msg.matched_by, msg.request_id = "matched", how, req.id
-    skipped = _store_attachments(session, store, parsed, msg, now)
+    skipped = _store_attachments(session, parsed, msg, now)
     msg.summary = _clean_json(
         {
+            **({"flags": flags} if flags else {}),
             "to": parsed.to,
             "cc": parsed.cc,
             "auto_reason": parsed.auto_reason,
@@ -462,7 +486,6 @@ def get_message(session: Session, message_id: int) -> InboxMessage:
 
 def assign(
     session: Session,
-    store: BlobStore,
     msg: InboxMessage,
     req: Request,
     *,
@@ -476,7 +499,7 @@ def assign(
             f"message {msg.id} is already matched to request "
             f"{session.get(Request, msg.request_id).reference}"
         )  # type: ignore[union-attr]
-    raw = store.get(msg.sha256)
+    raw = blobs.read_blob(session, msg.sha256)
     try:
         parsed = parse_message(raw)
     except MailParseError as exc:

@@ -69,6 +69,9 @@ class ParsedAttachment:
     content_type: str
     data: bytes
     truncated_reason: str | None = None
+    #: Size and SHA-256 of the attachment as sent: kept when its bytes are left out.
+    size: int = 0
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -783,8 +786,10 @@ def _add_attachment(
         safe = f"attachment-{len(ctx.attachments) + 1}{_extension_for(content_type)}"
     safe = _unique(safe, ctx.used_names)
     truncated = None
-    if len(data) > ctx.max_bytes:
-        truncated = f"{len(data)} bytes is over the {ctx.max_bytes}-byte attachment limit"
+    size, sha = len(data), None
+    if size > ctx.max_bytes:
+        truncated = f"{size} bytes is over the {ctx.max_bytes}-byte attachment limit"
+        sha = hashlib.sha256(data).hexdigest()
         data = b""
     ctx.attachments.append(
         ParsedAttachment(
@@ -793,6 +798,8 @@ def _add_attachment(
             content_type=content_type,
             data=data,
             truncated_reason=truncated,
+            size=size,
+            sha256=sha,
         )
     )
 
