@@ -182,6 +182,7 @@ def show(
             "text": summary.get("text"),
             "authority_refs": summary.get("authority_refs", []),
             "auto_reason": summary.get("auto_reason"),
+            "flags": summary.get("flags", []),
             "attachments": [
                 {
                     "filename": a.filename,
@@ -216,6 +217,8 @@ def show(
     ):
         if data.get(key):
             out(f"{key}: {data[key]}")
+    for flag in data["flags"]:
+        out(f"flag: {flag}")
     for a in data["attachments"]:
         out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
     if data["text"]:
