@@ -89,15 +89,17 @@ sys.exit(app())
 """
 
 
-def _run_killed(args: list[str], env: dict[str, str], at_piece: int) -> int:
-    proc = subprocess.run(
+def run_killed(
+    args: list[str], env: dict[str, str], at_piece: int, cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
+    """Run foi ARGS in a child that kills itself (SIGKILL) at its Nth piece of evidence."""
+    return subprocess.run(
         [sys.executable, "-c", KILLED_AT, *args],
-        cwd=REPO,
+        cwd=cwd,
         env={**env, "KILL_AT_PIECE": str(at_piece)},
         capture_output=True,
         text=True,
     )
-    return proc.returncode
 
 
 def test_two_volunteers_share_evidence(
@@ -151,7 +153,7 @@ def test_kill_mid_import_then_rerun_leaves_evidence_whole(foi, isolated: Path) -
     box = _mbox(isolated / "replies.mbox", messages)
     db = str(isolated / "requests.db")
     env = _subprocess_env(isolated, db)
-    assert _run_killed(["inbox", "import", str(box)], env, at_piece=7) == -9
+    assert run_killed(["inbox", "import", str(box)], env, at_piece=7).returncode == -9
     with opened(db) as s:
         assert blobs.check(s) == []  # nothing half-written: the batch rolled back whole
     rerun = subprocess.run(
