@@ -53,7 +53,7 @@ def import_(
     summary = Summary()
     own = _own_addresses(e)
     try:
-        messages = iter_messages(paths)
+        messages = iter_messages(paths, spool_bytes=e.settings.mail_spool_bytes)
         with open_engine(e) as engine:
             batch_open = True
             while batch_open:

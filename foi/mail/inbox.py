@@ -27,6 +27,7 @@ from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.evidence import blobs
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import OPEN_STATUSES, EventKind
+from foi.mail.large import Split, split
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
 from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
@@ -224,27 +225,49 @@ class Matcher:
 
 
 def _store_attachments(
-    session: Session, parsed: ParsedMail, msg: InboxMessage, now: datetime
+    session: Session,
+    parsed: ParsedMail,
+    msg: InboxMessage,
+    now: datetime,
+    large: Split | None = None,
+    max_bytes: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Store each attachment in the message's transaction; list the ones over the size limit."""
+    """Store each attachment in the message's transaction; list the ones over the size limit.
+
+    For a large message, an attachment the parser saw as a marker is streamed from its
+    temporary file instead (see foi.mail.large).
+    """
     skipped = []
     for att in parsed.attachments:
-        if att.truncated_reason:
+        data, size, sha = att.data, len(att.data), att.sha256
+        part = large.part_for(att.data) if large is not None else None
+        if part is not None:
+            size, sha = part.size, part.sha256
+        reason = att.truncated_reason
+        if part is not None and max_bytes is not None and size > max_bytes:
+            reason = f"{size} bytes is over the {max_bytes}-byte attachment limit"
+        elif part is None and large is not None and large.holds_markers(att.data):
+            reason = "a forwarded message too large to keep apart (it is in the raw message)"
+            size, sha = 0, None
+        if reason:
             # Recorded without its bytes: the name, size and hash say what was left out.
             skipped.append(
                 {
                     "filename": att.filename,
-                    "size": att.size,
-                    "sha256": att.sha256,
-                    "reason": att.truncated_reason,
+                    "size": att.size if att.truncated_reason else size,
+                    "sha256": sha,
+                    "reason": reason,
                 }
             )
             continue
-        sha = blobs.put_bytes(session, att.data)
+        if part is not None:
+            sha, size = blobs.put_stream(session, part.file, name=att.filename)
+        else:
+            sha = blobs.put_bytes(session, data)
         session.add(
             Attachment(
                 sha256=sha,
-                size=len(att.data),
+                size=size,
                 filename=clean(att.filename, 300) or "attachment",
                 original_filename=clean(att.original_filename),
                 content_type=clean(att.content_type, 200),
@@ -374,10 +397,30 @@ def import_one(
     The raw bytes are stored in the same transaction as the message's row, and only when a
     row is made: a duplicate stores nothing.
     """
-    sha = blobs.sha256_bytes(raw.raw)
+    large = split(raw.spool) if raw.spool is not None else None
+    try:
+        return _import(session, raw, large, today, now, holidays, matcher, max_attachment_bytes)
+    finally:
+        if large is not None:
+            large.close()
+
+
+def _import(
+    session: Session,
+    raw: RawMessage,
+    large: Split | None,
+    today: date,
+    now: datetime,
+    holidays: HolidaySet,
+    matcher: Matcher,
+    max_attachment_bytes: int,
+) -> tuple[str, dict[str, Any]]:
+    """import_one's work; `large` is the split of a message kept on disk."""
+    sha = large.sha256 if large is not None else blobs.sha256_bytes(raw.raw)
     try:
         parsed: ParsedMail | None = parse_message(
-            raw.raw, max_attachment_bytes=max_attachment_bytes
+            large.skeleton if large is not None else raw.raw,
+            max_attachment_bytes=max_attachment_bytes,
         )
         error = None
     except MailParseError as exc:
@@ -405,7 +448,11 @@ def import_one(
             f"compare them with 'foi inbox show {same_id.id}'"
         )
         detail["same_message_id_as"] = same_id.id
-    blobs.put_bytes(session, raw.raw)
+    if raw.spool is not None:
+        raw.spool.seek(0)
+        blobs.put_stream(session, raw.spool, name=raw.source)
+    else:
+        blobs.put_bytes(session, raw.raw)
     msg = InboxMessage(
         dedupe_key=key,
         sha256=sha,
@@ -439,7 +486,7 @@ def import_one(
     req, how = matcher.match(parsed)
     if req is not None:
         msg.state, msg.matched_by, msg.request_id = "matched", how, req.id
-    skipped = _store_attachments(session, parsed, msg, now)
+    skipped = _store_attachments(session, parsed, msg, now, large, max_attachment_bytes)
     msg.summary = _clean_json(
         {
             **({"flags": flags} if flags else {}),
