@@ -55,12 +55,15 @@ def import_(
     try:
         messages = iter_messages(paths, spool_bytes=e.settings.mail_spool_bytes)
         with open_engine(e) as engine:
+            matcher = None
             batch_open = True
             while batch_open:
                 batch_open = False
                 with session_scope(engine) as s:
                     hs = holiday_set(s)
-                    matcher = Matcher(s, own_addresses=own)
+                    if matcher is None:
+                        matcher = Matcher(s, own_addresses=own)
+                    matcher.session = s  # its lookup tables serve the whole import
                     for n, raw in enumerate(messages):
                         category, detail = import_one(
                             s,

@@ -52,7 +52,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -116,38 +118,41 @@ def _describe(exc: OSError) -> str:
 # -- writing -------------------------------------------------------------------------------
 
 
+# Statements run on the session's connection (its transaction) as Core: evidence rows are
+# never ORM objects, so the ORM's per-statement work and autoflush are not needed.
+_FIND = select(_BLOBS.c.id, _BLOBS.c.size).where(_BLOBS.c.sha256 == bindparam("sha"))
+_CHUNK_INSERT = insert(_CHUNKS)
+
+
 def _find(session: Session, sha: str) -> tuple[int, int] | None:
     """(id, size) of a stored blob, or None."""
-    row = session.execute(select(Blob.id, Blob.size).where(Blob.sha256 == sha)).first()
+    row = session.connection().execute(_FIND, {"sha": sha}).first()
     return (row[0], row[1]) if row else None
 
 
 def _new_blob(session: Session, key: str, size: int) -> int | None:
-    """Insert a blob row; None when another transaction committed the same sha meanwhile."""
-    stmt = insert(_BLOBS).values(sha256=key, size=size).returning(_BLOBS.c.id)
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite writers are serialised (BEGIN IMMEDIATE): no one else can insert it now.
-        return int(session.execute(stmt).scalar_one())
-    try:
-        with session.begin_nested():
-            return int(session.execute(stmt).scalar_one())
-    except IntegrityError:
-        return None
+    """Insert a blob row; None when that sha is stored already (by us or, meanwhile, another)."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        stmt = sqlite_insert(_BLOBS).on_conflict_do_nothing(index_elements=["sha256"])
+    else:
+        # Waits for a concurrent transaction inserting the same sha, then skips it.
+        stmt = pg_insert(_BLOBS).on_conflict_do_nothing(index_elements=["sha256"])
+    row = conn.execute(stmt.values(sha256=key, size=size).returning(_BLOBS.c.id)).first()
+    return int(row[0]) if row else None
 
 
 def _write_chunk(session: Session, blob_id: int, seq: int, piece: bytes) -> None:
     """Insert one piece of a blob."""
     if fault_hook is not None:
         fault_hook(piece)
-    session.execute(insert(_CHUNKS), {"blob_id": blob_id, "seq": seq, "data": piece})
+    session.connection().execute(_CHUNK_INSERT, {"blob_id": blob_id, "seq": seq, "data": piece})
 
 
 def put_bytes(session: Session, data: bytes) -> str:
     """Store bytes once (in the caller's transaction) and return their SHA-256."""
     view = memoryview(data).cast("B")
     sha = hashlib.sha256(view).hexdigest()
-    if _find(session, sha) is not None:
-        return sha
     blob_id = _new_blob(session, sha, len(view))
     if blob_id is None:
         return sha
@@ -162,7 +167,8 @@ def put_stream(
     """Store a binary stream read in 1 MiB pieces; returns (sha, size). BlobError if too big."""
     key = PENDING + uuid.uuid4().hex
     blob_id = _new_blob(session, key, 0)
-    assert blob_id is not None  # a random key cannot collide
+    if blob_id is None:  # a random key cannot collide
+        raise BlobError("cannot start storing a file: try again")
     digest = hashlib.sha256()
     size = seq = 0
     while True:
@@ -179,20 +185,20 @@ def put_stream(
     if _find(session, sha) is None and _rename(session, blob_id, sha, size):
         return sha, size
     # The same content is already stored: drop this copy.
-    session.execute(delete(_CHUNKS).where(_CHUNKS.c.blob_id == blob_id))
-    session.execute(delete(_BLOBS).where(_BLOBS.c.id == blob_id))
+    session.connection().execute(delete(_CHUNKS).where(_CHUNKS.c.blob_id == blob_id))
+    session.connection().execute(delete(_BLOBS).where(_BLOBS.c.id == blob_id))
     return sha, size
 
 
 def _rename(session: Session, blob_id: int, sha: str, size: int) -> bool:
     """Give a pending blob its sha; False when another transaction committed it meanwhile."""
     stmt = update(_BLOBS).where(_BLOBS.c.id == blob_id).values(sha256=sha, size=size)
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(stmt)  # writers are serialised: no one else can add it now
+    if session.connection().dialect.name == "sqlite":
+        session.connection().execute(stmt)  # writers are serialised: no one else can add it
         return True
     try:
         with session.begin_nested():
-            session.execute(stmt)
+            session.connection().execute(stmt)
     except IntegrityError:
         return False
     return True

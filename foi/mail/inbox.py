@@ -113,13 +113,41 @@ def _domain(address: str | None) -> str | None:
 
 
 class Matcher:
-    """Finds the request a message belongs to; loads lookup tables once per import."""
+    """Finds the request a message belongs to; loads lookup tables once per import.
+
+    The tables hold ids only, so one Matcher can serve an import's successive transactions:
+    set `session` to the current one.
+    """
 
     def __init__(self, session: Session, own_addresses: Iterable[str] = ()) -> None:
         self.session = session
         self.own = {a.strip().lower() for a in own_addresses if a}
         self._refs: dict[str, list[tuple[int, int]]] | None = None
         self._domains: dict[str, set[int]] | None = None
+        self._letters: dict[str, tuple[int, int]] | None = None
+        self._references: dict[str, int] | None = None
+
+    def _letter_ids(self) -> dict[str, tuple[int, int]]:
+        """Message-ID of each letter we sent -> (letter id, request id)."""
+        if self._letters is None:
+            self._letters = {
+                mid: (lid, rid)
+                for lid, rid, mid in self.session.execute(
+                    select(Letter.id, Letter.request_id, Letter.message_id)
+                    .where(Letter.message_id.is_not(None))
+                    .order_by(Letter.id.desc())
+                )
+            }
+        return self._letters
+
+    def _request_by_reference(self, token: str) -> Request | None:
+        """The request with our reference `token` (e.g. FOI-2026-0001), if any."""
+        if self._references is None:
+            self._references = {
+                ref: rid for ref, rid in self.session.execute(select(Request.reference, Request.id))
+            }
+        rid = self._references.get(token.upper())
+        return self.session.get(Request, rid) if rid is not None else None
 
     def _authority_refs(self) -> dict[str, list[tuple[int, int]]]:
         """Normalised authority reference -> [(request id, body id)]."""
@@ -135,13 +163,8 @@ class Matcher:
 
     def own_letter(self, parsed: ParsedMail) -> Letter | None:
         """Our own letter, when the message is a copy of one we sent (a BCC or Sent folder)."""
-        if parsed.message_id:
-            letter = self.session.scalar(
-                select(Letter).where(Letter.message_id == parsed.message_id)
-            )
-            if letter is not None:
-                return letter
-        return None
+        found = self._letter_ids().get(parsed.message_id) if parsed.message_id else None
+        return self.session.get(Letter, found[0]) if found is not None else None
 
     def is_ours(self, parsed: ParsedMail) -> bool:
         """Whether the message was sent by the campaign itself."""
@@ -167,20 +190,19 @@ class Matcher:
         s = self.session
         # 1. Our token as we write it, in brackets in the subject: "[FOI-2026-0001]".
         for token in BRACKETED_TOKEN_RE.findall(parsed.subject or ""):
-            req = s.scalar(select(Request).where(Request.reference == token.upper()))
+            req = self._request_by_reference(token)
             if req is not None:
                 return req, "token"
-        # 2. A reply to a letter we sent.
-        ids = [*parsed.in_reply_to, *reversed(parsed.references)]
-        if ids:
-            letter = s.scalar(select(Letter).where(Letter.message_id.in_(ids)))
-            if letter is not None:
-                return letter.request, "in-reply-to"
+        # 2. A reply to a letter we sent (the earliest such letter).
+        letters = self._letter_ids()
+        sent = [letters[i] for i in (*parsed.in_reply_to, *parsed.references) if i in letters]
+        if sent:
+            return s.get(Request, min(sent)[1]), "in-reply-to"
         # 3. Our token elsewhere: bodies number their own requests the same way
         #    ("FOI-2026-0003"), so a sender whose domain identifies another body is not trusted.
         sender = self._body_domains().get(_domain(parsed.from_addr) or "", set())
         for token in parsed.reference_tokens:
-            req = s.scalar(select(Request).where(Request.reference == token.upper()))
+            req = self._request_by_reference(token)
             if req is not None and (len(sender) != 1 or req.body_id in sender):
                 return req, "token"
         refs = self._authority_refs()
@@ -399,7 +421,10 @@ def import_one(
     """
     large = split(raw.spool) if raw.spool is not None else None
     try:
-        return _import(session, raw, large, today, now, holidays, matcher, max_attachment_bytes)
+        # Rows are flushed where an id is needed; flushing before every lookup (autoflush)
+        # cost more than the lookups.
+        with session.no_autoflush:
+            return _import(session, raw, large, today, now, holidays, matcher, max_attachment_bytes)
     finally:
         if large is not None:
             large.close()
@@ -434,20 +459,27 @@ def _import(
         "message_id": mid,
         "subject": parsed.subject if parsed else None,
     }
-    existing = session.scalar(select(InboxMessage).where(InboxMessage.sha256 == sha).limit(1))
-    if existing is not None:  # the same bytes: a true duplicate
-        return "duplicates", {**detail, "inbox_id": existing.id}
+    earlier = {
+        row.sha256 == sha: row.id
+        for row in session.execute(
+            select(InboxMessage.id, InboxMessage.sha256)
+            .where((InboxMessage.sha256 == sha) | (InboxMessage.dedupe_key == key))
+            .order_by(InboxMessage.id.desc())
+        )
+    }
+    if True in earlier:  # the same bytes: a true duplicate
+        return "duplicates", {**detail, "inbox_id": earlier[True]}
     flags: list[str] = []
-    same_id = session.scalar(select(InboxMessage).where(InboxMessage.dedupe_key == key))
-    if same_id is not None:
+    if False in earlier:
         # Another message already used this Message-ID with different content (a resend
         # with a corrected attachment, or a sender that reuses IDs): keep it, and say so.
+        same_id = earlier[False]
         key = f"sha:{sha}"
         flags.append(
-            f"same Message-ID as inbox message {same_id.id} but different content: "
-            f"compare them with 'foi inbox show {same_id.id}'"
+            f"same Message-ID as inbox message {same_id} but different content: "
+            f"compare them with 'foi inbox show {same_id}'"
         )
-        detail["same_message_id_as"] = same_id.id
+        detail["same_message_id_as"] = same_id
     if raw.spool is not None:
         raw.spool.seek(0)
         blobs.put_stream(session, raw.spool, name=raw.source)
