@@ -11,9 +11,10 @@ reads them through this interface, each call taking the caller's SQLAlchemy sess
 - ``open_blob(session, sha) -> BinaryIO``: a readable stream, fetched chunk by chunk and
   verified against the hash: a read that reaches the end of a corrupt blob raises ``BlobError``.
 - ``read_blob(session, sha) -> bytes``: the whole blob, verified.
-- ``export_blob(session, sha, dest_dir, filename) -> Path``: write a blob out as
+- ``export_blob(session, sha, dest_dir, filename, now=None) -> Path``: write a blob out as
   ``dest_dir/<safe name>`` (``safe_filename``; "name (2).pdf" if taken, never overwriting),
-  atomically and mode 600; a corrupt blob leaves no file.
+  atomically and mode 600; a corrupt blob leaves no file. With ``now`` (``time.time()``
+  from the CLI), stale temporary files of a killed export in ``dest_dir`` are removed.
 - ``check(session) -> list[str]``: every problem, one line each (a blob whose bytes do not
   match its hash or size, missing chunks, a reference to a missing blob, a blob nothing refers
   to); empty when all is well. ``REFERENCES`` lists the columns that refer to blobs.
@@ -59,7 +60,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from foi.errors import FoiError
-from foi.files import FileWriteError, ensure_dir, fsync_dir
+from foi.files import FileWriteError, ensure_dir, fsync_dir, remove_stale_temp_files
 from foi.store.models import Attachment, Blob, BlobChunk, InboxMessage
 
 CHUNK_SIZE = 1024 * 1024
@@ -331,8 +332,14 @@ def read_blob(session: Session, sha: str) -> bytes:
         return fh.read()
 
 
-def export_blob(session: Session, sha: str, dest_dir: Path, filename: str) -> Path:
-    """Write a blob out as `dest_dir/<safe filename>` (never overwriting), atomically, mode 600."""
+def export_blob(
+    session: Session, sha: str, dest_dir: Path, filename: str, *, now: float | None = None
+) -> Path:
+    """Write a blob out as `dest_dir/<safe filename>` (never overwriting), atomically, mode 600.
+
+    Given `now` (a POSIX timestamp from the caller), temporary files that a killed export
+    left in `dest_dir` over an hour ago are removed first.
+    """
     dest_dir = Path(dest_dir)
     name = safe_filename(filename)
     reader = open_blob(session, sha)
@@ -340,6 +347,8 @@ def export_blob(session: Session, sha: str, dest_dir: Path, filename: str) -> Pa
         ensure_dir(dest_dir)
     except FileWriteError as exc:
         raise BlobError(exc.message) from None
+    if now is not None:
+        remove_stale_temp_files(dest_dir, now)
     try:
         fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=f".{name[:40]}.", suffix=TEMP_SUFFIX)
     except OSError as exc:

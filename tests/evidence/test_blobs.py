@@ -321,3 +321,15 @@ def test_safe_filename_results_are_safe() -> None:
         assert "/" not in result and "\\" not in result
         assert result not in (".", "..")
         assert not result.startswith(".")
+
+
+def test_export_removes_what_a_killed_export_left(s: Session, tmp_path: Path) -> None:
+    import time
+
+    stale = tmp_path / ".report.pdf.k1ll3d.tmp"
+    stale.write_bytes(b"half")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    sha = blobs.put_bytes(s, b"whole")
+    blobs.export_blob(s, sha, tmp_path, "report.pdf", now=time.time())
+    assert not stale.exists() and (tmp_path / "report.pdf").read_bytes() == b"whole"
