@@ -578,9 +578,13 @@ def assign(
             f"message {msg.id} is already matched to request "
             f"{session.get(Request, msg.request_id).reference}"
         )  # type: ignore[union-attr]
-    raw = blobs.read_blob(session, msg.sha256)
+    # Read through the splitter, so a large message is never whole in memory (a small
+    # one comes back byte for byte as its own skeleton).
+    with blobs.open_blob(session, msg.sha256) as fh:
+        stored = split(fh)
+    stored.close()
     try:
-        parsed = parse_message(raw)
+        parsed = parse_message(stored.skeleton)
     except MailParseError as exc:
         raise UsageError(
             f"message {msg.id} cannot be parsed ({exc}): log the event by hand "

@@ -132,3 +132,23 @@ def test_a_spooled_attachment_over_the_limit_is_recorded_without_its_bytes(
     assert hashlib.sha256(data).hexdigest() not in stored
     assert hashlib.sha256(msg.as_bytes()).hexdigest() in stored  # the raw message is whole
     assert foi("db", "check").exit_code == 0
+
+
+def test_a_large_held_message_can_be_assigned(foi, isolated: Path) -> None:
+    foi("init")
+    ref = sent_request(foi, "RXX", "2026-11-02")
+    msg = _big_reply("no reference here")
+    path = isolated / "reply.eml"
+    path.write_bytes(msg.as_bytes())
+    data = foi(
+        "inbox",
+        "import",
+        str(path),
+        "--json",
+        today="2026-12-04",
+        env={"FOI_MAIL_SPOOL_BYTES": "100000"},
+    ).json()
+    assert data["held"] == 1
+    assigned = foi("inbox", "assign", str(data["messages"][0]["inbox_id"]), ref, today="2026-12-04")
+    assert assigned.exit_code == 0, assigned.stderr
+    assert foi("request", "show", ref, "--json").json()["status"] == "needs-classification"
