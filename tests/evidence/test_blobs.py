@@ -333,3 +333,38 @@ def test_export_removes_what_a_killed_export_left(s: Session, tmp_path: Path) ->
     sha = blobs.put_bytes(s, b"whole")
     blobs.export_blob(s, sha, tmp_path, "report.pdf", now=time.time())
     assert not stale.exists() and (tmp_path / "report.pdf").read_bytes() == b"whole"
+
+
+@pytest.mark.parametrize("how", ["bytes", "stream"])
+def test_two_transactions_storing_the_same_bytes_at_once(engine, db_url: str, how: str) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time (BEGIN IMMEDIATE): no race to test")
+    data = os.urandom(blobs.CHUNK_SIZE + 10)
+
+    def put(s: Session) -> str:
+        if how == "bytes":
+            return blobs.put_bytes(s, data)
+        return blobs.put_stream(s, io.BytesIO(data))[0]
+
+    first, second = Session(engine), Session(engine)
+    try:
+        sha = put(first)  # not committed yet
+        got: list[str] = []
+        racer = threading.Thread(target=lambda: got.append(put(second)))
+        racer.start()
+        time.sleep(0.5)
+        assert racer.is_alive()  # waiting for the first transaction's row
+        first.commit()
+        racer.join(10)
+        second.commit()
+        assert got == [sha]
+    finally:
+        first.close()
+        second.close()
+    with db.session_scope(engine) as s:
+        assert len(list(s.scalars(select(Blob.id)))) == 1
+        assert blobs.read_blob(s, sha) == data
+        assert blobs.check(s) == [f"blob {sha} ({len(data)} bytes) is referred to by nothing"]
