@@ -4,8 +4,9 @@ This is the one place that knows where evidence bytes live. Everything else stor
 reads them through this interface, each call taking the caller's SQLAlchemy session:
 
 - ``put_bytes(session, data) -> sha``: store bytes (once); returns their SHA-256.
-- ``put_stream(session, fileobj, max_bytes=None) -> (sha, size)``: store a binary stream,
-  read 1 MiB at a time (never whole in memory); ``BlobError`` past ``max_bytes``.
+- ``put_stream(session, fileobj, max_bytes=None, *, name="stream") -> (sha, size)``: store
+  a binary stream, read 1 MiB at a time (never whole in memory); ``BlobError`` past
+  ``max_bytes`` (``name`` is for its message).
 - ``put_file(session, path, max_bytes=None) -> (sha, size)``: the same for a regular file.
 - ``exists(session, sha) -> bool``.
 - ``open_blob(session, sha) -> BinaryIO``: a readable stream, fetched chunk by chunk and
@@ -17,8 +18,11 @@ reads them through this interface, each call taking the caller's SQLAlchemy sess
   from the CLI), stale temporary files of a killed export in ``dest_dir`` are removed.
 - ``check(session) -> list[str]``: every problem, one line each (a blob whose bytes do not
   match its hash or size, missing chunks, a reference to a missing blob, a blob nothing refers
-  to); empty when all is well. ``REFERENCES`` lists the columns that refer to blobs.
-- ``adopt_folder(session, root, ...)``: move a 0.1.0 file store into the database.
+  to); empty when all is well. ``REFERENCES`` lists the columns that refer to blobs: a
+  module that adds one appends it. ``unreferenced(session)`` and ``remove(session, sha)``
+  find and delete blobs nothing refers to.
+- ``legacy_files(root)``, ``wanted_from_folder(session, root)``, ``adopt_file(session, sha,
+  path)``, ``legacy_note(...)``: moving a 0.1.0 file store in (``foi db upgrade``).
 
 Storage: two tables, ``blobs`` (one row per distinct content: sha256, size) and
 ``blob_chunks`` (the bytes in pieces of ``CHUNK_SIZE`` = 1 MiB; ``LargeBinary``, i.e. BLOB on

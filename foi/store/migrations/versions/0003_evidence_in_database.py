@@ -6,9 +6,9 @@ Create Date: 2026-12-05 08:00:00.000000
 
 The tables only. The files of an existing store (``requests-files/`` next to a SQLite file,
 ``./foi-files`` on PostgreSQL, or ``FOI_ATTACHMENTS_DIR``) are moved in by ``foi db upgrade``
-right after this revision (``foi.evidence.blobs.adopt_folder``), one committed blob at a
-time, so that a killed move resumes where it stopped instead of holding one transaction
-the size of the whole store.
+right after this revision (``foi.cli.dbcmd`` with ``foi.evidence.blobs.adopt_file``), one
+committed blob at a time, so that a killed move resumes where it stopped instead of holding
+one transaction the size of the whole store (Alembic runs every revision in one).
 """
 
 from collections.abc import Sequence
