@@ -144,17 +144,17 @@ def test_two_volunteers_share_evidence(
     assert "every message and attachment has its file" in checked.stdout
 
 
-def test_kill_mid_import_then_rerun_leaves_evidence_whole(foi, isolated: Path) -> None:
-    foi("init")
-    ref = sent_request(foi, "RXX", "2026-11-02")
+def test_kill_mid_import_then_rerun_leaves_evidence_whole(foi, db_url: str, isolated: Path) -> None:
+    run = lambda *a: foi(*a, db=db_url, today="2026-12-04")  # noqa: E731
+    run("init")
+    ref = _new_request(run)
     # Attachments bigger than one piece, so the kill lands inside a blob.
     big = os.urandom(blobs.CHUNK_SIZE + 5000)
     messages = [_refusal(ref, n, pdf=big[n:] + bytes([n])) for n in range(6)]
     box = _mbox(isolated / "replies.mbox", messages)
-    db = str(isolated / "requests.db")
-    env = _subprocess_env(isolated, db)
+    env = _subprocess_env(isolated, db_url)
     assert run_killed(["inbox", "import", str(box)], env, at_piece=7).returncode == -9
-    with opened(db) as s:
+    with opened(db_url) as s:
         assert blobs.check(s) == []  # nothing half-written: the batch rolled back whole
     rerun = subprocess.run(
         [sys.executable, "-m", "foi", "inbox", "import", str(box), "--json"],
@@ -165,9 +165,9 @@ def test_kill_mid_import_then_rerun_leaves_evidence_whole(foi, isolated: Path) -
     )
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stdout and '"matched": 6' in rerun.stdout
-    checked = foi("db", "check")
+    checked = run("db", "check")
     assert checked.exit_code == 0, checked.stdout
-    shown = foi("request", "show", ref, "--json").json()
+    shown = run("request", "show", ref, "--json").json()
     assert len(shown["attachments"]) == 6
 
 
