@@ -26,6 +26,8 @@ class Settings:
     database: str = DEFAULT_DATABASE
     attachments_dir: str | None = None  # default: "<database stem>-files" next to a SQLite file
     attachment_max_bytes: int = 25 * 1024 * 1024
+    # A raw message larger than this is kept in a temporary file while it is imported.
+    mail_spool_bytes: int = 32 * 1024 * 1024
     smtp_host: str | None = None
     smtp_port: int | None = None
     smtp_user: str | None = None
@@ -56,6 +58,7 @@ _ENV = {
     "FOI_DATABASE_URL": "database",
     "FOI_ATTACHMENTS_DIR": "attachments_dir",
     "FOI_ATTACHMENT_MAX_BYTES": "attachment_max_bytes",
+    "FOI_MAIL_SPOOL_BYTES": "mail_spool_bytes",
     "FOI_SMTP_HOST": "smtp_host",
     "FOI_SMTP_PORT": "smtp_port",
     "FOI_SMTP_USER": "smtp_user",
@@ -111,6 +114,7 @@ def _coerce(name: str, value: Any) -> Any:
     """Convert a raw setting to the field's type, or raise ConfigError naming it."""
     kinds: dict[str, type] = {
         "attachment_max_bytes": int,
+        "mail_spool_bytes": int,
         "smtp_port": int,
         "due_soon_days": int,
         "chase_interval_days": int,

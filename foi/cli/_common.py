@@ -152,8 +152,8 @@ def d(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def blob_root(e: Env) -> Path:
-    """Where attachments and raw mail are kept: the configured folder, or next to the database."""
+def legacy_files_dir(e: Env) -> Path:
+    """Where foi 0.1.0 kept attachments and raw mail (now in the database): for `db upgrade`."""
     from foi.store.engine import sqlite_path
 
     if e.settings.attachments_dir:
@@ -162,10 +162,3 @@ def blob_root(e: Env) -> Path:
     if path is not None:
         return path.with_name(f"{path.stem}-files")
     return Path("foi-files").absolute()
-
-
-def blob_store(e: Env):  # type: ignore[no-untyped-def]
-    """The content-addressed store for attachments and raw mail."""
-    from foi.evidence.blobs import BlobStore
-
-    return BlobStore(blob_root(e))

@@ -540,10 +540,11 @@ def files(
 
     Example:  foi request files FOI-2026-0001 ~/foi/FOI-2026-0001
     """
+    import time
+
     from sqlalchemy import select
 
     from foi.casework.requests import find_request
-    from foi.cli._common import blob_store
     from foi.evidence.saving import save_attachments
     from foi.store.models import Attachment
 
@@ -555,7 +556,7 @@ def files(
                 select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.id)
             )
         )
-        paths = save_attachments(blob_store(e), atts, folder.expanduser())
+        paths = save_attachments(s, atts, folder.expanduser(), now=time.time())
     if not paths:
         info(f"{req.reference} has no stored files")
     for p in paths:
