@@ -27,8 +27,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-BATCH = 100  # messages per transaction: a killed import loses at most one uncommitted batch
-
 
 @app.command("import")
 def import_(
@@ -45,39 +43,21 @@ def import_(
 
     Example:  foi inbox import replies.mbox Maildir/ --json
     """
-    from foi.casework.user_holidays import holiday_set
-    from foi.mail.inbox import Matcher, Summary, import_one
+    from foi.mail.inbox import chunks, import_batches
     from foi.mail.sources import MailSourceError, iter_messages
-    from foi.store.engine import session_scope
 
     e = env(ctx)
-    store = blob_store(e)
-    summary = Summary()
-    own = _own_addresses(e)
     try:
-        messages = iter_messages(paths)
         with open_engine(e) as engine:
-            batch_open = True
-            while batch_open:
-                batch_open = False
-                with session_scope(engine) as s:
-                    hs = holiday_set(s)
-                    matcher = Matcher(s, own_addresses=own)
-                    for n, raw in enumerate(messages):
-                        category, detail = import_one(
-                            s,
-                            store,
-                            raw,
-                            today=e.today,
-                            now=e.now,
-                            holidays=hs,
-                            matcher=matcher,
-                            max_attachment_bytes=e.settings.attachment_max_bytes,
-                        )
-                        summary.add(category, detail)
-                        if n + 1 >= BATCH:
-                            batch_open = True
-                            break
+            summary = import_batches(
+                engine,
+                blob_store(e),
+                chunks(iter_messages(paths)),
+                today=e.today,
+                now=e.now,
+                own_addresses=_own_addresses(e),
+                max_attachment_bytes=e.settings.attachment_max_bytes,
+            )
     except MailSourceError as exc:
         raise UsageError(str(exc)) from None
     if json_out:

@@ -13,10 +13,10 @@ classifies it with `foi respond`. Never prints, never commits, never reads the c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -30,6 +30,9 @@ from foi.law.timeline import OPEN_STATUSES, EventKind
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
 from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 LONDON = ZoneInfo("Europe/London")
 BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
@@ -502,3 +505,63 @@ def attachments_of(session: Session, msg: InboxMessage) -> Iterable[Attachment]:
     return session.scalars(
         select(Attachment).where(Attachment.inbox_id == msg.id).order_by(Attachment.id)
     )
+
+
+BATCH = 100  # messages per transaction: a killed import loses at most one uncommitted batch
+
+
+def chunks(messages: Iterable[RawMessage], size: int = BATCH) -> Iterator[list[RawMessage]]:
+    """Messages in lists of `size`, read lazily (a source error surfaces when reached)."""
+    batch: list[RawMessage] = []
+    for raw in messages:
+        batch.append(raw)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_batches(
+    engine: Engine,
+    store: BlobStore,
+    batches: Iterable[Sequence[RawMessage]],
+    *,
+    today: date,
+    now: datetime,
+    own_addresses: Iterable[str],
+    max_attachment_bytes: int,
+    claim: Callable[[Session, Sequence[RawMessage]], Sequence[RawMessage]] | None = None,
+    committed: Callable[[Sequence[RawMessage]], None] | None = None,
+) -> Summary:
+    """Import batch by batch, one transaction each: the one loop every mail source shares.
+
+    `claim(session, batch)` runs first in each batch's transaction and returns the messages
+    to import (a mailbox records its progress there, so it commits with the messages);
+    `committed(messages)` runs after each commit.
+    """
+    from foi.casework.user_holidays import holiday_set
+    from foi.store.engine import session_scope
+
+    summary = Summary()
+    own = list(own_addresses)
+    for batch in batches:
+        with session_scope(engine) as s:
+            todo = claim(s, batch) if claim is not None else batch
+            hs = holiday_set(s)
+            matcher = Matcher(s, own_addresses=own)
+            for raw in todo:
+                category, detail = import_one(
+                    s,
+                    store,
+                    raw,
+                    today=today,
+                    now=now,
+                    holidays=hs,
+                    matcher=matcher,
+                    max_attachment_bytes=max_attachment_bytes,
+                )
+                summary.add(category, detail)
+        if committed is not None:
+            committed(todo)
+    return summary
