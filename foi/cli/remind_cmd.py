@@ -177,7 +177,7 @@ def register(root: typer.Typer) -> None:
 
         from foi.casework.requests import working_days_left
         from foi.casework.user_holidays import holiday_set, sync
-        from foi.store.models import InboxMessage, Request
+        from foi.store.models import ImapFolder, InboxMessage, Request
 
         e = env(ctx)
         with session(e) as s:
@@ -203,6 +203,7 @@ def register(root: typer.Typer) -> None:
             drafts = s.scalar(
                 select(func.count()).select_from(Request).where(Request.status == "draft")
             )
+            read_at = s.scalar(select(func.max(ImapFolder.last_read_at)))  # foi inbox fetch
         data = {
             "overdue": len(overdue),
             "very_overdue": len(very),
@@ -210,6 +211,7 @@ def register(root: typer.Typer) -> None:
             "needs_classification": classify,
             "held_messages": held,
             "drafts": drafts,
+            "mailbox_read_at": read_at.isoformat() if read_at else None,
         }
         if json_out:
             emit_json(data)
@@ -219,6 +221,10 @@ def register(root: typer.Typer) -> None:
             f"{data['due_soon']} due within {e.settings.due_soon_days} working days, "
             f"{classify} replies to classify, {held} held messages, {drafts} drafts"
         )
+        if read_at is not None:
+            from zoneinfo import ZoneInfo
+
+            line += f", mailbox read {read_at.astimezone(ZoneInfo('Europe/London')):%d %b %H:%M}"
         out(("OVERDUE: " if overdue else "") + line)
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi.evidence.blobs import BlobStore
@@ -91,11 +91,6 @@ def lock_folder(session: Session, account: str, folder: str) -> ImapFolder:
         .execution_options(populate_existing=True)
     ).one()
     return row
-
-
-def last_read(session: Session) -> datetime | None:
-    """When a mailbox was last read completely (any folder), or None if never."""
-    return session.scalar(select(func.max(ImapFolder.last_read_at)))
 
 
 def _batched(uids: Sequence[int], size: int) -> Iterator[list[int]]:

@@ -1,0 +1,400 @@
+"""`foi inbox fetch` against a real Dovecot: exactly once, renumbering, kill -9, moving, errors.
+
+The mail is real: replies, auto-replies and bounces from ../shared/testdata/mail and the
+repository's tests/fixtures/mail, each given its own Message-ID so that every one delivered
+is a distinct message (the corpus is smaller than the 200 the tests need).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from foi.mail.sources import iter_messages
+from foi.store.engine import make_engine, resolve_url
+from foi.store.models import ImapFolder, InboxMessage
+from tests.conftest import REPO, shared_path
+from tests.mail.imapserver import Dovecot
+from tests.smtpserver import free_port
+
+FIXTURES = REPO / "tests" / "fixtures" / "mail"
+TODAY = "2026-12-05"
+_MID = re.compile(rb"^message-id:.*(?:\r?\n[ \t].*)*\r?\n", re.I | re.M)
+
+
+def originals() -> list[bytes]:
+    """Every message of the shared test mail and the repository's fixtures."""
+    shared = shared_path("testdata", "mail")
+    paths = [*sorted(p for p in shared.iterdir() if p.is_dir()), FIXTURES]
+    found = [m.raw for m in iter_messages(paths)]
+    assert len(found) > 80
+    return found
+
+
+def with_message_id(raw: bytes, mid: str) -> bytes:
+    """The message with its Message-ID replaced (or added)."""
+    split = re.search(rb"\r?\n\r?\n", raw)
+    head, rest = (raw[: split.start()], raw[split.start() :]) if split else (raw, b"")
+    head = _MID.sub(b"", head + b"\n").rstrip(b"\r\n")
+    return f"Message-ID: <{mid}>\r\n".encode() + head + rest
+
+
+def corpus(n: int, start: int = 0) -> list[bytes]:
+    """`n` distinct real messages; the k-th has Message-ID <imap-k@foi.test>."""
+    base = originals()
+    return [
+        with_message_id(base[k % len(base)], f"imap-{k}@foi.test") for k in range(start, start + n)
+    ]
+
+
+def rows(db: str) -> list[tuple[str | None, str]]:
+    """(message_id, kind) of every imported message."""
+    engine = make_engine(resolve_url(db))
+    try:
+        with engine.connect() as conn:
+            return [
+                (mid, kind)
+                for mid, kind in conn.execute(select(InboxMessage.message_id, InboxMessage.kind))
+            ]
+    finally:
+        engine.dispose()
+
+
+def count(db: str) -> int:
+    engine = make_engine(resolve_url(db))
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(InboxMessage)) or 0)
+    finally:
+        engine.dispose()
+
+
+def ids(n: int, start: int = 0) -> set[str]:
+    return {f"imap-{k}@foi.test" for k in range(start, start + n)}
+
+
+def fetch(foi, db: str, server: Dovecot, *args: str, **env: str):  # type: ignore[no-untyped-def]
+    return foi("inbox", "fetch", *args, db=db, today=TODAY, env={**server.env(), **env})
+
+
+def test_200_fetched_once_then_only_the_new_20(foi, db_url: str, dovecot: Dovecot) -> None:
+    dovecot.append(corpus(200))
+    first = fetch(foi, db_url, dovecot, "--json")
+    assert first.exit_code == 0, first.stderr
+    data = first.json()
+    keys = ("total", "matched", "held", "duplicates", "auto_replies", "bounces", "errors")
+    assert data["total"] == 200 and data["duplicates"] == 0
+    assert sum(data[k] for k in keys[1:]) == 200
+    assert data["auto_replies"] > 0 and data["bounces"] > 0 and data["held"] > 0
+    # The same summary keys as `foi inbox import --json`.
+    assert set(keys) | {"messages"} <= set(data)
+    stored = rows(db_url)
+    assert len(stored) == 200 and {m for m, _ in stored} == ids(200)
+    assert {"auto-reply", "bounce", "reply"} <= {k for _, k in stored}
+
+    again = fetch(foi, db_url, dovecot, "--json")
+    assert again.exit_code == 0, again.stderr
+    assert again.json()["total"] == 0 and again.json()["messages"] == []
+    assert count(db_url) == 200
+
+    dovecot.append(corpus(20, start=200))
+    later = fetch(foi, db_url, dovecot, "--json").json()
+    assert later["total"] == 20 and later["duplicates"] == 0
+    assert {m["message_id"] for m in later["messages"]} == ids(20, start=200)
+    assert {m for m, _ in rows(db_url)} == ids(220)
+    assert dovecot.count() == 220  # nothing moved or deleted without --move-to
+
+    plain = fetch(foi, db_url, dovecot)
+    assert plain.exit_code == 0
+    assert plain.stdout.startswith("0 new in INBOX: 0 matched")
+
+
+def test_a_uidvalidity_reset_doubles_nothing(foi, db_url: str, dovecot: Dovecot) -> None:
+    dovecot.create("Replies")
+    dovecot.append(corpus(30), folder="Replies")
+    before = dovecot.uidvalidity("Replies")
+    first = fetch(foi, db_url, dovecot, "--json", FOI_IMAP_FOLDER="Replies").json()
+    assert first["total"] == 30 and first["renumbered"] is False
+    # The folder is recreated: same mail, new numbers (as after a server migration).
+    dovecot.delete("Replies")
+    dovecot.create("Replies")
+    dovecot.append(corpus(35), folder="Replies")
+    assert dovecot.uidvalidity("Replies") != before
+    again = fetch(foi, db_url, dovecot, "--json", FOI_IMAP_FOLDER="Replies")
+    assert again.exit_code == 0, again.stderr
+    data = again.json()
+    assert data["renumbered"] is True
+    assert data["duplicates"] == 30 and data["total"] == 35
+    assert {m["message_id"] for m in data["messages"] if m["category"] != "duplicates"} == {
+        "imap-30@foi.test",
+        "imap-31@foi.test",
+        "imap-32@foi.test",
+        "imap-33@foi.test",
+        "imap-34@foi.test",
+    }
+    assert len(rows(db_url)) == 35 and {m for m, _ in rows(db_url)} == ids(35)
+    said = fetch(foi, db_url, dovecot, FOI_IMAP_FOLDER="Replies")
+    assert said.stdout.startswith("0 new in Replies")
+
+
+def _proc_env(db: str, server: Dovecot) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOI_")}
+    env.update(server.env(), FOI_DATABASE_URL=db, FOI_TODAY=TODAY)
+    return env
+
+
+def _kill_mid_fetch(db: str, server: Dovecot, *args: str) -> int:
+    """Run `python -m foi inbox fetch` and kill -9 it once some batches are committed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "foi", "inbox", "fetch", "--batch", "5", *args],
+        cwd=REPO,
+        env=_proc_env(db, server),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                done = count(db)
+            except Exception:
+                done = 0  # the schema is still being created
+            if done >= 40:
+                break
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the fetch made no progress"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    return count(db)
+
+
+def test_kill_9_mid_fetch_then_rerun_loses_and_doubles_nothing(
+    foi, db_url: str, dovecot: Dovecot
+) -> None:
+    dovecot.append(corpus(200))
+    committed = _kill_mid_fetch(db_url, dovecot)
+    assert 40 <= committed < 200, "the kill came too late to prove anything"
+    assert {m for m, _ in rows(db_url)} <= ids(200)
+    rerun = fetch(foi, db_url, dovecot, "--json")
+    assert rerun.exit_code == 0, rerun.stderr
+    data = rerun.json()
+    assert data["total"] == 200 - committed and data["duplicates"] == 0
+    stored = rows(db_url)
+    assert len(stored) == 200 and {m for m, _ in stored} == ids(200)
+    assert fetch(foi, db_url, dovecot, "--json").json()["total"] == 0
+
+
+def test_move_to_moves_only_committed_messages(foi, db_url: str, dovecot: Dovecot) -> None:
+    dovecot.append(corpus(200))
+    dovecot.create("Imported")
+    committed = _kill_mid_fetch(db_url, dovecot, "--move-to", "Imported")
+    assert committed < 200
+    moved = dovecot.count("Imported")
+    # Only what was committed has left the inbox (the last batch may await its move).
+    assert moved <= committed and moved + dovecot.count() == 200
+    imported = set(_message_ids(dovecot, "Imported"))
+    assert imported <= {m for m, _ in rows(db_url)}
+    rerun = fetch(foi, db_url, dovecot, "--move-to", "Imported", "--json")
+    assert rerun.exit_code == 0, rerun.stderr
+    assert rerun.json()["total"] == 200 - committed
+    assert dovecot.count() == 0 and dovecot.count("Imported") == 200
+    assert set(_message_ids(dovecot, "Imported")) == ids(200) == {m for m, _ in rows(db_url)}
+
+
+def test_move_to_a_missing_folder_is_refused_before_anything(
+    foi, db_url: str, dovecot: Dovecot
+) -> None:
+    dovecot.append(corpus(3))
+    result = fetch(foi, db_url, dovecot, "--move-to", "Nowhere")
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1
+    assert "IMAP folder 'Nowhere' does not exist" in result.stderr and "INBOX" in result.stderr
+    assert dovecot.count() == 3
+
+
+def _message_ids(server: Dovecot, folder: str) -> list[str]:
+    with server.client() as c:
+        c.select(f'"{folder}"', readonly=True)
+        typ, data = c.uid("FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        assert typ == "OK"
+    found = []
+    for item in data:
+        if isinstance(item, tuple):
+            m = re.search(rb"<([^>]+)>", item[1])
+            if m:
+                found.append(m.group(1).decode())
+    return found
+
+
+def test_since_skips_older_mail_for_good(foi, db_url: str, dovecot: Dovecot) -> None:
+    old, new = corpus(4), corpus(3, start=4)
+    with dovecot.client() as c:
+        for raw in old:
+            c.append("INBOX", "", '"01-Oct-2026 10:00:00 +0000"', raw)
+        for raw in new:
+            c.append("INBOX", "", '"02-Dec-2026 10:00:00 +0000"', raw)
+    first = fetch(foi, db_url, dovecot, "--since", "2026-12-01", "--json").json()
+    assert first["total"] == 3 and {m["message_id"] for m in first["messages"]} == ids(3, 4)
+    # Passed over, not postponed: a later fetch without --since does not read them either.
+    assert fetch(foi, db_url, dovecot, "--json").json()["total"] == 0
+    bad = fetch(foi, db_url, dovecot, "--since", "yesterday")
+    assert bad.exit_code == 2
+
+
+def test_a_refused_login_is_one_line_and_exit_6(foi, db_url: str, dovecot: Dovecot) -> None:
+    dovecot.append(corpus(2))
+    result = fetch(foi, db_url, dovecot, FOI_IMAP_PASSWORD="not-the-password")
+    assert result.exit_code == 6
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"foi: error: IMAP login refused for {dovecot.user} at ")
+    assert "check FOI_IMAP_USER and FOI_IMAP_PASSWORD" in result.stderr
+    assert "not-the-password" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_folder_is_not_found(foi, db_url: str, dovecot: Dovecot) -> None:
+    result = fetch(foi, db_url, dovecot, "--folder", "Repiles")
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1
+    assert "IMAP folder 'Repiles' does not exist" in result.stderr
+
+
+def test_settings_are_checked_before_connecting(foi, isolated: Path) -> None:
+    missing = foi("inbox", "fetch", env={"FOI_IMAP_HOST": "127.0.0.1"})
+    assert missing.exit_code == 6
+    assert "needs FOI_IMAP_USER, FOI_IMAP_PASSWORD" in missing.stderr
+    remote = foi(
+        "inbox", "fetch",
+        env={"FOI_IMAP_HOST": "imap.example.org", "FOI_IMAP_USER": "u",
+             "FOI_IMAP_PASSWORD": "pw", "FOI_IMAP_SECURITY": "none"},
+    )  # fmt: skip
+    assert remote.exit_code == 6
+    assert "FOI_IMAP_SECURITY=none sends the password in clear" in remote.stderr
+    wrong = foi("inbox", "fetch", env={"FOI_IMAP_SECURITY": "tls"})
+    assert wrong.exit_code == 6 and "must be one of none, starttls, ssl" in wrong.stderr
+
+
+def test_the_password_in_a_readable_config_file_is_refused(foi, isolated: Path) -> None:
+    config = isolated / "foi.toml"
+    config.write_text('[imap]\nhost = "127.0.0.1"\nuser = "u"\npassword = "pw"\n')
+    config.chmod(0o644)
+    result = foi("inbox", "fetch")
+    assert result.exit_code == 6
+    assert "holds the IMAP password but others can read it" in result.stderr
+    assert "pw" not in result.stderr.replace("password", "")
+    config.chmod(0o600)
+    from foi.config import load_settings
+
+    settings = load_settings()
+    assert (settings.imap_host, settings.imap_user, settings.imap_security) == (
+        "127.0.0.1",
+        "u",
+        "ssl",
+    )
+    assert "pw" not in repr(settings)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A server that greets like IMAP and then drops every connection."""
+    port = free_port()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen()
+    stop = threading.Event()
+
+    def serve() -> None:
+        sock.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+                conn.recv(1024)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        sock.close()
+
+
+def test_a_dropped_or_refused_connection_is_one_line(foi, silent_server: int) -> None:
+    base = {"FOI_IMAP_HOST": "127.0.0.1", "FOI_IMAP_USER": "u", "FOI_IMAP_PASSWORD": "pw"}
+    dropped = foi(
+        "inbox", "fetch",
+        env={**base, "FOI_IMAP_PORT": str(silent_server), "FOI_IMAP_SECURITY": "none"},
+    )  # fmt: skip
+    assert dropped.exit_code == 8
+    assert dropped.stderr.count("\n") == 1
+    assert "connection to IMAP server 127.0.0.1:" in dropped.stderr and "lost" in dropped.stderr
+    refused = foi(
+        "inbox", "fetch",
+        env={**base, "FOI_IMAP_PORT": str(free_port()), "FOI_IMAP_SECURITY": "none"},
+    )  # fmt: skip
+    assert refused.exit_code == 8
+    assert "connection refused" in refused.stderr and refused.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_tls_with_a_self_signed_certificate(
+    foi, db_url: str, dovecot_tls: Dovecot, security: str
+) -> None:
+    dovecot_tls.append(corpus(3))
+    env = {**dovecot_tls.env(security), "SSL_CERT_FILE": "/nonexistent"}
+    untrusted = foi("inbox", "fetch", db=db_url, env=env)
+    assert untrusted.exit_code == 8
+    assert untrusted.stderr.count("\n") == 1
+    assert "its certificate is not trusted" in untrusted.stderr
+    assert "self-signed certificate" in untrusted.stderr
+    assert dovecot_tls.cert is not None
+    trusted = foi(
+        "inbox", "fetch", "--json", db=db_url,
+        env={**dovecot_tls.env(security), "SSL_CERT_FILE": str(dovecot_tls.cert)},
+    )  # fmt: skip
+    assert trusted.exit_code == 0, trusted.stderr
+    assert trusted.json()["total"] == 3
+
+
+def test_status_says_when_the_mailbox_was_last_read(foi, db_url: str, dovecot: Dovecot) -> None:
+    before = foi("status", "--json", db=db_url, today=TODAY).json()
+    assert before["mailbox_read_at"] is None
+    dovecot.append(corpus(2))
+    assert fetch(foi, db_url, dovecot).exit_code == 0
+    after = foi("status", "--json", db=db_url, today=TODAY).json()
+    assert after["mailbox_read_at"] is not None
+    line = foi("status", db=db_url, today=TODAY).stdout
+    assert "mailbox read " in line
+    engine = make_engine(resolve_url(db_url))
+    try:
+        with engine.connect() as conn:
+            (row,) = conn.execute(select(ImapFolder.folder, ImapFolder.last_uid)).all()
+    finally:
+        engine.dispose()
+    assert tuple(row) == ("INBOX", 2)
