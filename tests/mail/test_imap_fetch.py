@@ -398,3 +398,27 @@ def test_status_says_when_the_mailbox_was_last_read(foi, db_url: str, dovecot: D
     finally:
         engine.dispose()
     assert tuple(row) == ("INBOX", 2)
+
+
+def test_starttls_is_required_when_asked_for(foi, dovecot: Dovecot) -> None:
+    # This Dovecot has no certificate, so it offers no STARTTLS: never fall back to plain.
+    result = foi("inbox", "fetch", env=dovecot.env("starttls"))
+    assert result.exit_code == 8
+    assert "does not offer STARTTLS" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_imap_helpers() -> None:
+    from datetime import date
+
+    from foi.mail.imap import imap_date, is_loopback, quote_folder, uid_set
+
+    assert uid_set([7, 1, 2, 3, 9, 10]) == "1:3,7,9:10"
+    assert imap_date(date(2026, 12, 5)) == "5-Dec-2026"
+    assert quote_folder('Re "FOI"') == '"Re \\"FOI\\""'
+    assert [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "10.0.0.1", "imap.x")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
