@@ -422,3 +422,80 @@ def test_imap_helpers() -> None:
         False,
         False,
     ]
+
+
+def test_messages_saved_but_not_moved_are_moved_by_the_next_fetch(
+    db_url: str, dovecot: Dovecot, isolated: Path
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from foi.config import load_settings
+    from foi.errors import MailboxError
+    from foi.evidence.blobs import BlobStore
+    from foi.mail.fetch import fetch_new
+    from foi.mail.imap import ImapMailbox, imap_config
+    from foi.store.engine import ensure_schema
+
+    class Flaky(ImapMailbox):
+        """The connection drops when the first batch is to be moved (after its commit)."""
+
+        def move(self, uids, folder):  # type: ignore[no-untyped-def]
+            raise MailboxError("connection lost while moving")
+
+    dovecot.append(corpus(12))
+    dovecot.create("Imported")
+    config = imap_config(load_settings(env=dovecot.env()))
+    url = resolve_url(db_url)
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    kw = dict(
+        folder="INBOX",
+        today=date(2026, 12, 5),
+        now=datetime(2026, 12, 5, 9, tzinfo=UTC),
+        own_addresses=[],
+        max_attachment_bytes=1 << 20,
+        move_to="Imported",
+        batch_size=5,
+    )
+    store = BlobStore(isolated / "files")
+    try:
+        with Flaky(config) as mailbox, pytest.raises(MailboxError):
+            fetch_new(engine, store, mailbox, **kw)  # type: ignore[arg-type]
+        assert count(db_url) == 5 and dovecot.count("Imported") == 0
+        with ImapMailbox(config) as mailbox:
+            result = fetch_new(engine, store, mailbox, **kw)  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+    assert result.summary.total == 7 and result.moved == 12
+    assert dovecot.count() == 0 and set(_message_ids(dovecot, "Imported")) == ids(12)
+
+
+def test_the_progress_bar_shows_only_on_a_terminal(db_url: str, dovecot: Dovecot) -> None:
+    import pty
+
+    dovecot.append(corpus(30))
+    env = _proc_env(db_url, dovecot)
+    argv = [sys.executable, "-m", "foi", "inbox", "fetch", "--batch", "5"]
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    assert b"reading the mailbox" in seen  # rich's bar, drawn on the terminal
+    assert out.decode().startswith("30 new in INBOX")
+    dovecot.append(corpus(3, start=30))
+    piped = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0 and "reading the mailbox" not in piped.stderr
+    assert piped.stdout.startswith("3 new in INBOX")
