@@ -17,6 +17,9 @@ database). So:
   Their UIDs are recorded as "to move" in that transaction, so a crash between the commit
   and the move leaves them to be moved by the next fetch with ``move_to``.
 
+Messages are downloaded batch by batch (at most ``batch_size`` messages and, unless a single
+message is larger, ``batch_bytes``), so a large mailbox never sits in memory at once.
+
 Takes an engine (it commits batch by batch, like the reminder pass), never prints and never
 reads the clock.
 """
@@ -40,6 +43,8 @@ from foi.store.models import ImapFolder
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+BATCH_BYTES = 64 * 1024 * 1024  # a batch is held in memory: big attachments make it smaller
 
 
 @dataclass
@@ -93,9 +98,21 @@ def lock_folder(session: Session, account: str, folder: str) -> ImapFolder:
     return row
 
 
-def _batched(uids: Sequence[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(uids), size):
-        yield list(uids[i : i + size])
+def _batched(
+    uids: Sequence[int], size: int, sizes: dict[int, int], limit: int
+) -> Iterator[list[int]]:
+    """UIDs in batches of at most `size` messages and (unless one is larger) `limit` bytes."""
+    batch: list[int] = []
+    used = 0
+    for uid in uids:
+        n = sizes.get(uid, 0)
+        if batch and (len(batch) >= size or used + n > limit):
+            yield batch
+            batch, used = [], 0
+        batch.append(uid)
+        used += n
+    if batch:
+        yield batch
 
 
 def fetch_new(
@@ -111,6 +128,7 @@ def fetch_new(
     since: date | None = None,
     move_to: str | None = None,
     batch_size: int = BATCH,
+    batch_bytes: int = BATCH_BYTES,
     progress: Callable[[int, int], None] | None = None,
 ) -> FetchResult:
     """Import the folder's messages not imported before; `progress(done, total)` per batch."""
@@ -137,8 +155,10 @@ def fetch_new(
     if progress is not None:
         progress(0, total)
 
+    sizes = mailbox.sizes(wanted)
+
     def batches() -> Iterator[list[RawMessage]]:
-        for uids in _batched(wanted, batch_size):
+        for uids in _batched(wanted, batch_size, sizes, batch_bytes):
             yield list(mailbox.fetch(uids))
 
     def claim(session: Session, batch: Sequence[RawMessage]) -> list[RawMessage]:

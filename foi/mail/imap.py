@@ -39,6 +39,7 @@ DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 TIMEOUT = 60.0  # seconds without an answer before the connection counts as lost
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _UID_RE = re.compile(rb"\bUID (\d+)")
+_SIZE_RE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,23 @@ class ImapMailbox:
         found = [int(x) for x in b" ".join(d for d in data if d).split()]
         # "n:*" always matches the last message, even when its UID is below n.
         return sorted(u for u in set(found) if u > after)
+
+    def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        """The size in bytes of each message (to keep a batch's memory bounded)."""
+        if not uids:
+            return {}
+        with self._guard("listing message sizes"):
+            typ, data = self._c().uid("FETCH", uid_set(uids), "(UID RFC822.SIZE)")
+        self._check(typ, data, "listing message sizes")
+        found: dict[int, int] = {}
+        for item in data:
+            line = item[0] if isinstance(item, tuple) else item
+            if not isinstance(line, bytes):
+                continue
+            uid, size = _UID_RE.search(line), _SIZE_RE.search(line)
+            if uid and size:
+                found[int(uid.group(1))] = int(size.group(1))
+        return found
 
     def fetch(self, uids: Sequence[int]) -> list[FetchedMessage]:
         """The raw messages with these UIDs (without marking them read), in UID order."""

@@ -499,3 +499,42 @@ def test_the_progress_bar_shows_only_on_a_terminal(db_url: str, dovecot: Dovecot
     piped = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert piped.returncode == 0 and "reading the mailbox" not in piped.stderr
     assert piped.stdout.startswith("3 new in INBOX")
+
+
+def test_batches_are_bounded_by_bytes(db_url: str, dovecot: Dovecot, isolated: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from foi.config import load_settings
+    from foi.evidence.blobs import BlobStore
+    from foi.mail.fetch import fetch_new
+    from foi.mail.imap import ImapMailbox, imap_config
+    from foi.store.engine import ensure_schema
+
+    messages = corpus(9)
+    dovecot.append(messages)
+    config = imap_config(load_settings(env=dovecot.env()))
+    url = resolve_url(db_url)
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    seen: list[tuple[int, int]] = []
+    try:
+        with ImapMailbox(config) as mailbox:
+            sizes = mailbox.sizes([1, 2, 3]) if mailbox.open("INBOX") else {}
+            result = fetch_new(
+                engine,
+                BlobStore(isolated / "files"),
+                mailbox,
+                folder="INBOX",
+                today=date(2026, 12, 5),
+                now=datetime(2026, 12, 5, 9, tzinfo=UTC),
+                own_addresses=[],
+                max_attachment_bytes=1 << 20,
+                batch_size=4,
+                batch_bytes=1,  # every message is larger: each goes alone
+                progress=lambda done, total: seen.append((done, total)),
+            )
+    finally:
+        engine.dispose()
+    assert result.summary.total == 9 and count(db_url) == 9
+    assert sorted(sizes) == [1, 2, 3] and all(n > 0 for n in sizes.values())
+    assert seen == [(n, 9) for n in range(10)]
