@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy import Table, func, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,7 @@ from foi.errors import ConflictError, UsageError
 from foi.store.models import Body, BodyAlias, BodyTag, Contact
 
 IMPORT_BATCH = 2000
+PRELOAD_LIMIT = 50_000  # bodies before the import whose keys are simply held in memory
 _KEYS_TABLE = "foi_import_keys"
 _ROW_FIELDS = (
     "name",
@@ -191,6 +192,7 @@ class _Batcher:
         self.skip_bad_rows = skip_bad_rows
         self.max_id = session.scalar(select(func.max(Body.id))) or 0
         self.touched: dict[int, int] = {}  # body that existed before -> line that changed it
+        self.known: dict[tuple[str, str], int] | None = None  # see _known_before
         self.table_made = False
 
     # -- the keys of bodies this import created, in a temporary table -----------------------
@@ -213,24 +215,72 @@ class _Batcher:
             with contextlib.suppress(DBAPIError):
                 self.s.execute(text(f"DROP TABLE IF EXISTS {_KEYS_TABLE}"))
 
+    def _sql(self, statement: str, params: Any = ()) -> Any:
+        """Run SQL on the session's connection through the driver: no compiling per call.
+
+        Statements are written with `?` placeholders and adapted to the driver's style.
+        """
+        if self.s.bind.dialect.paramstyle != "qmark":
+            statement = statement.replace("?", "%s")
+        return self.s.connection().exec_driver_sql(statement, params)
+
+    def _insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """INSERT many rows at once, each value converted as its column's type converts it."""
+        columns = list(rows[0])
+        dialect = self.s.bind.dialect
+        convert = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+        data = [
+            tuple(
+                value if fn is None or value is None else fn(value)
+                for value, fn in zip([row[c] for c in columns], convert, strict=True)
+            )
+            for row in rows
+        ]
+        marks = ", ".join("?" * len(columns))
+        self._sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", data)
+
     def _created_lines(self, keys: set[str]) -> dict[str, int]:
         if not self.table_made or not keys:
             return {}
         found: dict[str, int] = {}
         for chunk in _chunks(sorted(keys), 500):
-            rows = self.s.execute(
-                text(
-                    f"SELECT k, min(line) FROM {_KEYS_TABLE} WHERE k IN :keys GROUP BY k"
-                ).bindparams(_expanding("keys")),
-                {"keys": chunk},
+            marks = ", ".join("?" * len(chunk))
+            rows = self._sql(
+                f"SELECT k, min(line) FROM {_KEYS_TABLE} WHERE k IN ({marks}) GROUP BY k",
+                tuple(chunk),
             )
             found.update({k: int(line) for k, line in rows})
         return found
 
     # -- bodies that existed before the import ----------------------------------------------
 
+    def _known_before(self) -> dict[tuple[str, str], int] | None:
+        """Every key of the bodies that existed before, if there are few (the usual case)."""
+        if self.known is not None or self.max_id == 0:
+            return self.known
+        if (self.s.scalar(select(func.count(Body.id))) or 0) > PRELOAD_LIMIT:
+            return None
+        known: dict[tuple[str, str], int] = {}
+        for bid, code, pid, name, url_name in self.s.execute(
+            select(Body.id, Body.ods_code, Body.police_id, Body.name, Body.wdtk_url_name)
+        ):
+            if code:
+                known[("o", code.upper())] = bid
+            if pid:
+                known[("p", pid)] = bid
+            known.setdefault(("n", _lower(name)), bid)
+            if url_name:
+                known.setdefault(("w", url_name), bid)
+        for bid, alias in self.s.execute(select(BodyAlias.body_id, BodyAlias.alias)):
+            known.setdefault(("a", _lower(alias)), bid)
+        self.known = known
+        return known
+
     def _existing(self, rows: Sequence[BodyRow]) -> dict[tuple[str, str], int]:
         """Keys of the batch found among bodies that existed before the import -> body id."""
+        known = self._known_before()
+        if known is not None:
+            return known
         codes = {r.ods_code.strip().upper() for r in rows if r.ods_code}
         police = {r.police_id for r in rows if r.police_id}
         names = {r.name.strip() for r in rows if r.name}
@@ -348,6 +398,13 @@ class _Batcher:
                 if made:
                     changed.append("email")
             self.touched[body.id] = row.line
+            if self.known is not None:  # keys this row gave the body match later rows too
+                for alias in changes.add_aliases:
+                    self.known.setdefault(("a", _lower(alias)), body.id)
+                if body.ods_code:
+                    self.known.setdefault(("o", body.ods_code.upper()), body.id)
+                if body.police_id:
+                    self.known.setdefault(("p", body.police_id), body.id)
             savepoint.commit()
         except (UsageError, ConflictError, DBAPIError) as exc:
             savepoint.rollback()
@@ -429,9 +486,16 @@ class _Batcher:
         body_values = [
             {**values, "created_at": now, "updated_at": now} for _row, values, *_ in new_rows
         ]
-        ids = self.s.scalars(
-            insert(Body).returning(Body.id, sort_by_parameter_order=True), body_values
-        ).all()
+        # A plain executemany, then the ids by the (unique) names: RETURNING over many rows
+        # makes SQLAlchemy insert them one at a time.
+        self._insert_many(Body.__table__, body_values)
+        names = [v["name"] for v in body_values]
+        by_name: dict[str, int] = {}
+        for chunk in _chunks(names, 500):
+            marks = ", ".join("?" * len(chunk))
+            rows = self._sql(f"SELECT name, id FROM bodies WHERE name IN ({marks})", tuple(chunk))
+            by_name.update((name, body_id) for name, body_id in rows)
+        ids = [by_name[name] for name in names]
         aliases, tags, contacts, keys = [], [], [], []
         for body_id, (row, values, row_aliases, row_tags, email) in zip(ids, new_rows, strict=True):
             aliases += [{"body_id": body_id, "alias": a} for a in row_aliases]
@@ -448,24 +512,18 @@ class _Batcher:
                         "created_at": now,
                     }
                 )
-            keys += [{"k": k, "line": row.line} for k in self._new_keys(values, row_aliases)]
+            keys += [(k, row.line) for k in self._new_keys(values, row_aliases)]
         if aliases:
-            self.s.execute(insert(BodyAlias), aliases)
+            self._insert_many(BodyAlias.__table__, aliases)
         if tags:
-            self.s.execute(insert(BodyTag), tags)
+            self._insert_many(BodyTag.__table__, tags)
         if contacts:
-            self.s.execute(insert(Contact), contacts)
+            self._insert_many(Contact.__table__, contacts)
         self._make_table()
-        self.s.execute(text(f"INSERT INTO {_KEYS_TABLE} (k, line) VALUES (:k, :line)"), keys)
+        self._sql(f"INSERT INTO {_KEYS_TABLE} (k, line) VALUES (?, ?)", keys)
         self.report.created += len(ids)
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _expanding(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name, expanding=True)
