@@ -12,8 +12,10 @@ Decoding: UTF-8 (a byte-order mark is dropped), UTF-16 with a byte-order mark, a
 that are not valid UTF-8, Windows-1252 (what Excel writes as "CSV" on a UK PC) with a warning.
 Files with NUL bytes, spreadsheets and other binary files raise ``ImportFormatError``.
 
-Rows that cannot be imported are returned as ``problems`` with the line they start on; rows
-deliberately left out (all cells empty) are in ``skipped``; the caller decides what to do.
+Files are read as a stream (`open_bodies_file`): the encoding is found by one scan in chunks,
+then rows are yielded one by one (`BodyRow`), with rows that cannot be imported and rows
+deliberately left out (all cells empty) as `RowNote`s carrying the line they start on; the
+caller decides what to do. `parse_bodies_file` collects a whole (small) file into lists.
 """
 
 from __future__ import annotations
@@ -728,6 +730,9 @@ def _parse_plain(
     return BodyStream(format="plain", events=events(), ignored_columns=ignored)
 
 
+_EMPTY = (None, [], "")
+
+
 def _plain_row(line: int, fields: list[str], columns: dict[int, str]) -> tuple[BodyRow, list[str]]:
     row = BodyRow(line=line)
     problems: list[str] = []
@@ -788,5 +793,8 @@ def _plain_row(line: int, fields: list[str], columns: dict[int, str]) -> tuple[B
         problems.append("missing name")
     if row.opened_on and row.closed_on and row.closed_on < row.opened_on:
         problems.append(f"closed_on {row.closed_on} is before opened_on {row.opened_on}")
-    row.present = frozenset(k for k in _FIELDS if getattr(row, k) not in (None, [], ""))
+    given = {f for f in columns.values() if f != "aliases" and getattr(row, f) not in _EMPTY}
+    if row.aliases:
+        given.add("aliases")
+    row.present = frozenset(given)
     return row, problems

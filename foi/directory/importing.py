@@ -43,7 +43,7 @@ from foi.directory.importers import BodyRow, ParsedImport, RowNote
 from foi.errors import ConflictError, UsageError
 from foi.store.models import Body, BodyAlias, BodyTag, Contact
 
-IMPORT_BATCH = 2000
+IMPORT_BATCH = 5000
 PRELOAD_LIMIT = 50_000  # bodies before the import whose keys are simply held in memory
 _KEYS_TABLE = "foi_import_keys"
 _ROW_FIELDS = (
@@ -228,16 +228,30 @@ class _Batcher:
         """INSERT many rows at once, each value converted as its column's type converts it."""
         columns = list(rows[0])
         dialect = self.s.bind.dialect
-        convert = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
-        data = [
-            tuple(
-                value if fn is None or value is None else fn(value)
-                for value, fn in zip([row[c] for c in columns], convert, strict=True)
-            )
-            for row in rows
-        ]
+        convert = {
+            i: fn
+            for i, c in enumerate(columns)
+            if (fn := table.c[c].type._cached_bind_processor(dialect)) is not None
+        }
+        cache: dict[tuple[int, Any], Any] = {}  # dates, times and flags repeat: convert once
+
+        def converted(i: int, value: Any) -> Any:
+            if value is None:
+                return None
+            key = (i, value)
+            if key not in cache:
+                cache[key] = convert[i](value)
+            return cache[key]
+
+        data = [[row[c] for c in columns] for row in rows]
+        for values in data:
+            for i in convert:
+                values[i] = converted(i, values[i])
         marks = ", ".join("?" * len(columns))
-        self._sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", data)
+        self._sql(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})",
+            [tuple(v) for v in data],
+        )
 
     def _created_lines(self, keys: set[str]) -> dict[str, int]:
         if not self.table_made or not keys:
@@ -328,13 +342,14 @@ class _Batcher:
         if not rows:
             return
         existing = self._existing(rows)
-        created = self._created_lines({f"{k}:{v}" for r in rows for k, v in _row_keys(r)})
+        row_keys = [_row_keys(r) for r in rows]
+        created = self._created_lines({f"{k}:{v}" for keys in row_keys for k, v in keys})
         pending: dict[str, int] = {}  # keys of rows of this batch to be created -> line
         new_rows: list[tuple[BodyRow, dict[str, Any], list[str], list[str], str | None]] = []
-        for row in rows:
+        for row, keys in zip(rows, row_keys, strict=True):
             match: int | None = None
             same_line: int | None = None
-            for kind, value in _row_keys(row):
+            for kind, value in keys:
                 key = f"{kind}:{value}"
                 if (kind, value) in existing:
                     match = existing[(kind, value)]
@@ -435,8 +450,9 @@ class _Batcher:
         if values["regime"] is None:
             values["regime"] = "none" if foi_subject is False else "foia"
         for name, limit in LIMITS.items():
-            if name in values:
-                check_length(values[name], limit, name.replace("_", " "))
+            value = values.get(name)
+            if value is not None and (len(value) > limit or "\x00" in value):
+                check_length(value, limit, name.replace("_", " "))
         check_length(values["postal_address"], 20000, "postal address")
         if (
             values["opened_on"]
