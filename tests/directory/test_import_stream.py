@@ -122,3 +122,42 @@ def test_a_file_that_turns_out_unreadable_midway_imports_nothing(
     assert result.exit_code == 2, result.stderr
     assert "line 12: unreadable CSV" in result.stderr
     assert _bodies(foi, db_url) == before
+
+
+def test_a_progress_bar_on_a_terminal(isolated: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOI_")}
+    env.update(HOME=str(isolated), FOI_DATABASE_URL=str(isolated / "requests.db"))
+    env.update(PYTHONPATH=str(REPO), COLUMNS="100", TERM="xterm")
+    subprocess.run([sys.executable, "-m", "foi", "init"], env=env, check=True, capture_output=True)
+    path = _write(isolated, [f"Terminal Body {i}" + ",,,," for i in range(5)])
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "foi", "body", "import", str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            check=False,
+        )
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    assert b"importing" in shown and b"rows" in shown
+    assert done.stdout.strip().endswith(b"5 created, 0 updated, 0 unchanged, 0 skipped, 0 bad")
