@@ -140,8 +140,8 @@ def write_csv(path: Path, rows: int, seed: int) -> dict[str, int]:
     return counts
 
 
-def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, bytes]:
-    """Run a command; return its wall time, its peak RSS in bytes and its stdout."""
+def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, bytes]:
+    """Run a command; return its wall time, CPU time, peak RSS in bytes and stdout."""
     out_path = cwd / ".bench-stdout"
     err_path = cwd / ".bench-stderr"
     with out_path.open("wb") as out, err_path.open("wb") as err:
@@ -154,7 +154,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int,
         raise SystemExit(
             f"{' '.join(cmd[:4])} failed ({proc.returncode}): {err_path.read_text()[-2000:]}"
         )
-    return elapsed, usage.ru_maxrss * 1024, out_path.read_bytes()
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss * 1024, out_path.read_bytes()
 
 
 def main() -> None:
@@ -182,41 +183,51 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        floor_runs: list[tuple[float, int]] = []
-        foi_runs: list[tuple[float, int]] = []
+        floor_runs: list[tuple[float, float, int]] = []
+        foi_runs: list[tuple[float, float, int]] = []
+        load_before = os.getloadavg()[0]
         report: dict = {}
         for n in range(args.repeats):
             floor_db = work / f"floor-{n}.db"
             progress(f"run {n + 1}: floor (csv + sqlite3 executemany)")
-            t, rss, _ = measure([sys.executable, "-c", FLOOR, str(src), str(floor_db)], work, env)
-            floor_runs.append((t, rss))
+            t, cpu, rss, _ = measure(
+                [sys.executable, "-c", FLOOR, str(src), str(floor_db)], work, env
+            )
+            floor_runs.append((t, cpu, rss))
             floor_db.unlink()
             db = work / f"run-{n}.db"
             shutil.copy(template, db)
             progress(f"run {n + 1}: foi body import")
             cmd = [sys.executable, "-m", "foi", "--db", str(db), "body", "import", str(src)]
-            t, rss, out = measure([*cmd, "--skip-bad-rows", "--json"], work, env)
-            foi_runs.append((t, rss))
+            t, cpu, rss, out = measure([*cmd, "--skip-bad-rows", "--json"], work, env)
+            foi_runs.append((t, cpu, rss))
             report = json.loads(out)
             db_size = db.stat().st_size
             db.unlink()
             for extra in ("-wal", "-shm"):
                 Path(f"{db}{extra}").unlink(missing_ok=True)
             progress(f"run {n + 1}: foi {t:.1f} s, {human_bytes(rss)}")
-        ft, frss = min(r[0] for r in floor_runs), max(r[1] for r in floor_runs)
-        it, irss = min(r[0] for r in foi_runs), max(r[1] for r in foi_runs)
+        ft, fcpu, frss = (min(r[i] for r in floor_runs) for i in range(3))
+        frss = max(r[2] for r in floor_runs)
+        it, icpu, irss = (min(r[i] for r in foi_runs) for i in range(3))
+        irss = max(r[2] for r in foi_runs)
         print(f"rows {args.rows:,} ({human_bytes(src.stat().st_size)} CSV): ", end="")
         print(f"{counts['repeats']:,} repeats, {counts['bad']:,} bad")
-        print(f"{'what':<48} {'best time':>10} {'peak RSS':>10} {'per row':>9}")
+        print(f"load average (1 min) before {load_before:.2f}, after {os.getloadavg()[0]:.2f}")
+        head = f"{'what':<42} {'best wall':>10} {'best CPU':>9} {'peak RSS':>10} {'wall/row':>9}"
+        print(head)
+        for label, wall, cpu, rss in (
+            ("floor: csv + sqlite3 executemany", ft, fcpu, frss),
+            ("foi body import --skip-bad-rows --json", it, icpu, irss),
+        ):
+            print(
+                f"{label:<42} {wall:>9.1f}s {cpu:>8.1f}s {human_bytes(rss):>10} "
+                f"{wall / args.rows * 1e6:>7.1f}us"
+            )
         print(
-            f"{'floor: csv + sqlite3 executemany':<48} {ft:>9.1f}s {human_bytes(frss):>10} "
-            f"{ft / args.rows * 1e6:>7.1f}us"
+            f"ratio foi/floor: wall {it / ft:.1f}x, CPU {icpu / fcpu:.1f}x, "
+            f"peak memory {irss / frss:.1f}x"
         )
-        print(
-            f"{'foi body import --skip-bad-rows --json':<48} {it:>9.1f}s {human_bytes(irss):>10} "
-            f"{it / args.rows * 1e6:>7.1f}us"
-        )
-        print(f"ratio foi/floor: time {it / ft:.1f}x, peak memory {irss / frss:.1f}x")
         print(
             f"foi report: created {report['created']:,}, updated {report['updated']:,}, "
             f"unchanged {report['unchanged']:,}, skipped {len(report['skipped']):,}, "
