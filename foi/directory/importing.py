@@ -12,8 +12,8 @@ one transaction:
   line N". The keys of bodies created by the import live in a temporary table, so memory
   does not grow with the file.
 
-Matching is `_match_row`'s order: ODS code, police id, exact name, alias, WhatDoTheyKnow
-name. Takes a session and the time; never commits, never prints.
+Matching follows `foi.directory.bodies._match_row`: ODS code, police id, exact name (in any
+case), alias, WhatDoTheyKnow name. Takes a session and the time; never commits, never prints.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from foi.directory.bodies import (
     BodyChanges,
     _check_kind,
     _check_regime,
-    _match_row,
     add_contact,
     check_email,
     check_length,
@@ -361,7 +360,7 @@ class _Batcher:
                 self.report.skipped.append(f"line {row.line}: same body as line {same_line}")
                 continue
             if match is not None:
-                self._apply_existing(row)
+                self._apply_existing(row, match)
                 continue
             if not row.name:
                 self.report.skipped.append(f"line {row.line}: no name and no known code")
@@ -384,12 +383,12 @@ class _Batcher:
             ) from None
         self.report.bad_rows.append(f"line {row.line}: {exc.message}")
 
-    def _apply_existing(self, row: BodyRow) -> None:
+    def _apply_existing(self, row: BodyRow, body_id: int) -> None:
         """A row for a body that existed before: as `foi body edit` would, in a savepoint."""
         present = set(row.present)
         savepoint = self.s.begin_nested()  # a bad row under --skip-bad-rows leaves no trace
         try:
-            body = _match_row(self.s, row)
+            body = self.s.get(Body, body_id)
             assert body is not None  # found by the batch lookup, in the same transaction
             if body.id in self.touched:
                 self.report.skipped.append(

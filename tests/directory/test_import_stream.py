@@ -161,3 +161,17 @@ def test_a_progress_bar_on_a_terminal(isolated: Path) -> None:
     assert done.returncode == 0
     assert b"importing" in shown and b"rows" in shown
     assert done.stdout.strip().endswith(b"5 created, 0 updated, 0 unchanged, 0 skipped, 0 bad")
+
+
+def test_names_in_other_capitals_beyond_ascii_match(foi, db_url: str, isolated: Path) -> None:
+    foi("init", db=db_url)
+    assert foi("body", "add", "ÉCOLE Ysbyty Trust", "--kind", "other", db=db_url).exit_code == 0
+    path = _write(isolated, ["école ysbyty trust,,foi@ecole.example.org,,", "Ōtautahi Body,,,,"])
+    result = foi("body", "import", str(path), "--json", db=db_url)
+    assert result.exit_code == 0, result.stderr
+    data = result.json()
+    assert (data["created"], data["updated"]) == (1, 1)
+    shown = foi("body", "show", "ÉCOLE Ysbyty Trust", "--json", db=db_url).json()
+    assert "école ysbyty trust" in shown["aliases"]
+    again = foi("body", "import", str(path), "--json", db=db_url).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
