@@ -157,6 +157,10 @@ def _lower(text: str) -> str:
     return text.strip().lower()
 
 
+def _created_key(kind: str, value: str) -> str:
+    return f"{'n' if kind == 'a' else kind}:{value}"
+
+
 def _row_keys(row: BodyRow) -> list[tuple[str, str]]:
     """The keys a row is matched by, in `_match_row`'s order: (kind, value)."""
     keys = []
@@ -342,14 +346,16 @@ class _Batcher:
             return
         existing = self._existing(rows)
         row_keys = [_row_keys(r) for r in rows]
-        created = self._created_lines({f"{k}:{v}" for keys in row_keys for k, v in keys})
+        # A body this import created is "the same body" whether a row names it by its name or
+        # an alias, so both share one kind of key ("n") in the temporary table.
+        created = self._created_lines({_created_key(k, v) for keys in row_keys for k, v in keys})
         pending: dict[str, int] = {}  # keys of rows of this batch to be created -> line
         new_rows: list[tuple[BodyRow, dict[str, Any], list[str], list[str], str | None]] = []
         for row, keys in zip(rows, row_keys, strict=True):
             match: int | None = None
             same_line: int | None = None
             for kind, value in keys:
-                key = f"{kind}:{value}"
+                key = _created_key(kind, value)
                 if (kind, value) in existing:
                     match = existing[(kind, value)]
                     break
@@ -487,7 +493,7 @@ class _Batcher:
             yield f"p:{values['police_id']}"
         yield f"n:{_lower(values['name'])}"
         for alias in aliases:
-            yield f"a:{_lower(alias)}"
+            yield f"n:{_lower(alias)}"
         if values["wdtk_url_name"]:
             yield f"w:{values['wdtk_url_name']}"
 
