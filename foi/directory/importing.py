@@ -197,6 +197,7 @@ class _Batcher:
         self.touched: dict[int, int] = {}  # body that existed before -> line that changed it
         self.known: dict[tuple[str, str], int] | None = None  # see _known_before
         self.table_made = False
+        self.too_many_to_hold = False
 
     # -- the keys of bodies this import created, in a temporary table -----------------------
 
@@ -273,9 +274,10 @@ class _Batcher:
 
     def _known_before(self) -> dict[tuple[str, str], int] | None:
         """Every key of the bodies that existed before, if there are few (the usual case)."""
-        if self.known is not None or self.max_id == 0:
+        if self.known is not None or self.max_id == 0 or self.too_many_to_hold:
             return self.known
         if (self.s.scalar(select(func.count(Body.id))) or 0) > PRELOAD_LIMIT:
+            self.too_many_to_hold = True  # looked up batch by batch instead
             return None
         known: dict[tuple[str, str], int] = {}
         for bid, code, pid, name, url_name in self.s.execute(

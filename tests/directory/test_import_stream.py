@@ -175,3 +175,10 @@ def test_names_in_other_capitals_beyond_ascii_match(foi, db_url: str, isolated: 
     assert "école ysbyty trust" in shown["aliases"]
     again = foi("body", "import", str(path), "--json", db=db_url).json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+
+
+def test_the_same_answers_when_existing_bodies_are_looked_up_batch_by_batch(
+    foi, db_url: str, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "PRELOAD_LIMIT", 0)  # as for a directory of many bodies
+    test_many_rows_with_duplicates_across_batches(foi, db_url, isolated)

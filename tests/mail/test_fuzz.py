@@ -7,6 +7,7 @@ The example counts are kept modest so the suite stays quick on two cores.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 
@@ -73,6 +74,19 @@ def _check_parse(raw: bytes) -> None:
         return
     assert isinstance(parsed, ParsedMail)
     assert isinstance(parsed.text, str)
+    _storable(dataclasses.asdict(parsed))
+
+
+def _storable(value: object) -> None:
+    """Every text the parser returns can be stored: valid Unicode, no lone surrogates."""
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _storable(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _storable(item)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
