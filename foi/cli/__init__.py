@@ -171,6 +171,7 @@ def _register() -> None:
         holidays_cmd,
         inbox_cmd,
         letters_cmd,
+        publish_cmd,
         remind_cmd,
         report_cmd,
         requests_cmd,
@@ -187,6 +188,8 @@ def _register() -> None:
     daemon_cmd.register(remind_cmd.app)
     escalate_cmd.register(app)
     letters_cmd.register_edit(requests_cmd.app)
+    publish_cmd.register(app)
+    publish_cmd.register_request(requests_cmd.app)
     app.add_typer(holidays_cmd.app, name="holidays")
     app.add_typer(letters_cmd.template_app, name="template")
     app.add_typer(inbox_cmd.app, name="inbox")

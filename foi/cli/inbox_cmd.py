@@ -318,6 +318,9 @@ def register(app_: typer.Typer) -> None:
         quote: str | None = typer.Option(None, "--quote", help="Words quoted as evidence."),
         page: str | None = typer.Option(None, "--page", help="Page of the quote."),
         file: list[Path] = typer.Option([], "--file", help="Attach a file from the response."),
+        publishable: bool = typer.Option(
+            False, "--publishable", help="The --file attachments may go on the published site."
+        ),
         note: str | None = typer.Option(None, "--note"),
         interactive: bool = typer.Option(
             False, "--interactive", "-i", help="Walk through the letter's questions one by one."
@@ -365,6 +368,7 @@ def register(app_: typer.Typer) -> None:
                 quote=quote,
                 page=page,
                 files=file,
+                publishable=publishable,
                 note=note,
             )
             event = record_response(

@@ -62,6 +62,7 @@ def response_details(session: Session, req: Request) -> dict[str, Any]:
                 "sha256": a.sha256,
                 "event_id": a.event_id,
                 "inbox_id": a.inbox_id,
+                "publishable": a.publishable,
             }
             for a in attachments
         ],
@@ -88,6 +89,7 @@ class ResponseInput:
     quote: str | None = None
     page: str | None = None
     files: list[Path] = field(default_factory=list)
+    publishable: bool = False  # the files may be published by `foi publish`
     note: str | None = None
     recorded_by: str | None = None
 
@@ -186,6 +188,7 @@ def record_response(
                 request_id=req.id,
                 event_id=event.id,
                 created_at=now,
+                publishable=inp.publishable,
             )
         )
     if inp.sim_status:
@@ -210,8 +213,8 @@ def record_response(
 def answers_table(
     session: Session, question: int, campaign_id: int | None, template: str | None
 ) -> list[dict[str, Any]]:
-    """Question N across every request: the table a campaign publishes."""
-    stmt = select(Request).order_by(Request.reference)
+    """Question N across every request: the table a campaign publishes (never a SAR)."""
+    stmt = select(Request).where(Request.regime != "sar").order_by(Request.reference)
     if campaign_id is not None:
         stmt = stmt.where(Request.campaign_id == campaign_id)
     if template is not None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -322,6 +323,9 @@ class Attachment(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inbox.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Published on `foi publish` only when a volunteer says so (foi respond --publishable,
+    # foi request publishable): a reply's attachment may hold anyone's personal data.
+    publishable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Answer(Base):
