@@ -198,7 +198,7 @@ def _coerce(name: str, value: Any) -> Any:
     """Check a raw setting and convert it to the field's type, or raise ConfigError naming it."""
     if value is None or value == "":
         return None
-    if name in ("requester_address", "smtp_password"):  # several lines; a secret never shown
+    if name == "requester_address" or "password" in name:  # several lines; a secret unshown
         check: Callable[[Any], Any] = str
     else:
         check = CHECKS.get(name, _text)
