@@ -11,7 +11,6 @@ import math
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -29,6 +28,8 @@ class Settings:
     database: str = DEFAULT_DATABASE
     attachments_dir: str | None = None  # default: "<database stem>-files" next to a SQLite file
     attachment_max_bytes: int = 25 * 1024 * 1024
+    # A raw message larger than this is kept in a temporary file while it is imported.
+    mail_spool_bytes: int = 32 * 1024 * 1024
     smtp_host: str | None = None
     smtp_port: int | None = None
     smtp_user: str | None = None
@@ -47,6 +48,7 @@ class Settings:
     due_soon_days: int = 3
     chase_interval_days: int = 10
     default_assignee: str | None = None
+    postal_delay_days: int = 2  # working days a posted letter takes to reach the body
     config_path: str | None = None
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or traceback
@@ -58,6 +60,7 @@ _ENV = {
     "FOI_DATABASE_URL": "database",
     "FOI_ATTACHMENTS_DIR": "attachments_dir",
     "FOI_ATTACHMENT_MAX_BYTES": "attachment_max_bytes",
+    "FOI_MAIL_SPOOL_BYTES": "mail_spool_bytes",
     "FOI_SMTP_HOST": "smtp_host",
     "FOI_SMTP_PORT": "smtp_port",
     "FOI_SMTP_USER": "smtp_user",
@@ -76,6 +79,7 @@ _ENV = {
     "FOI_DUE_SOON_DAYS": "due_soon_days",
     "FOI_CHASE_INTERVAL_DAYS": "chase_interval_days",
     "FOI_DEFAULT_ASSIGNEE": "default_assignee",
+    "FOI_POSTAL_DELAY_DAYS": "postal_delay_days",
 }
 
 # Keys accepted in the config file: the field names, plus a few sectioned spellings.
@@ -191,6 +195,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "reminder_time": _hhmm,
     "due_soon_days": _whole(minimum=0),
     "chase_interval_days": _whole(minimum=1),
+    "mail_spool_bytes": _whole(minimum=1),
+    "postal_delay_days": _whole(0, 30),
 }
 
 
@@ -234,6 +240,8 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse a TOML config file into setting names; refuse a secret in a non-private file."""
+    import tomllib  # only when there is a config file (~8 ms to import)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

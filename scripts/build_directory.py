@@ -138,8 +138,8 @@ POSTAL = {
         "Deputy Director of Governance, Lawton House, Bellringer Road, Trentham ST4 8HH",
         True,
     ),
-    "RPG": ("IG Team, Bracken House, Bracton Lane, Leyton Cross Road, Kent DA2 7AF", True),
-    "RV5": ("IG Office, Maudsley Hospital, Denmark Hill SE5 8AZ", True),
+    # RPG (Oxleas) and RV5 (SLaM): their rows were re-sourced with an FOI email and their
+    # notes no longer quote a postal address, so none is bundled for them.
     "RXX": ("IG Team, 18 Mole Business Park, Leatherhead KT22 7AD", True),
     "RX2": ("FOI, Trust HQ, Portland House, Richmond Road, Worthing BN11 1HS", True),
     "RKL": ("FOI Team, Trust HQ, 1 Armstrong Way, Southall UB2 4SD", True),
@@ -155,6 +155,15 @@ POSTAL = {
     "RYD": ("FOI Coordinator, Nexus House, Gatwick Road, Crawley RH10 9BG", True),
     "RYF": ("IG Team, Abbey Court, Eagle Way, Exeter EX2 7HY", True),
 }
+# NHS England: foi_contacts.csv records no route (its FOI page, as read, stops before the
+# address), so its drafts had nowhere to go. Its FOI replies on WhatDoTheyKnow give this
+# postal address for correspondence; unconfirmed, since it was not read on its own site.
+NHSE_POSTAL = (
+    "NHS England, PO Box 16738, Redditch, B97 9PT",
+    "https://www.whatdotheyknow.com/body/nhs_commissioning_board",
+    "NHS England FOI replies on WhatDoTheyKnow give this address for correspondence "
+    "(NHS England, PO Box 16738, Redditch, B97 9PT); not read on england.nhs.uk",
+)
 # Email addresses on the body's own site that the source itself calls stale or temporary.
 STALE_EMAIL = {"RW5", "RX6"}
 # Rows with confidence 'none' (no FOI email found) whose SAR address is on the body's own site.
@@ -517,6 +526,9 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
                 key, "foi", "post", text, row["source_url"],
                 "confirmed" if confirmed else "unconfirmed", note,
             )  # fmt: skip
+    add_contact(
+        "nhse", "foi", "post", NHSE_POSTAL[0], NHSE_POSTAL[1], "unconfirmed", NHSE_POSTAL[2]
+    )
     for row in police_rows:
         if row["foi_email_as_listed_2024"]:
             add_contact(

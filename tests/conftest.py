@@ -174,6 +174,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     )
 
 
+def empty_database(db: str = "requests.db") -> str:
+    """Create foi's schema with no bodies in it (as `foi init` would, without the directory)."""
+    from foi.store.engine import ensure_schema, make_engine, resolve_url
+
+    url = resolve_url(db)
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine, url, create=True)
+    finally:
+        engine.dispose()
+    return db
+
+
 def sent_request(foi, body: str, on: str, *extra: str, title: str = "SIM") -> str:  # type: ignore[no-untyped-def]
     """Record a request to `body` sent on `on` (that day being today); return its reference."""
     result = foi(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from foi.store.engine import describe, resolve_url
-from tests.conftest import sent_request
+from tests.conftest import empty_database, sent_request
 
 
 def one_line(result) -> str:  # type: ignore[no-untyped-def]
@@ -48,6 +48,7 @@ def test_malformed_database_urls_are_usage_errors(foi, url: str) -> None:
 
 
 def test_body_names_match_regardless_of_case_and_accents(foi) -> None:
+    empty_database()
     assert foi("body", "add", "Ésk Trust", "--kind", "other").exit_code == 0
     assert foi("body", "add", "Ésk Trust West", "--kind", "other").exit_code == 0
     shown = foi("body", "show", "ésk trust", "--json")
@@ -57,6 +58,7 @@ def test_body_names_match_regardless_of_case_and_accents(foi) -> None:
 
 
 def test_init_adopts_a_hand_added_body_whatever_its_case(foi) -> None:
+    empty_database()
     foi("body", "add", "surrey and borders partnership nhs foundation trust", "--kind", "other")
     foi("init")
     assert (
@@ -69,6 +71,7 @@ def test_init_adopts_a_hand_added_body_whatever_its_case(foi) -> None:
 
 
 def test_too_long_values_are_refused_the_same_on_every_database(foi) -> None:
+    empty_database()
     result = foi("body", "add", "x" * 400, "--kind", "other")
     assert result.exit_code == 2 and "at most 300" in one_line(result)
     foi("init")
@@ -93,7 +96,7 @@ def test_a_reconfirmed_address_is_no_longer_failing(foi, isolated: Path) -> None
     ref = sent_request(foi, "RKL", "2026-11-02", title="a")
     dsn = isolated / "dsn.eml"
     dsn.write_bytes(
-        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@example.org\r\n"
+        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@simcamp.org.uk\r\n"
         b"Subject: Undelivered Mail Returned to Sender [" + ref.encode() + b"]\r\n"
         b"Date: Tue, 03 Nov 2026 09:00:00 +0000\r\nMessage-ID: <dsn1@mx.example>\r\n"
         b"X-Failed-Recipients: foi@westlondon.example.nhs.uk\r\n\r\nMailbox full.\r\n"
@@ -182,7 +185,7 @@ def test_backup_of_a_folder_or_a_non_database(foi, isolated: Path) -> None:
 
 
 def test_a_new_database_is_announced_so_a_typo_is_noticed(foi) -> None:
-    result = foi("status", db="typo.db")
+    result = foi("init", db="typo.db")
     assert "created a new database" in result.stderr
 
 
@@ -206,7 +209,7 @@ def test_report_answers_builds_the_question_table(foi) -> None:
                 "--campaign",
                 "c",
                 "--json",
-                env={"FOI_REQUESTER_NAME": "Jo"},
+                env={"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds"},
                 today="2026-10-01",
             ).json()[0]["reference"]
         )
@@ -230,7 +233,7 @@ def test_report_answers_builds_the_question_table(foi) -> None:
     assert rows[0]["exemptions"] == ["s40(2)"]
     assert rows[1]["answer"] is None and rows[1]["status"] == "awaiting-response"
     csv_out = foi("report", "answers", "2", "--campaign", "c", "--csv").stdout
-    assert csv_out.splitlines()[0].startswith("reference,body,status")
+    assert csv_out.splitlines()[0].startswith("reference,body,request_status,outcome")
 
 
 def test_foisa_escalation_goes_to_the_scottish_commissioner(foi) -> None:
@@ -317,7 +320,7 @@ def test_a_corrected_address_is_used_by_drafts_not_yet_sent(foi, smtp) -> None:
         "FOI_SMTP_HOST": "127.0.0.1",
         "FOI_SMTP_PORT": str(port),
         "FOI_SMTP_SECURITY": "none",
-        "FOI_FROM": "jo@example.org",
+        "FOI_FROM": "jo@simcamp.org.uk",
         "FOI_SEND_THROTTLE": "0",
     }
     foi("init")
@@ -341,16 +344,20 @@ def test_a_corrected_address_is_used_by_drafts_not_yet_sent(foi, smtp) -> None:
 
 def test_send_yes_says_which_letters_need_a_web_form_or_post(foi, isolated: Path) -> None:
     foi("init")
-    foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env={"FOI_REQUESTER_NAME": "Jo"})
+    sign = {"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds"}
+    foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env=sign)
     env = {
         "FOI_SMTP_HOST": "127.0.0.1",
         "FOI_SMTP_PORT": "9",
         "FOI_SMTP_SECURITY": "none",
-        "FOI_FROM": "jo@example.org",
+        "FOI_FROM": "jo@simcamp.org.uk",
     }
     result = foi("send", "--campaign", "c", "--yes", env=env)
     assert result.exit_code == 0
     assert "not sent:" in result.stderr and "goes by post" in result.stderr
+    assert result.stdout.strip() == (
+        "0 letters sent by email; 1 letter to go by post or web form (use --outbox DIR)"
+    )
 
 
 def test_follow_up_letters_cite_the_requests_own_law(foi) -> None:
@@ -453,7 +460,7 @@ def test_a_bounced_chaser_does_not_stop_the_clock(foi, isolated: Path) -> None:
     foi("request", "log", ref, "acknowledged", "--on", "2026-10-02", today="2026-10-02")
     dsn = isolated / "dsn.eml"
     dsn.write_bytes(
-        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@example.org\r\n"
+        b"From: MAILER-DAEMON@mx.example\r\nTo: jo@simcamp.org.uk\r\n"
         b"Subject: Undelivered Mail Returned to Sender [" + ref.encode() + b"]\r\n"
         b"Date: Tue, 01 Dec 2026 09:00:00 +0000\r\nMessage-ID: <dsn2@mx.example>\r\n"
         b"X-Failed-Recipients: foi@westlondon.example.nhs.uk\r\n\r\nMailbox full.\r\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from foi.directory.bodies import check_length
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.law.deadlines import (
     ClockEvent,
@@ -39,6 +38,16 @@ from foi.law.timeline import (
     fold,
 )
 from foi.store.models import Body, Campaign, Counter, Event, Request, Requester, Volunteer
+
+
+def check_length(value: str | None, limit: int, what: str) -> None:
+    """foi.directory.bodies.check_length, imported only when a request is written."""
+    from foi.directory.bodies import check_length as check
+
+    check(value, limit, what)
+
+
+_REQUESTS = Request.__table__.c
 
 REFERENCE_RE = re.compile(r"^FOI-\d{4}-\d{4,}$", re.IGNORECASE)
 REGIMES = tuple(r.value for r in Regime)
@@ -124,6 +133,46 @@ def get_volunteer(
     return vol
 
 
+# Names and mail domains that stand in for a real one (FOIA s.8(1)(b) needs the real name).
+PLACEHOLDER_NAMES = frozenset(
+    {
+        "your name", "your full name", "name", "full name", "my name", "test", "testing",
+        "requester", "the requester", "first last", "firstname lastname", "john doe",
+        "jane doe", "joe bloggs", "a n other", "anon", "anonymous", "someone", "xxx", "foo",
+    }
+)  # fmt: skip
+PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+PLACEHOLDER_TLDS = (".example", ".invalid", ".test", ".localhost")
+
+
+def placeholder_name(name: str) -> bool:
+    """True for an obvious stand-in such as "Your Name", "<Name>" or "Test"."""
+    plain = " ".join(re.sub(r"[^\w]+", " ", name.lower()).split())
+    return not plain or plain in PLACEHOLDER_NAMES
+
+
+def placeholder_email(address: str) -> bool:
+    """True for an address at an example or reserved domain (RFC 2606), never a real one."""
+    domain = address.rpartition("@")[2].strip().lower().rstrip(">")
+    return domain in PLACEHOLDER_DOMAINS or domain.endswith(
+        tuple(f".{d}" for d in PLACEHOLDER_DOMAINS) + PLACEHOLDER_TLDS
+    )
+
+
+def check_signatory(name: str, email: str | None = None) -> None:
+    """Refuse a requester a body could not answer: no real name, or an example address."""
+    if placeholder_name(name):
+        raise UsageError(
+            f"{name.strip()!r} is a placeholder: a valid request needs your real name "
+            "(FOIA s.8(1)(b)); set FOI_REQUESTER_NAME or pass --requester"
+        )
+    if email and placeholder_email(email):
+        raise UsageError(
+            f"{email!r} is an example address, not one a body can reply to: set "
+            "FOI_REQUESTER_EMAIL to your real address"
+        )
+
+
 def get_requester(
     session: Session, name: str, now: datetime, email: str | None = None, address: str | None = None
 ) -> Requester:
@@ -131,6 +180,7 @@ def get_requester(
     name = name.strip()
     if not name:
         raise UsageError("the requester needs a name")
+    check_signatory(name, email)
     check_length(name, 200, "the requester's name")
     person = session.scalar(select(Requester).where(Requester.name == name))
     if person is None:
@@ -145,6 +195,43 @@ def get_requester(
     return person
 
 
+def retracted_ids(req: Request) -> set[int]:
+    """The ids of events a later 'retracted' event withdrew from the record."""
+    return {
+        int(e.data["retracts"])
+        for e in req.events
+        if e.kind == EventKind.RETRACTED and e.data and e.data.get("retracts") is not None
+    }
+
+
+def active_events(req: Request) -> list[Event]:
+    """The events that count: neither retracted nor retractions (both stay in the log)."""
+    gone = retracted_ids(req)
+    return [e for e in req.events if e.kind != EventKind.RETRACTED and e.id not in gone]
+
+
+def delivery_failure(req: Request) -> tuple[date, str] | None:
+    """When and why the request's delivery failed, while it is undelivered."""
+    if req.status != Status.DELIVERY_FAILED.value:
+        return None
+    failed = [e for e in active_events(req) if e.kind == EventKind.DELIVERY_FAILED]
+    if not failed:
+        return None
+    last = failed[-1]
+    data = last.data or {}
+    why = str(data.get("reason") or last.note or "bounced")
+    return last.on, why
+
+
+def received_on(event: Event) -> date:
+    """When the body received what this event records: a posted letter arrives later."""
+    data = event.data or {}
+    value = data.get("received_on")
+    if value and event.kind in (EventKind.SENT, EventKind.RESENT):
+        return date.fromisoformat(str(value))
+    return event.on
+
+
 def timeline_events(req: Request) -> list[TimelineEvent]:
     """The request's events as the state machine sees them."""
     return [
@@ -155,14 +242,20 @@ def timeline_events(req: Request) -> list[TimelineEvent]:
             outcome=e.outcome,
             promised_on=e.promised_on,
         )
-        for e in req.events
+        for e in active_events(req)
     ]
 
 
 def clock_events(req: Request) -> list[ClockEvent]:
-    """The request's events as the deadline engine sees them, in order."""
-    evs = sorted(req.events, key=lambda e: (e.kind != EventKind.DRAFTED, e.on, e.id or 0))
-    return [ClockEvent(kind=e.kind, on=e.on, promised_on=e.promised_on) for e in evs]
+    """The request's events as the deadline engine sees them, in order.
+
+    The clock runs from the body's receipt (FOIA s.10(1)): a posted letter's 'sent' event
+    counts from its received date, not our posting date.
+    """
+    evs = sorted(
+        active_events(req), key=lambda e: (e.kind != EventKind.DRAFTED, received_on(e), e.id or 0)
+    )
+    return [ClockEvent(kind=e.kind, on=received_on(e), promised_on=e.promised_on) for e in evs]
 
 
 def calendar(req: Request, holidays: HolidaySet) -> WorkingCalendar:
@@ -192,12 +285,60 @@ def current_due(state: State, c: Clocks) -> tuple[date | None, str | None]:
     return None, None
 
 
+def next_reminder_on(
+    status: str,
+    resolution: str | None,
+    c: Clocks,
+    cal: WorkingCalendar,
+    events: Iterable[tuple[str, date]],
+    *,
+    after: date | None = None,
+    due_soon_days: int | None = None,
+    delivery_failed_on: date | None = None,
+) -> date | None:
+    """The cached `next_reminder_on`: no reminder about the request can fire before it.
+
+    `events` are the request's (kind, on) pairs. From `refresh` (no `after`): the earliest
+    day any of its reminders fires, delivered or not, for any due-soon setting. A delivery
+    pass that has looked at the request moves it on to the first day after `after` on which
+    something new can fire (foi.reminders.store). None: nothing can ever fire.
+    """
+    from foi.reminders.due import RequestSnapshot, next_fires_on
+
+    if status == Status.DRAFT.value:
+        return None  # reminders are about sent requests only
+    chased = [on for kind, on in events if kind == EventKind.CHASED.value]
+    ico = [on for kind, on in events if kind == EventKind.ICO_COMPLAINT.value]
+    snap = RequestSnapshot(
+        reference="",
+        title="",
+        body_name="",
+        regime=c.regime.value,
+        status=status,
+        clocks=c,
+        calendar=cal,
+        assignee=None,
+        assignee_email=None,
+        last_chased_on=max(chased) if chased else None,
+        resolution=resolution,
+        ico_complaint_on=min(ico) if ico else None,
+        delivery_failed_on=delivery_failed_on,
+    )
+    return next_fires_on(snap, after, due_soon_days=due_soon_days)
+
+
 def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | None]:
-    """Recompute the cached status, resolution and due date; returns (old due, new due)."""
+    """Recompute the cached status, resolution and dates; returns (old due, new due)."""
     state = fold(timeline_events(req))
-    c = clocks(req, holidays)
+    cal = calendar(req, holidays)
+    c = compute_clocks(Regime(req.regime), clock_events(req), cal)
     before = req.due_on
     due, clock = current_due(state, c)
+    failed = [
+        e.on
+        for e in active_events(req)
+        if state.status is Status.DELIVERY_FAILED and e.kind == EventKind.DELIVERY_FAILED
+    ]
     values = {
         "status": state.status.value,
         "resolution": state.resolution,
@@ -205,6 +346,14 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
         "due_on": due,
         "due_clock": clock,
         "very_overdue_on": c.very_overdue if clock == "response" else None,
+        "next_reminder_on": next_reminder_on(
+            state.status.value,
+            state.resolution,
+            c,
+            cal,
+            [(e.kind, e.on) for e in req.events],
+            delivery_failed_on=failed[-1] if failed else None,
+        ),
     }
     for name, value in values.items():
         if getattr(req, name) != value:  # untouched rows are not flushed again
@@ -232,6 +381,23 @@ class NewRequest:
     wdtk_url: str | None = None
 
 
+WDTK_REQUEST_RE = re.compile(
+    r"^https://(?:www\.)?whatdotheyknow\.com/(?:[a-z]{2}/)?request/[A-Za-z0-9_\-]+/?(?:[#?].*)?$"
+)
+
+
+def check_wdtk_url(url: str) -> str:
+    """A WhatDoTheyKnow request's URL, or UsageError with the shape it should have."""
+    text = url.strip()
+    if not WDTK_REQUEST_RE.match(text):
+        raise UsageError(
+            f"--wdtk-url {url!r} is not a WhatDoTheyKnow request: give its address, e.g. "
+            "https://www.whatdotheyknow.com/request/sim_use"
+        )
+    check_length(text, 500, "the WhatDoTheyKnow URL")
+    return text
+
+
 def default_regime(body: Body) -> str:
     """The regime a request to this body runs under by default."""
     if not body.foi_subject or body.regime == "none":
@@ -257,7 +423,7 @@ def create_request(
         template=new.template,
         template_vars=new.template_vars,
         requester=new.requester,
-        wdtk_url=new.wdtk_url,
+        wdtk_url=check_wdtk_url(new.wdtk_url) if new.wdtk_url else None,
         created_at=now,
         updated_at=now,
         status=Status.DRAFT.value,
@@ -286,6 +452,46 @@ class LogEntry:
     letter_id: int | None = None
     inbox_id: int | None = None
     recorded_by: str | None = None
+    received_on: date | None = None  # sent/resent: when the body got it (post takes days)
+    postal_delay_days: int | None = None  # default for a posted letter with no received_on
+    authority_ref: str | None = None  # the body's own reference, set or corrected verbatim
+
+
+def by_post(req: Request) -> bool:
+    """The request's own letter goes (or went) by post."""
+    return any(lt.purpose in ("request", "sar") and lt.route == "post" for lt in req.letters)
+
+
+def _receipt(req: Request, entry: LogEntry, kind: EventKind, holidays: HolidaySet) -> date | None:
+    """When the body received a sent or resent request, if later than the day it went."""
+    if kind not in (EventKind.SENT, EventKind.RESENT):
+        if entry.received_on is not None:
+            raise UsageError("--received-on is for 'sent' and 'resent' (when the body got it)")
+        return None
+    if entry.received_on is not None:
+        if entry.received_on < entry.on:
+            raise UsageError(
+                f"--received-on {entry.received_on} is before it was sent ({entry.on})"
+            )
+        return entry.received_on if entry.received_on != entry.on else None
+    if entry.postal_delay_days and by_post(req):
+        # FOIA s.10(1) counts from receipt: a posted letter arrives some working days later.
+        return calendar(req, holidays).add_working_days(entry.on, entry.postal_delay_days)
+    return None
+
+
+def set_authority_ref(req: Request, value: str) -> None:
+    """Set or correct the body's own reference, kept exactly as the body wrote it."""
+    text = value.strip()
+    if not text:
+        raise UsageError("--authority-ref is empty")
+    if REFERENCE_RE.match(text):
+        raise UsageError(
+            f"{text!r} looks like one of our references, not the body's own: give the "
+            "reference the body quoted (e.g. AWP-FOI-2026-555)"
+        )
+    check_length(text, 120, "the authority's reference")
+    req.authority_ref = text
 
 
 def log_event(
@@ -309,6 +515,8 @@ def log_event(
         ) from None
     if kind is EventKind.DRAFTED:
         raise UsageError("'drafted' is recorded by foi when a request is created")
+    if kind is EventKind.RETRACTED:
+        raise UsageError("a retraction has its own command: foi request retract REF EVENT_ID")
     choices = OUTCOME_KINDS.get(kind)
     if choices is not None and entry.outcome not in {c.value for c in choices}:
         raise UsageError(f"{kind} needs --outcome: one of {', '.join(c.value for c in choices)}")
@@ -321,6 +529,13 @@ def log_event(
         raise UsageError(f"{req.reference}: {exc}") from None
     except TransitionError as exc:
         raise ConflictError(f"{req.reference}: {exc}") from None
+    receipt = _receipt(req, entry, kind, holidays)
+    data = dict(entry.data or {})
+    if receipt is not None:
+        data["received_on"] = receipt.isoformat()
+    if entry.authority_ref is not None:
+        set_authority_ref(req, entry.authority_ref)
+        data["authority_ref"] = req.authority_ref
     event = Event(
         kind=kind.value,
         on=entry.on,
@@ -328,7 +543,7 @@ def log_event(
         outcome=entry.outcome,
         promised_on=entry.promised_on,
         note=entry.note,
-        data=entry.data,
+        data=data or None,
         letter_id=entry.letter_id,
         inbox_id=entry.inbox_id,
         recorded_by=entry.recorded_by,
@@ -356,6 +571,44 @@ class RequestFilter:
 STATUS_CHOICES = (*(s.value for s in Status), "open")
 
 
+def _filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
+    """`stmt` (over requests) narrowed by the filter; unknown names fail with hints."""
+    r = _REQUESTS  # table columns work for ORM and Core statements alike
+    if flt.status:
+        if flt.status not in STATUS_CHOICES:
+            raise UsageError(
+                f"unknown status {flt.status!r}: choose from {', '.join(STATUS_CHOICES)}"
+            )
+        if flt.status == "open":
+            stmt = stmt.where(r.status.in_([s.value for s in OPEN_STATUSES]))
+        else:
+            stmt = stmt.where(r.status == flt.status)
+    if flt.body is not None:
+        stmt = stmt.where(r.body_id == flt.body.id)
+    if flt.campaign:
+        camp = session.scalar(select(Campaign).where(Campaign.name == flt.campaign))
+        if camp is None:
+            get_campaign(session, flt.campaign, datetime.min, create=False)  # raises with hints
+        stmt = stmt.where(r.campaign_id == camp.id)  # type: ignore[union-attr]
+    if flt.assignee:
+        vol = session.scalar(select(Volunteer).where(Volunteer.name == flt.assignee))
+        if vol is None:
+            raise NotFoundError(f"no volunteer {flt.assignee!r}")
+        stmt = stmt.where(r.assignee_id == vol.id)
+    if flt.overdue:
+        stmt = stmt.where(r.due_on < today)
+    if flt.due_within is not None:
+        if flt.due_within < 0:
+            raise UsageError("--due-within takes a number of working days, 0 or more")
+        # The widest calendar span N working days can take is bounded; filter exactly below.
+        stmt = stmt.where(r.due_on.is_not(None))
+    return stmt
+
+
+def _list_order(due_on: date | None, reference: str) -> tuple[bool, date, str]:
+    return (due_on is None, due_on or date.max, reference)
+
+
 def list_requests(
     session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
 ) -> list[Request]:
@@ -363,35 +616,7 @@ def list_requests(
     stmt = select(Request).options(
         selectinload(Request.body), selectinload(Request.campaign), selectinload(Request.assignee)
     )
-    if flt.status:
-        if flt.status not in STATUS_CHOICES:
-            raise UsageError(
-                f"unknown status {flt.status!r}: choose from {', '.join(STATUS_CHOICES)}"
-            )
-        if flt.status == "open":
-            stmt = stmt.where(Request.status.in_([s.value for s in OPEN_STATUSES]))
-        else:
-            stmt = stmt.where(Request.status == flt.status)
-    if flt.body is not None:
-        stmt = stmt.where(Request.body_id == flt.body.id)
-    if flt.campaign:
-        camp = session.scalar(select(Campaign).where(Campaign.name == flt.campaign))
-        if camp is None:
-            get_campaign(session, flt.campaign, datetime.min, create=False)  # raises with hints
-        stmt = stmt.where(Request.campaign_id == camp.id)  # type: ignore[union-attr]
-    if flt.assignee:
-        vol = session.scalar(select(Volunteer).where(Volunteer.name == flt.assignee))
-        if vol is None:
-            raise NotFoundError(f"no volunteer {flt.assignee!r}")
-        stmt = stmt.where(Request.assignee_id == vol.id)
-    if flt.overdue:
-        stmt = stmt.where(Request.due_on < today)
-    if flt.due_within is not None:
-        if flt.due_within < 0:
-            raise UsageError("--due-within takes a number of working days, 0 or more")
-        # The widest calendar span N working days can take is bounded; filter exactly below.
-        stmt = stmt.where(Request.due_on.is_not(None))
-    reqs = list(session.scalars(stmt))
+    reqs = list(session.scalars(_filtered(session, stmt, flt, today)))
     if flt.due_within is not None:
         keep = []
         for r in reqs:
@@ -400,8 +625,61 @@ def list_requests(
             if r.due_on >= today and cal.working_days_between(today, r.due_on) <= flt.due_within:
                 keep.append(r)
         reqs = keep
-    reqs.sort(key=lambda r: (r.due_on is None, r.due_on or date.max, r.reference))
+    reqs.sort(key=lambda r: _list_order(r.due_on, r.reference))
     return reqs
+
+
+# What a row of `foi request list` shows, selected as table columns (no ORM objects, so a
+# listing never configures the mappers): add a column here and its key in
+# foi.casework.views.list_row to show more.
+_BODIES, _CAMPAIGNS, _VOLUNTEERS = Body.__table__, Campaign.__table__, Volunteer.__table__
+LIST_COLUMNS: tuple[Any, ...] = (
+    _REQUESTS.reference,
+    _REQUESTS.title,
+    _BODIES.c.name.label("body"),
+    _BODIES.c.kind.label("body_kind"),
+    _REQUESTS.regime,
+    _REQUESTS.status,
+    _REQUESTS.resolution,
+    _CAMPAIGNS.c.name.label("campaign"),
+    _VOLUNTEERS.c.name.label("assignee"),
+    _REQUESTS.sent_on,
+    _REQUESTS.due_on,
+    _REQUESTS.due_clock,
+    _REQUESTS.authority_ref,
+)
+
+
+def list_request_rows(
+    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
+) -> list[tuple[dict[str, Any], int | None]]:
+    """As list_requests, as (LIST_COLUMNS by name, working days left) pairs; no ORM objects."""
+    stmt = select(*LIST_COLUMNS).select_from(
+        Request.__table__.join(_BODIES, _BODIES.c.id == _REQUESTS.body_id)
+        .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _REQUESTS.campaign_id)
+        .outerjoin(_VOLUNTEERS, _VOLUNTEERS.c.id == _REQUESTS.assignee_id)
+    )
+    stmt = _filtered(session, stmt, flt, today)
+    # Executed as plain SQL (no ORM row processing); each row becomes a dict by name.
+    result = session.connection().execute(stmt)
+    keys = list(result.keys())
+    calendars: dict[str, WorkingCalendar] = {}
+    out = []
+    for values in result.fetchall():
+        row = dict(zip(keys, values, strict=True))
+        left = None
+        due_on = row["due_on"]
+        if due_on is not None:
+            regime = row["regime"]
+            cal = calendars.get(regime)
+            if cal is None:
+                cal = calendars[regime] = calendar_for(Regime(regime), holidays)
+            left = cal.working_days_between(today, due_on)
+            if flt.due_within is not None and (due_on < today or left > flt.due_within):
+                continue
+        out.append((row, left))
+    out.sort(key=lambda pair: _list_order(pair[0]["due_on"], pair[0]["reference"]))
+    return out
 
 
 def working_days_left(req: Request, today: date, holidays: HolidaySet) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -270,9 +271,8 @@ def add(
             email_source=source,
             confirmed_on=parse_date(confirmed, "--confirmed") if confirmed else None,
         )
-        out(
-            f"added {body.name} ({body.kind}{', not subject to FOI' if not body.foi_subject else ''})"
-        )
+        line = f"added {body.name} ({body.kind}{', not subject to FOI' if not body.foi_subject else ''})"
+    out(line)  # once committed
 
 
 @app.command("edit")
@@ -362,7 +362,8 @@ def edit(
                 if created:
                     changed.append(f"added {purpose} {channel} {addr}")
         said = [c if " " in c else f"{c} changed" for c in changed]
-        out(f"{body.name}: " + ("; ".join(said) if said else "nothing changed"))
+        line = f"{body.name}: " + ("; ".join(said) if said else "nothing changed")
+    out(line)  # once committed
 
 
 @app.command("import")
@@ -475,6 +476,10 @@ def evidence_add(
     e = env(ctx)
     with session(e) as s:
         b = find_body(s, body)
+        if source and re.match(r"(?i)^FOI-\d{4}-\d+$", source.strip()):
+            from foi.casework.requests import find_request
+
+            find_request(s, source)  # a request cited as the source must exist
         add_evidence(
             s,
             b,
@@ -488,7 +493,62 @@ def evidence_add(
             local_name=local_name,
         )
         current = sim_status(b)
-        out(f"{b.name}: evidence added; SIM status now {current.status if current else '-'}")
+        line = f"{b.name}: evidence added; SIM status now {current.status if current else '-'}"
+    out(line)  # once committed
+
+
+@evidence_app.command("edit")
+def evidence_edit(
+    ctx: typer.Context,
+    evidence_id: int = typer.Argument(
+        ..., metavar="EVIDENCE_ID", help="Its id (see 'foi body show BODY --json')."
+    ),
+    status: str | None = typer.Option(None, "--status", help="The corrected status."),
+    source: str | None = typer.Option(None, "--source", help="URL, or a request reference."),
+    on: str | None = typer.Option(None, "--on", help="Date the claim applies from."),
+    note: str | None = typer.Option(None, "--note"),
+    quote: str | None = typer.Option(None, "--quote", help="Words quoted from the source."),
+    page: str | None = typer.Option(None, "--page", help="Page of the quote."),
+    local_name: str | None = typer.Option(
+        None, "--local-name", help="The body's own name for the service."
+    ),
+) -> None:
+    """Correct a piece of SIM evidence logged wrongly; the body's status follows it.
+
+    Example:  foi body evidence edit 7 --status withdrawn --on 2021-05-01
+    """
+    from foi.directory.bodies import edit_evidence, sim_status
+    from foi.errors import UsageError
+
+    e = env(ctx)
+    changes: dict[str, object] = {
+        name: value
+        for name, value in (
+            ("status", status),
+            ("source", source),
+            ("note", note),
+            ("quote", quote),
+            ("page", page),
+            ("local_name", local_name),
+        )
+        if value is not None
+    }
+    if on is not None:
+        changes["on"] = parse_date(on, "--on")
+    if not changes:
+        raise UsageError("nothing to change: give --status, --source, --on, --quote, …")
+    with session(e) as s:
+        if source and re.match(r"(?i)^FOI-\d{4}-\d+$", source.strip()):
+            from foi.casework.requests import find_request
+
+            find_request(s, source)  # a request cited as the source must exist
+        ev = edit_evidence(s, evidence_id, changes)
+        current = sim_status(ev.body)
+        line = (
+            f"{ev.body.name}: evidence {ev.id} corrected; SIM status now "
+            f"{current.status if current else '-'}"
+        )
+    out(line)  # once committed
 
 
 @evidence_app.command("list")

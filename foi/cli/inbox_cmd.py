@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from foi.cli._common import (
-    blob_store,
     d,
     emit_json,
     env,
@@ -51,22 +50,23 @@ def import_(
     from foi.store.engine import session_scope
 
     e = env(ctx)
-    store = blob_store(e)
     summary = Summary()
     own = _own_addresses(e)
     try:
-        messages = iter_messages(paths)
+        messages = iter_messages(paths, spool_bytes=e.settings.mail_spool_bytes)
         with open_engine(e) as engine:
+            matcher = None
             batch_open = True
             while batch_open:
                 batch_open = False
                 with session_scope(engine) as s:
                     hs = holiday_set(s)
-                    matcher = Matcher(s, own_addresses=own)
+                    if matcher is None:
+                        matcher = Matcher(s, own_addresses=own)
+                    matcher.session = s  # its lookup tables serve the whole import
                     for n, raw in enumerate(messages):
                         category, detail = import_one(
                             s,
-                            store,
                             raw,
                             today=e.today,
                             now=e.now,
@@ -114,14 +114,30 @@ def list_(
 
     Example:  foi inbox list
     """
+    from sqlalchemy import select
+
     from foi.mail.inbox import held
+    from foi.store.models import Request
 
     e = env(ctx)
     with session(e) as s:
+        messages = held(s, all_)
+        ids = {m.request_id for m in messages if m.request_id is not None}
+        refs = (
+            {
+                i: r
+                for i, r in s.execute(
+                    select(Request.id, Request.reference).where(Request.id.in_(ids))
+                )
+            }
+            if ids
+            else {}
+        )
         rows = [
             {
                 "id": m.id,
                 "state": m.state,
+                "request": refs.get(m.request_id),
                 "kind": m.kind,
                 "from": m.from_addr,
                 "date": m.sent_at.isoformat() if m.sent_at else None,
@@ -129,7 +145,7 @@ def list_(
                 "error": m.error,
                 "matched_by": m.matched_by,
             }
-            for m in held(s, all_)
+            for m in messages
         ]
     if json_out:
         emit_json(rows)
@@ -138,11 +154,12 @@ def list_(
         info("the holding pen is empty")
         return
     table(
-        ("id", "state", "kind", "from", "date", "subject"),
+        ("id", "state", "request", "kind", "from", "date", "subject"),
         [
             (
                 r["id"],
                 r["state"],
+                r["request"],
                 r["kind"],
                 r["from"],
                 (r["date"] or "")[:10],
@@ -185,6 +202,7 @@ def show(
             "text": summary.get("text"),
             "authority_refs": summary.get("authority_refs", []),
             "auto_reason": summary.get("auto_reason"),
+            "flags": summary.get("flags", []),
             "attachments": [
                 {
                     "filename": a.filename,
@@ -219,6 +237,8 @@ def show(
     ):
         if data.get(key):
             out(f"{key}: {data[key]}")
+    for flag in data["flags"]:
+        out(f"flag: {flag}")
     for a in data["attachments"]:
         out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
     if data["text"]:
@@ -230,11 +250,18 @@ def show(
 def assign(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
-    reference: str = typer.Argument(..., help="The request it belongs to."),
+    reference: str = typer.Argument(..., metavar="REFERENCE", help="The request it belongs to."),
+    as_kind: str | None = typer.Option(
+        None,
+        "--as",
+        metavar="KIND",
+        help="What it is: acknowledgement, response, clarification-request, fee-notice, "
+        "bounce or note (re-classifies a message already matched).",
+    ),
 ) -> None:
-    """Match a held message to a request by hand.
+    """Match a held message to a request by hand, or re-classify a matched one with --as.
 
-    Example:  foi inbox assign 12 FOI-2026-0007
+    Example:  foi inbox assign 12 FOI-2026-0007 --as acknowledgement
     """
     from foi.casework.requests import find_request
     from foi.casework.user_holidays import holiday_set
@@ -246,9 +273,43 @@ def assign(
         m = get_message(s, message)
         req = find_request(s, reference)
         event = do_assign(
-            s, blob_store(e), m, req, today=e.today, now=e.now, holidays=holiday_set(s)
+            s,
+            m,
+            req,
+            today=e.today,
+            now=e.now,
+            holidays=holiday_set(s),
+            as_kind=as_kind,
         )
-        out(f"message {m.id} -> {req.reference} ({event}); status {req.status}")
+        line = f"message {m.id} -> {req.reference} ({event}); status {req.status}"
+    out(line)  # only once the transaction has committed
+
+
+@app.command("save")
+def save(
+    ctx: typer.Context,
+    message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+) -> None:
+    """Write a message's attachments to a folder, under their real names (mode 600).
+
+    Example:  foi inbox save 12 ~/Downloads/foi-12
+    """
+    import time
+
+    from foi.evidence.saving import save_attachments
+    from foi.mail.inbox import attachments_of, get_message
+
+    e = env(ctx)
+    with session(e) as s:
+        m = get_message(s, message)
+        paths = save_attachments(
+            s, list(attachments_of(s, m)), folder.expanduser(), now=time.time()
+        )
+    if not paths:
+        info(f"message {message} has no stored attachments")
+    for p in paths:
+        out(str(p))
 
 
 @app.command("discard")
@@ -267,7 +328,7 @@ def discard(
     with session(e) as s:
         m = get_message(s, message)
         do_discard(m)
-        out(f"message {m.id} discarded (kept in the database)")
+    out(f"message {message} discarded (kept in the database)")  # once committed
 
 
 def _pairs(values: list[str], what: str) -> dict[int, str]:
@@ -373,7 +434,6 @@ def register(app_: typer.Typer) -> None:
             )
             event = record_response(
                 s,
-                blob_store(e),
                 req,
                 inp,
                 question_numbers=set(questions) or None,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
-import tempfile
 from pathlib import Path
 
 import typer
@@ -271,14 +269,21 @@ def _discard(ctx: typer.Context, reference: str | None, purpose: str | None) -> 
 
     if reference is None:
         raise UsageError("say which request: foi draft discard REF [--purpose chaser]")
+    from foi.casework.corrections import withdraw_discarded
+    from foi.casework.user_holidays import holiday_set
+
     e = env(ctx)
     with session(e) as s:
         done = discard_letters(s, reference, purpose)
-        out(
-            f"{reference.upper()}: {len(done)} unsent letter(s) cancelled ("
+        req = done[0].request
+        withdrawn = withdraw_discarded(s, req, today=e.today, now=e.now, holidays=holiday_set(s))
+        line = (
+            f"{req.reference}: {len(done)} unsent letter(s) cancelled ("
             + ", ".join(lt.purpose for lt in done)
             + "); they are kept, marked cancelled"
+            + ("; the request is withdrawn (no longer a draft)" if withdrawn else "")
         )
+    out(line)
 
 
 def _parse_vars(pairs: list[str]) -> dict[str, str]:
@@ -359,6 +364,9 @@ def register_edit(app: typer.Typer) -> None:
         with session(e) as s:
             lt = letter_for_edit(s, reference)
             ref, letter_id, before = lt.request.reference, lt.id, (lt.subject, lt.text)
+        import subprocess  # only when an editor is opened
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f"foi-{ref}-", suffix=".txt")  # mode 600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

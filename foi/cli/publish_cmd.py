@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from foi.cli._common import blob_store, emit_json, env, info, out, session, table
+from foi.cli._common import emit_json, env, info, out, session, table
 
 
 def redactor_for(e, s):  # type: ignore[no-untyped-def]
@@ -73,7 +73,6 @@ def register(app_: typer.Typer) -> None:
                 s,
                 camp,
                 out_dir,
-                store=blob_store(e),
                 today=e.today,
                 holidays=holiday_set(s),
                 redactor=redactor_for(e, s),
@@ -123,7 +122,7 @@ def register_request(app_: typer.Typer) -> None:
         e = env(ctx)
         with session(e) as s:
             req = find_request(s, reference)
-            report = write_bundle(s, blob_store(e), req, path or Path(bundle_name(req)))
+            report = write_bundle(s, req, path or Path(bundle_name(req)))
             ref = req.reference
         result = {
             "reference": ref,

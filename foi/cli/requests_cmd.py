@@ -105,6 +105,12 @@ def new(
         out(f"{result['reference']}: {result['body']} ({result['status']}{due})")
 
 
+def _find_body(s, name: str):  # type: ignore[no-untyped-def]
+    from foi.directory.bodies import find_body  # only when --body is given
+
+    return find_body(s, name)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -113,9 +119,16 @@ def list_(
         "--status",
         help="draft, awaiting-response, "
         "awaiting-clarification, awaiting-fee, "
-        "needs-classification, in-internal-review, with-ico, "
+        "needs-classification, delivery-failed, in-internal-review, with-ico, "
         "closed, or open.",
     ),
+    outcome: str | None = typer.Option(
+        None,
+        "--outcome",
+        help="Only requests answered so: successful, partially-successful, refused, "
+        "not-held, or withdrawn.",
+    ),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV (spreadsheet-safe cells)."),
     body: str | None = typer.Option(None, "--body", help="Only requests to this body."),
     campaign: str | None = typer.Option(None, "--campaign"),
     assignee: str | None = typer.Option(None, "--assignee"),
@@ -125,14 +138,21 @@ def list_(
     ),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List requests with their due dates and working days left (negative: late).
+    """List requests with their due dates, working days left (negative: late) and outcome.
 
     Example:  foi request list --campaign sim-2026 --due-within 5
+
+    Example:  foi request list --campaign sim-2026 --outcome refused --csv > refused.csv
     """
-    from foi.casework.requests import RequestFilter, list_requests, working_days_left
+    from foi.errors import UsageError
+    from foi.law.timeline import WITHDRAWN_RESOLUTION, Outcome
+
+    outcomes = [*(o.value for o in Outcome), WITHDRAWN_RESOLUTION]
+    if outcome is not None and outcome not in outcomes:
+        raise UsageError(f"unknown outcome {outcome!r}: choose from {', '.join(outcomes)}")
+    from foi.casework.requests import RequestFilter, list_request_rows
     from foi.casework.user_holidays import holiday_set, sync
-    from foi.casework.views import request_row
-    from foi.directory.bodies import find_body
+    from foi.casework.views import list_row
     from foi.law.deadlines import quick
 
     e = env(ctx)
@@ -148,31 +168,43 @@ def list_(
         hs = holiday_set(s)
         flt = RequestFilter(
             status=status,
-            body=find_body(s, body) if body else None,
+            body=_find_body(s, body) if body else None,
             campaign=campaign,
             assignee=assignee,
             overdue=overdue,
             due_within=due_within,
         )
         rows = []
-        for r in list_requests(s, flt, today=e.today, holidays=hs):
-            row = request_row(r, working_days_left(r, e.today, hs))
-            if r.status == "draft" and r.regime != "none":
-                row["due_if_sent_today"] = quick(e.today, r.regime, hs).due.isoformat()
+        for r, left in list_request_rows(s, flt, today=e.today, holidays=hs):
+            if outcome is not None and r["resolution"] != outcome:
+                continue
+            row = list_row(r, left)
+            if r["status"] == "draft" and r["regime"] != "none":
+                row["due_if_sent_today"] = quick(e.today, r["regime"], hs).due.isoformat()
             rows.append(row)
     if json_out:
         emit_json(rows)
+        return
+    if csv_out:
+        import sys
+
+        from foi.exports import write_csv_rows
+
+        columns = ("reference", "body", "status", "resolution", "sent_on", "due_on",
+                   "working_days_left", "assignee", "authority_ref", "title")  # fmt: skip
+        write_csv_rows(sys.stdout, columns, ([r[c] for c in columns] for r in rows))
         return
     if not rows:
         info("no requests match")
         return
     table(
-        ("ref", "body", "status", "sent", "due", "days left", "assignee", "title"),
+        ("ref", "body", "status", "outcome", "sent", "due", "days left", "assignee", "title"),
         [
             (
                 r["reference"],
                 r["body"],
                 r["status"],
+                r["resolution"],
                 r["sent_on"],
                 r["due_on"]
                 or (
@@ -253,6 +285,7 @@ def show(
     for line in clock_lines(data["clocks"], data["working_days_left"], data["due_clock"]):
         out(f"    {line}")
     out("  timeline:")
+    retracted = {ev["data"].get("retracts") for ev in data["events"] if ev["kind"] == "retracted"}
     for ev in data["events"]:
         extra = " ".join(
             x
@@ -262,8 +295,14 @@ def show(
             )
             if x
         )
+        got = ev["data"].get("received_on")
+        if got:
+            extra = f"{extra} (received {got})".strip()
+        if ev["kind"] == "retracted":
+            extra = f"event {ev['data'].get('retracts')}".strip()
+        gone = " [retracted]" if ev["id"] in retracted else ""
         note = f" - {ev['note']}" if ev["note"] else ""
-        out(f"    {ev['on']}  {ev['kind']}{(' ' + extra) if extra else ''}{note}")
+        out(f"    {ev['on']}  #{ev['id']} {ev['kind']}{(' ' + extra) if extra else ''}{gone}{note}")
     if data.get("answers"):
         out("  answers:")
         for a in data["answers"]:
@@ -280,6 +319,10 @@ def show(
         out(f"  attachment: {att['filename']} ({att['size']} bytes, sha256 {att['sha256'][:12]}…)")
 
 
+def _days(n: int) -> str:
+    return f"{n} working day" if n == 1 else f"{n} working days"
+
+
 def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[str]:  # type: ignore[type-arg]
     """Human lines for the clocks that apply now."""
     lines: list[str] = []
@@ -288,7 +331,7 @@ def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[s
     if c.get("delivery_failed"):
         return [
             "delivery failed: the body has not received it, so no clock runs; correct the "
-            "address ('foi body edit') and log 'resent' when it goes again"
+            "address ('foi body edit'), then 'foi send REF --yes' (or log 'resent')"
         ]
     if not c["received"]:
         return ["not sent yet: the clock starts when it is sent"]
@@ -312,9 +355,9 @@ def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[s
         left = ""
         if due_clock == "response" and days_left is not None:
             left = (
-                f" - {days_left} working days left"
+                f" - {_days(days_left)} left"
                 if days_left >= 0
-                else f" - OVERDUE by {-days_left} working days"
+                else f" - OVERDUE by {_days(-days_left)}"
             )
         lines.append(f"response due: {c['effective_due']}{left}")
         if c["effective_due"] != c["due"]:
@@ -339,9 +382,9 @@ def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[s
         left = ""
         if due_clock == "internal-review" and days_left is not None:
             left = (
-                f" - {days_left} working days left"
+                f" - {_days(days_left)} left"
                 if days_left >= 0
-                else f" - OVERDUE by {-days_left} working days"
+                else f" - OVERDUE by {_days(-days_left)}"
             )
         lines.append(
             f"internal review requested {c['review_requested_on']}: due "
@@ -355,9 +398,13 @@ def clock_lines(c: dict, days_left: int | None, due_clock: str | None) -> list[s
 @app.command("log")
 def log(
     ctx: typer.Context,
-    reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
-    event: str = typer.Argument(..., help=_EVENTS_HELP),
-    on: str = typer.Option(..., "--on", help="Date it happened (YYYY-MM-DD); may be back-dated."),
+    reference: str | None = typer.Argument(
+        None, metavar="REFERENCE", help="e.g. FOI-2026-0001 (or --campaign for many)."
+    ),
+    event: str | None = typer.Argument(None, metavar="EVENT", help=_EVENTS_HELP),
+    on: str = typer.Option(
+        ..., "--on", metavar="DATE", help="Date it happened (YYYY-MM-DD); may be back-dated."
+    ),
     note: str | None = typer.Option(None, "--note"),
     outcome: str | None = typer.Option(
         None,
@@ -367,65 +414,262 @@ def log(
         "for ico-decision: upheld, partly-upheld, not-upheld.",
     ),
     promised: str | None = typer.Option(
-        None, "--promised", help="For extension: the date the body promised."
+        None, "--promised", metavar="DATE", help="For extension: the date the body promised."
+    ),
+    received_on: str | None = typer.Option(
+        None,
+        "--received-on",
+        metavar="DATE",
+        help="For sent/resent: the day the body received it (the clock runs from it). "
+        "Posted letters default to FOI_POSTAL_DELAY_DAYS working days after --on.",
     ),
     authority_ref: str | None = typer.Option(
-        None, "--authority-ref", help="The body's own reference."
+        None,
+        "--authority-ref",
+        metavar="REF",
+        help="The body's own reference, kept exactly as written (sets or corrects it).",
+    ),
+    campaign: str | None = typer.Option(
+        None, "--campaign", help="Log the event on every request of this campaign at once."
+    ),
+    route: str | None = typer.Option(
+        None, "--route", help="With --campaign: only letters going by post, web-form or email."
     ),
 ) -> None:
     """Add an event to a request's timeline; impossible ones are refused with the reason.
 
+    With --campaign (and --route), one event is logged on many requests in one
+    transaction: all of them, or none if any is refused.
+
     Example:  foi request log FOI-2026-0001 clarification-requested --on 2026-11-20 --note "which years?"
+
+    Example:  foi request log --campaign sim-2026 --route post sent --on 2026-11-27
     """
     from foi.casework.requests import LogEntry, clocks, find_request, log_event
     from foi.casework.user_holidays import holiday_set
+    from foi.errors import UsageError
     from foi.letters.sending import settle_by_hand
+
+    if campaign is not None and event is None and reference is not None:
+        reference, event = None, reference  # 'log --campaign C EVENT'
+    if event is None or (reference is None) == (campaign is None):
+        raise UsageError("give REFERENCE EVENT, or --campaign C EVENT for many requests")
+    if route is not None and campaign is None:
+        raise UsageError("--route goes with --campaign")
+    if route is not None and route not in ("post", "web-form", "email"):
+        raise UsageError(f"unknown route {route!r}: choose post, web-form or email")
+    e = env(ctx)
+    when = parse_date(on, "--on")
+    received = parse_date(received_on, "--received-on") if received_on else None
+    lines: list[str] = []
+    with session(e) as s:
+        hs = holiday_set(s)
+        if reference is not None:
+            reqs = [find_request(s, reference)]
+        else:
+            reqs = campaign_requests(s, campaign or "", route, event, e.now)
+        for req in reqs:
+            log_event(
+                s,
+                req,
+                LogEntry(
+                    kind=event,
+                    on=when,
+                    note=note,
+                    outcome=outcome,
+                    promised_on=parse_date(promised, "--promised") if promised else None,
+                    received_on=received,
+                    postal_delay_days=e.settings.postal_delay_days,
+                    authority_ref=authority_ref,
+                ),
+                today=e.today,
+                now=e.now,
+                holidays=hs,
+            )
+            settle_by_hand(req, event, e.now)  # a letter from the outbox that the user sent
+            c = clocks(req, hs)
+            got = f"; received {d(c.received)}" if c.received and c.received != when else ""
+            due = f"; due {d(req.due_on)} ({req.due_clock})" if req.due_on else ""
+            paused = "; clock paused (fee notice)" if c.fee_pending else ""
+            stopped = "; clock stopped until you reply" if c.clarification_pending else ""
+            ref = f"; their ref {req.authority_ref}" if authority_ref else ""
+            lines.append(
+                f"{req.reference}: {event} on {on}{got}; status {req.status}"
+                f"{due}{paused}{stopped}{ref}"
+            )
+    for line in lines:  # printed only once the transaction has committed
+        out(line)
+    if campaign is not None:
+        out(f"{len(lines)} request(s) logged {event} on {on}")
+
+
+def campaign_requests(s, campaign: str, route: str | None, event: str, now) -> list:  # type: ignore[no-untyped-def]
+    """A campaign's requests for a bulk log: with --route, those whose letter goes that way."""
+    from sqlalchemy import select
+
+    from foi.casework.requests import get_campaign
+    from foi.errors import NotFoundError
+    from foi.store.models import Request
+
+    camp = get_campaign(s, campaign, now, create=False)
+    reqs = list(
+        s.scalars(select(Request).where(Request.campaign_id == camp.id).order_by(Request.reference))
+    )
+    if event in ("sent",):
+        reqs = [r for r in reqs if r.status == "draft"]
+    if route is not None:
+        reqs = [
+            r
+            for r in reqs
+            if any(
+                lt.purpose in ("request", "sar") and lt.route == route and lt.state != "cancelled"
+                for lt in r.letters
+            )
+        ]
+    if not reqs:
+        raise NotFoundError(
+            f"campaign {campaign!r} has no request to log {event} on"
+            + (f" going by {route}" if route else "")
+        )
+    return reqs
+
+
+@app.command("files")
+def files(
+    ctx: typer.Context,
+    reference: str = typer.Argument(..., metavar="REFERENCE", help="e.g. FOI-2026-0001"),
+    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+) -> None:
+    """Write every file a request received (the replies' attachments) to a folder.
+
+    Example:  foi request files FOI-2026-0001 ~/foi/FOI-2026-0001
+    """
+    import time
+
+    from sqlalchemy import select
+
+    from foi.casework.requests import find_request
+    from foi.evidence.saving import save_attachments
+    from foi.store.models import Attachment
 
     e = env(ctx)
     with session(e) as s:
-        hs = holiday_set(s)
         req = find_request(s, reference)
-        data = {"authority_ref": authority_ref} if authority_ref else None
-        log_event(
-            s,
-            req,
-            LogEntry(
-                kind=event,
-                on=parse_date(on, "--on"),
-                note=note,
-                outcome=outcome,
-                data=data,
-                promised_on=parse_date(promised, "--promised") if promised else None,
-            ),
-            today=e.today,
-            now=e.now,
-            holidays=hs,
+        atts = list(
+            s.scalars(
+                select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.id)
+            )
         )
-        settle_by_hand(req, event, e.now)  # a letter from the outbox that the user sent
-        c = clocks(req, hs)
-        due = f"; due {d(req.due_on)} ({req.due_clock})" if req.due_on else ""
-        paused = "; clock paused (fee notice)" if c.fee_pending else ""
-        stopped = "; clock stopped until you reply" if c.clarification_pending else ""
-        out(f"{req.reference}: {event} on {on}; status {req.status}{due}{paused}{stopped}")
+        paths = save_attachments(s, atts, folder.expanduser(), now=time.time())
+    if not paths:
+        info(f"{req.reference} has no stored files")
+    for p in paths:
+        out(str(p))
+
+
+@app.command("retract")
+def retract(
+    ctx: typer.Context,
+    reference: str = typer.Argument(..., metavar="REFERENCE", help="e.g. FOI-2026-0001"),
+    event_id: int = typer.Argument(
+        ..., metavar="EVENT_ID", help="The event's id (see 'foi request show REF --json')."
+    ),
+    reason: str = typer.Option(..., "--reason", help="Why it was wrong."),
+) -> None:
+    """Withdraw an event logged by mistake: a 'retracted' event points at it, with the reason.
+
+    Both stay in the timeline; the status and clocks are worked out again without it.
+
+    Example:  foi request retract FOI-2026-0001 17 --reason "logged on the wrong request"
+    """
+    from foi.casework.corrections import retract_event
+    from foi.casework.requests import find_request
+    from foi.casework.user_holidays import holiday_set
+
+    e = env(ctx)
+    with session(e) as s:
+        req = find_request(s, reference)
+        ev = retract_event(req, event_id, reason, today=e.today, now=e.now, holidays=holiday_set(s))
+        what = f"{ev.data['kind']} on {ev.data['on']}" if ev.data else str(event_id)
+        line = f"{req.reference}: event {event_id} ({what}) retracted; status {req.status}"
+        due = f"; due {d(req.due_on)}" if req.due_on else ""
+    out(line + due)
 
 
 @app.command("assign")
 def assign(
     ctx: typer.Context,
-    reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
-    volunteer: str = typer.Argument(..., help="Volunteer's name (created on first use)."),
+    reference: str | None = typer.Argument(
+        None, metavar="REFERENCE", help="e.g. FOI-2026-0001 (or --campaign for many)."
+    ),
+    volunteer: str | None = typer.Argument(
+        None, metavar="VOLUNTEER", help="Volunteer's name (created on first use)."
+    ),
     email: str | None = typer.Option(None, "--email", help="Where their reminders go."),
+    campaign: str | None = typer.Option(
+        None, "--campaign", help="Assign every request of this campaign (one transaction)."
+    ),
+    kind: str | None = typer.Option(
+        None, "--kind", help="With --campaign: only requests to bodies of this kind."
+    ),
 ) -> None:
-    """Make a volunteer responsible for a request (and its reminders).
+    """Make a volunteer responsible for a request (and its reminders), or for many at once.
 
     Example:  foi request assign FOI-2026-0001 "Sam" --email sam@example.org
-    """
-    from foi.casework.requests import assign as do_assign
-    from foi.casework.requests import find_request
-    from foi.directory.bodies import check_email
 
+    Example:  foi request assign --campaign sim-2026 --kind police-force "Sam"
+    """
+    from sqlalchemy import select
+
+    from foi.casework.requests import assign as do_assign
+    from foi.casework.requests import find_request, get_campaign
+    from foi.directory.bodies import check_email
+    from foi.errors import NotFoundError, UsageError
+    from foi.store.models import Body, Request
+
+    if campaign is not None and volunteer is None and reference is not None:
+        reference, volunteer = None, reference  # 'assign --campaign C VOLUNTEER'
+    if volunteer is None or (reference is None) == (campaign is None):
+        raise UsageError("give REFERENCE VOLUNTEER, or --campaign C [--kind K] VOLUNTEER")
+    if kind is not None and campaign is None:
+        raise UsageError("--kind goes with --campaign")
     e = env(ctx)
     with session(e) as s:
-        req = find_request(s, reference)
-        vol = do_assign(s, req, volunteer, now=e.now, email=check_email(email) if email else None)
-        out(f"{req.reference} assigned to {vol.name}")
+        if reference is not None:
+            reqs = [find_request(s, reference)]
+        else:
+            camp = get_campaign(s, campaign or "", e.now, create=False)
+            stmt = select(Request).where(Request.campaign_id == camp.id)
+            if kind is not None:
+                stmt = stmt.join(Body).where(Body.kind == kind)
+            reqs = list(s.scalars(stmt.order_by(Request.reference)))
+            if not reqs:
+                raise NotFoundError(
+                    f"campaign {campaign!r} has no requests"
+                    + (f" to bodies of kind {kind!r}" if kind else "")
+                )
+        address = check_email(email) if email else None
+        name = ""
+        for req in reqs:
+            name = do_assign(s, req, volunteer, now=e.now, email=address).name
+        refs = [r.reference for r in reqs]
+    # Printed only once the transaction has committed.
+    if len(refs) == 1:
+        out(f"{refs[0]} assigned to {name}")
+    else:
+        out(f"{len(refs)} requests assigned to {name}")
+
+
+def _wire() -> None:
+    # `foi request edit` lives with the other letter commands; `foi request bundle` and
+    # `foi request publishable` with publishing.
+    from foi.cli import letters_cmd, publish_cmd
+
+    names = {c.name for c in app.registered_commands}
+    if "edit" not in names:
+        letters_cmd.register_edit(app)
+    if "bundle" not in names:
+        publish_cmd.register_request(app)
+
+
+_wire()

@@ -129,22 +129,63 @@ def register(app: typer.Typer) -> None:
                             "uncertain": [i.__dict__ for i in p.uncertain],
                         }
                     )
-                    return
-                _print_plan(p, outbox)
-                if p.ready:
-                    info(
-                        "dry run: nothing sent; add --yes to "
-                        + ("write them" if outbox else "send them")
-                    )
                 else:
-                    info("nothing to send")
+                    _print_plan(p, outbox)
+                    if p.ready:
+                        info(
+                            "dry run: nothing sent; add --yes to "
+                            + ("write them" if outbox else "send them")
+                        )
+                    else:
+                        info("nothing to send")
+                _fail_if_uncertain(len(p.uncertain))
                 return
             result = deliver(e, engine, p, outbox)
         for i in p.by_hand + p.blocked + p.uncertain:  # what this run did not send, and why
             info(f"  not sent: {i.reference} {i.body}: {i.problem}")
-        if p.by_hand:
-            result["by_hand"] = len(p.by_hand)
+        result["by_hand"] = len(p.by_hand)
+        result["blocked"] = len(p.blocked)
+        result["uncertain"] = result.get("uncertain", 0) + len(p.uncertain)
         report(result, json_out)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def summary(result: dict) -> str:  # type: ignore[type-arg]
+    """What a delivery did, each letter counted once, in words a person reads."""
+    parts = []
+    if "chasers" in result:
+        parts.append(f"{_plural(result['chasers'], 'chaser')} drafted")
+    if "sent" in result:
+        parts.append(f"{_plural(result['sent'], 'letter')} sent by email")
+    if result.get("written_eml") or result.get("written_text") or "written_eml" in result:
+        parts.append(
+            f"{_plural(result.get('written_eml', 0), 'email')} written as .eml files and "
+            f"{_plural(result.get('written_text', 0), 'letter')} to post or paste into a web "
+            "form written as .txt files"
+        )
+    for key, words in (
+        ("failed", "failed (not sent; see below)"),
+        ("uncertain", "uncertain (may have gone; see below)"),
+        ("by_hand", "to go by post or web form (use --outbox DIR)"),
+        ("blocked", "not sendable now (see above)"),
+        ("skipped", "already handled by another run"),
+    ):
+        if result.get(key):
+            parts.append(f"{_plural(result[key], 'letter')} {words}")
+    return "; ".join(parts) if parts else "nothing to send"
+
+
+def _fail_if_uncertain(n: int) -> None:
+    """Uncertain letters must be settled before anyone can trust the record: exit non-zero."""
+    if n:
+        raise DeliveryError(
+            f"{_plural(n, 'letter')} uncertain (an interrupted send may have gone): check "
+            "your Sent folder, then 'foi send --reconcile SENT_MAILBOX', or, once you know "
+            "they did not go, 'foi send --retry-uncertain'"
+        )
 
 
 def check_delivery(e: Env, outbox: Path | None) -> None:
@@ -179,18 +220,20 @@ def deliver(e: Env, engine, p, outbox: Path | None) -> dict:  # type: ignore[no-
 
 
 def report(result: dict, json_out: bool) -> None:  # type: ignore[type-arg]
-    """Print what a delivery did; fail (exit 7) if any letter failed."""
+    """Print what a delivery did; fail (exit 7) if any letter failed or is uncertain."""
     if json_out:
         emit_json(result)
     else:
-        out(", ".join(f"{k} {v}" for k, v in result.items() if isinstance(v, int)))
+        out(summary(result))
         for line in result.get("errors", []):
             info(f"  {line}")
     if result.get("failed"):
         raise DeliveryError(
-            f"{result['failed']} letter(s) failed (see above); fix the "
+            f"{_plural(result['failed'], 'letter')} failed (see above); fix the "
             "address or settings and run 'foi send' again to retry them"
+            + (f"; {result['uncertain']} also uncertain" if result.get("uncertain") else "")
         )
+    _fail_if_uncertain(result.get("uncertain", 0))
 
 
 def _settle(e: Env, refs: list[str], mailboxes: list[Path], retry: bool, json_out: bool) -> None:
@@ -342,11 +385,18 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
 
 def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-untyped-def]
     from foi.letters.sending import EVENT_FOR_PURPOSE, mark_written
-    from foi.letters.transport import build_message, safe_stem, write_eml, write_text_letter
+    from foi.letters.transport import (
+        build_message,
+        printable_letter,
+        safe_stem,
+        write_eml,
+        write_text_letter,
+    )
     from foi.store.engine import session_scope
 
     counts = {"written_eml": 0, "written_text": 0}
     paths: list[str] = []
+    steps: list[str] = []  # what to do with each printable letter: never inside the letter
     for item in p.ready:
         with session_scope(engine) as s:
             lt = mark_written(s, item.letter_id, from_addr=e.settings.from_addr, now=e.now)
@@ -382,20 +432,34 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
                 path = write_eml(folder, stem, build_message(env_, include_bcc=True), draft=True)
                 counts["written_eml"] += 1
             else:
-                how = "Send through the web form at" if lt.route == "web-form" else "Post to"
-                header = (
-                    f"{how}: {lt.to_addr}\nSubject: {lt.subject}\n"
-                    f"Reference: {lt.request.reference}\n"
-                    f"Afterwards: foi request log {lt.request.reference} {log_as} --on DATE\n"
-                    + "-" * 72
-                    + "\n\n"
+                person = lt.request.requester
+                letter = printable_letter(
+                    text=lt.text,
+                    subject=lt.subject,
+                    reference=lt.request.reference,
+                    body_name=lt.request.body.name,
+                    to_address=lt.to_addr,
+                    route=lt.route,
+                    sender_name=person.name if person else e.settings.requester_name,
+                    sender_address=(person.address if person else None)
+                    or e.settings.requester_address,
+                    sender_email=(person.email if person else None) or e.settings.requester_email,
+                    on=e.today,
                 )
-                path = write_text_letter(folder, stem, header + lt.text)
+                path = write_text_letter(folder, stem, letter)
                 counts["written_text"] += 1
+                how = "post it to" if lt.route == "post" else "paste it into the web form at"
+                received = " [--received-on DATE]" if lt.route == "post" else ""
+                steps.append(
+                    f"  {path.name}: {how} {lt.to_addr}; then 'foi request log "
+                    f"{lt.request.reference} {log_as} --on DATE{received}'"
+                )
         paths.append(str(path))
     info(
         f"written to {folder}: send the .eml files from your mail client, and paste or post "
         "the .txt letters; then log each with the event its .txt names (for a letter: 'foi "
         "request log REF sent --on DATE'; for a chaser: 'chased')"
     )
+    for line in steps:
+        info(line)
     return {**counts, "files": paths}

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         e = env(ctx)
         from foi.casework.user_holidays import sync
 
-        with open_engine(e) as engine, session_scope(engine) as s:
+        with open_engine(e, create=True) as engine, session_scope(engine) as s:
             report = load_bundled(s, e.now)
             sync(s)  # remember the holiday set, so later changes move open requests
         from foi.cli._common import database_url

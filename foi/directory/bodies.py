@@ -483,6 +483,25 @@ def add_evidence(
     return ev
 
 
+def edit_evidence(session: Session, evidence_id: int, changes: dict[str, Any]) -> Evidence:
+    """Correct a piece of SIM evidence (a wrong status, date, quote or source)."""
+    ev = session.get(Evidence, evidence_id)
+    if ev is None:
+        raise NotFoundError(f"no evidence {evidence_id}: see 'foi body show BODY --json'")
+    if "status" in changes and changes["status"] not in EVIDENCE_STATUSES:
+        raise UsageError(
+            f"unknown SIM status {changes['status']!r}: choose from {', '.join(EVIDENCE_STATUSES)}"
+        )
+    if "source" in changes and not str(changes["source"]).strip():
+        raise UsageError("evidence needs a source: give a URL or a request reference")
+    for name, limit, what in (("page", 40, "the page"), ("local_name", 300, "the local name")):
+        check_length(changes.get(name), limit, what)
+    for name, value in changes.items():
+        setattr(ev, name, value.strip() if isinstance(value, str) else value)
+    session.flush()
+    return ev
+
+
 # ---------------------------------------------------------------------------------------------
 # The bundled directory
 
@@ -660,6 +679,7 @@ def as_dict(body: Body, today: date) -> dict[str, Any]:
         "sim_status": sim.status if sim else None,
         "evidence": [
             {
+                "id": e.id,
                 "status": e.status,
                 "on": e.on.isoformat() if e.on else None,
                 "period": e.period,

@@ -12,7 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,13 +25,11 @@ SENT_STATES = ("sent", "written", "uncertain")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same evidence makes the same zip
 
 
-def read_evidence_bytes(session: Session, store: Any, sha: str) -> bytes:
-    """The bytes of a stored attachment or raw message (the one place they are read).
+def read_evidence_bytes(session: Session, sha: str) -> bytes:
+    """The bytes of a stored attachment or raw message, checked against their hash."""
+    from foi.evidence import blobs
 
-    `store` is the current file store (foi.evidence.blobs.BlobStore); when storage moves into
-    the database this becomes ``foi.evidence.blobs.read_blob(session, sha)``.
-    """
-    return bytes(store.get(sha))
+    return blobs.read_blob(session, sha)
 
 
 def letters_sent(req: Request) -> list[Letter]:
@@ -105,7 +102,7 @@ class BundleReport:
     files: int
 
 
-def write_bundle(session: Session, store: Any, req: Request, path: Path) -> BundleReport:
+def write_bundle(session: Session, req: Request, path: Path) -> BundleReport:
     """Write the request's correspondence bundle as a zip at `path` (atomically, mode 600)."""
     items: list[tuple[date, int, str, str, bytes]] = []  # (date, order, kind, name, data)
 
@@ -126,13 +123,13 @@ def write_bundle(session: Session, store: Any, req: Request, path: Path) -> Bund
             f"reply ({msg.kind})",
             f"reply-{msg.id}",
             ".eml",
-            read_evidence_bytes(session, store, msg.sha256),
+            read_evidence_bytes(session, msg.sha256),
         )
         text = f"Subject: {msg.subject or ''}\nFrom: {msg.from_addr or ''}\nDate: {msg.sent_at or ''}\n\n{reply_text(msg)}\n"
         add(on, 1, "reply as text", f"reply-{msg.id}", ".txt", text.encode())
     atts = attachments(session, req)
     for att in atts:
-        data = read_evidence_bytes(session, store, att.sha256)
+        data = read_evidence_bytes(session, att.sha256)
         stem, dot, ext = safe_filename(att.filename).rpartition(".")
         if not dot:
             stem, ext = ext, ""

@@ -138,7 +138,6 @@ def build_site(
     campaign: Campaign,
     out_dir: Path,
     *,
-    store: Any,
     today: date,
     holidays: HolidaySet,
     redactor: Redactor,
@@ -170,7 +169,7 @@ def build_site(
         pages[row["body"]] = f"bodies/{page}.html"
         requests = []
         for v in sorted(group, key=lambda x: (x.request.sent_on or date.min, x.request.id)):
-            req_data, p, w = _request_data(session, v, out_dir, store, redactor, titles, qtext)
+            req_data, p, w = _request_data(session, v, out_dir, redactor, titles, qtext)
             published += p
             withheld += w
             requests.append(req_data)
@@ -320,7 +319,6 @@ def _request_data(
     session: Session,
     v: RequestView,
     out_dir: Path,
-    store: Any,
     redactor: Redactor,
     titles: Callable[[str, str], str],
     qtext: QuestionText,
@@ -351,7 +349,7 @@ def _request_data(
             continue
         name = safe_filename(redactor(att.filename) or "attachment")
         rel = f"files/{att.sha256[:16]}/{name}"
-        _write(out_dir / rel, read_evidence_bytes(session, store, att.sha256))
+        _write(out_dir / rel, read_evidence_bytes(session, att.sha256))
         files.append({"name": name, "href": f"../{rel}", "size": att.size})
     data = {
         "reference": req.reference,

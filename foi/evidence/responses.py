@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 from foi.casework.requests import LogEntry, log_event
 from foi.directory.bodies import add_evidence
 from foi.errors import ConflictError, UsageError
-from foi.evidence.blobs import BlobStore, safe_filename
+from foi.evidence import blobs
+from foi.evidence.blobs import safe_filename
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import Outcome, Status
 from foi.store.models import Answer, Attachment, Event, ExemptionCited, Request
@@ -110,7 +111,6 @@ def response_kind(req: Request) -> str:
 
 def record_response(
     session: Session,
-    store: BlobStore,
     req: Request,
     inp: ResponseInput,
     *,
@@ -177,7 +177,7 @@ def record_response(
     for path in inp.files:
         if not path.is_file():
             raise UsageError(f"{path} is not a readable file")
-        sha, size = store.put_file(path, max_bytes=max_file_bytes)
+        sha, size = blobs.put_file(session, path, max_bytes=max_file_bytes)
         session.add(
             Attachment(
                 sha256=sha,

@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     WITHDRAWN = "withdrawn"
     CHASED = "chased"
     NOTE = "note"
+    RETRACTED = "retracted"  # withdraws an earlier event logged by mistake; both are kept
 
 
 class Status(StrEnum):
@@ -44,6 +45,7 @@ class Status(StrEnum):
     AWAITING_CLARIFICATION = "awaiting-clarification"  # the body asked us something
     AWAITING_FEE = "awaiting-fee"
     NEEDS_CLASSIFICATION = "needs-classification"  # a reply came in, nobody has logged it
+    DELIVERY_FAILED = "delivery-failed"  # it bounced: the body never got it; resend it
     IN_INTERNAL_REVIEW = "in-internal-review"
     WITH_ICO = "with-ico"
     CLOSED = "closed"
@@ -74,8 +76,9 @@ OUTCOME_KINDS = {
     EventKind.INTERNAL_REVIEW_RESPONSE: Outcome,
     EventKind.ICO_DECISION: IcoOutcome,
 }
-# Kinds a volunteer may log by hand (drafted is written by foi itself).
-LOGGABLE = tuple(k for k in EventKind if k is not EventKind.DRAFTED)
+# Kinds a volunteer may log by hand (drafted is written by foi itself; a retraction has its
+# own command, 'foi request retract').
+LOGGABLE = tuple(k for k in EventKind if k not in (EventKind.DRAFTED, EventKind.RETRACTED))
 
 
 class TransitionError(ValueError):
@@ -131,7 +134,7 @@ def step(state: State, event: TimelineEvent) -> State:
     k = event.kind
     s = state.status
     when = event.on.isoformat()
-    if k is EventKind.NOTE:
+    if k in (EventKind.NOTE, EventKind.RETRACTED):
         return state
     if state.withdrawn:
         raise TransitionError(f"{k} on {when}: the request was withdrawn; only notes can be added")
@@ -159,8 +162,13 @@ def step(state: State, event: TimelineEvent) -> State:
     )
     if k is EventKind.RESENT:
         _require(state.responded_on is None, f"resent on {when}: the body has already responded")
-        return replace(state, status=Status.AWAITING_RESPONSE, delivery_failed=False)
+        return replace(
+            state, status=Status.AWAITING_RESPONSE, delivery_failed=False, prior_status=None
+        )
     if k is EventKind.DELIVERY_FAILED:
+        if state.stage == "request" and s is Status.AWAITING_RESPONSE:
+            # The body never received it: no clock runs; it must be visible until resent.
+            return replace(state, status=Status.DELIVERY_FAILED, delivery_failed=True)
         return replace(state, delivery_failed=True)
     if k is EventKind.ACKNOWLEDGED:
         if s is Status.NEEDS_CLASSIFICATION:  # the reply waiting was only an acknowledgement

@@ -174,6 +174,14 @@ def skip_reason(body: Body, info: TemplateInfo, today: date) -> str | None:
     return None
 
 
+def body_takes_email(body: Body, info: TemplateInfo) -> bool:
+    """Whether a letter from this template reaches the body other than by post."""
+    from foi.directory.bodies import contact_route
+
+    sar = info.regime == "sar" or info.purpose == "sar"
+    return contact_route(body, "sar" if sar else "foi")[0] != "post"
+
+
 def draft_batch(
     session: Session,
     library: TemplateLibrary,
@@ -225,6 +233,11 @@ def draft_batch(
     results: list[DraftResult] = []
     for body in bodies:
         reason = skip_reason(body, info, today)
+        if reason is None and not requester.address and not body_takes_email(body, info):
+            reason = (
+                "goes by post: a posted request needs your postal address for the reply "
+                "(FOIA s.8(1)(b)); set FOI_REQUESTER_ADDRESS and draft again"
+            )
         if reason is not None:
             results.append(DraftResult(body=body.name, state="skipped", reason=reason))
             continue

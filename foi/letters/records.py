@@ -71,10 +71,11 @@ def attach_letter(
     return letter
 
 
-def current_route(letter: Letter) -> tuple[str, str | None, str | None]:
-    """Where a letter not yet sent would go now: the directory may have been corrected."""
+def current_route(letter: Letter, resend: bool = False) -> tuple[str, str | None, str | None]:
+    """Where a letter not yet sent (or to be resent) would go now: the directory may have
+    been corrected."""
     if (
-        letter.state not in ("draft", "failed", "written", "unsendable")
+        (letter.state not in ("draft", "failed", "written", "unsendable") and not resend)
         or letter.route in ("whatdotheyknow",)
         or letter.purpose == "ico-complaint"
     ):
@@ -82,6 +83,20 @@ def current_route(letter: Letter) -> tuple[str, str | None, str | None]:
     req = letter.request
     route, address, reason = contact_route(req.body, "sar" if req.regime == "sar" else "foi")
     return route, address, reason
+
+
+def readdress(letter: Letter) -> bool:
+    """Point a bounced letter at the body's current address; False if it has no better one."""
+    route, address, reason = current_route(letter, resend=True)
+    failing = {
+        c.address.lower()
+        for c in letter.request.body.contacts
+        if c.channel == "email" and c.failing_since is not None
+    }
+    if route != "email" or not address or address.lower() in failing:
+        return False
+    letter.route, letter.to_addr, letter.unsendable_reason = route, address, reason
+    return True
 
 
 def follow_directory(letter: Letter) -> bool:

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 from foi.casework.requests import LogEntry, find_request, get_campaign, log_event, timeline_events
 from foi.errors import ConflictError, UsageError
 from foi.law.holidays import HolidaySet
-from foi.law.timeline import EventKind, TimelineEvent, TransitionError, check_append
-from foi.letters.records import current_route, follow_directory
+from foi.law.timeline import EventKind, Status, TimelineEvent, TransitionError, check_append
+from foi.letters.records import current_route, follow_directory, readdress
 from foi.store.models import Body, Letter, Request
 
 # The timeline event a letter records once it has gone, by the letter's purpose.
@@ -72,8 +72,10 @@ class Plan:
         }
 
 
-def _item(lt: Letter, problem: str | None = None, state: str | None = None) -> Item:
-    route, to, _reason = current_route(lt)  # the address it would go to now
+def _item(
+    lt: Letter, problem: str | None = None, state: str | None = None, resend: bool = False
+) -> Item:
+    route, to, _reason = current_route(lt, resend=resend)  # the address it would go to now
     return Item(
         letter_id=lt.id,
         reference=lt.request.reference,
@@ -88,9 +90,27 @@ def _item(lt: Letter, problem: str | None = None, state: str | None = None) -> I
     )
 
 
+def bounced(lt: Letter) -> bool:
+    """The request's own letter went, but bounced: it may go again to a corrected address."""
+    return (
+        lt.purpose in ("request", "sar")
+        and lt.state == "sent"
+        and lt.route == "email"
+        and lt.request.status == Status.DELIVERY_FAILED.value
+    )
+
+
+def event_kind(lt: Letter) -> EventKind | None:
+    """The event sending this letter records: 'resent' for a request that bounced."""
+    kind = EVENT_FOR_PURPOSE.get(lt.purpose)
+    if kind is EventKind.SENT and lt.request.status == Status.DELIVERY_FAILED.value:
+        return EventKind.RESENT
+    return kind
+
+
 def event_problem(lt: Letter, today: date) -> str | None:
     """Why the letter's event could not be recorded today, if it could not."""
-    kind = EVENT_FOR_PURPOSE.get(lt.purpose)
+    kind = event_kind(lt)
     if kind is None:
         return None
     req = lt.request
@@ -165,6 +185,24 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
             continue  # discarded by a volunteer or replaced by a newer chaser
         if state == "sending":
             p.uncertain.append(_item(lt, "an earlier send was interrupted: it may have gone"))
+            continue
+        if bounced(lt):
+            route, to, _reason = current_route(lt, resend=True)
+            failing = {
+                c.address.lower()
+                for c in lt.request.body.contacts
+                if c.channel == "email" and c.failing_since is not None
+            }
+            if route != "email" or (to or "").lower() in failing:
+                p.blocked.append(
+                    _item(
+                        lt,
+                        f"delivery to {lt.to_addr} failed: correct the address with 'foi body "
+                        f"edit' (or log 'resent' if you sent it another way)",
+                    )
+                )
+            else:
+                p.ready.append(_item(lt, state="bounced", resend=True))
             continue
         if state in ("sent", "unsendable") and not references:
             if state == "unsendable" and route != "whatdotheyknow":
@@ -255,7 +293,14 @@ def begin_attempt(
 ) -> Attempt | None:
     """Mark a ready letter 'sending' (to be committed before it goes); None if not ready."""
     lt = session.get(Letter, letter_id, with_for_update=True)
-    if lt is not None:
+    resend = lt is not None and bounced(lt)
+    if lt is not None and resend:
+        if not readdress(lt):  # still the address that bounced: nothing better to send to
+            return None
+        # A new Message-ID: the old one belongs to the copy that bounced.
+        lt.message_id = new_message_id(lt.request.reference, from_addr)
+        lt.state = "draft"
+    elif lt is not None:
         follow_directory(lt)  # an address corrected since drafting is used
     if lt is None or lt.state not in READY_STATES or lt.route != "email" or not lt.to_addr:
         return None
@@ -290,7 +335,7 @@ def _record_event(
     holidays: HolidaySet,
     note: str | None = None,
 ) -> None:
-    kind = EVENT_FOR_PURPOSE.get(lt.purpose)
+    kind = event_kind(lt)
     if kind is None:
         return
     data = {"message_id": lt.message_id, "to": lt.to_addr}

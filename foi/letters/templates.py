@@ -32,7 +32,7 @@ numbering that responses are logged against.
 
 Rendering is strict and sandboxed: a missing variable, a printed ``None``, a line break from a
 variable in the subject, or any reach for Python internals is a one-line TemplateError naming
-the template and line. Filters: longdate, isodate, plural, and_list, humanise, ucfirst, topic,
+the template and line. Filters: longdate, textdate, isodate, plural, and_list, humanise, ucfirst, topic,
 wrap, hang, numbered, section_key, section_name, section_title, section_lookup (see
 templates/README.md).
 
@@ -375,6 +375,20 @@ def longdate(value: Any) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+def textdate(value: Any) -> str:
+    """A date a user typed, in the letter's one style: ISO becomes '3 December 2026', any
+    other wording ("early December") is kept as given."""
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return longdate(date.fromisoformat(text))
+            except ValueError:
+                return text
+        return text
+    return longdate(value)
+
+
 def isodate(value: Any) -> str:
     """'2026-11-27'."""
     return _as_date(value, "isodate").isoformat()
@@ -544,6 +558,7 @@ def section_lookup(mapping: Mapping[str, Any], code: Any, default: Any = None) -
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "longdate": longdate,
+    "textdate": textdate,
     "isodate": isodate,
     "plural": plural,
     "and_list": and_list,

@@ -40,7 +40,7 @@ import ssl
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -710,6 +710,54 @@ def write_eml(folder: Path, filename_stem: str, msg: EmailMessage, *, draft: boo
         msg = copy.deepcopy(msg)
         msg["X-Unsent"] = "1"  # Outlook opens such a file as a message ready to send
     return _atomic_write(Path(folder), f"{filename_stem}.eml", message_bytes(msg))
+
+
+def long_date(d: date) -> str:
+    """A date as a letter gives it: 5 December 2026."""
+    return f"{d.day} {d:%B %Y}"
+
+
+def printable_letter(
+    *,
+    text: str,
+    subject: str,
+    reference: str,
+    body_name: str,
+    to_address: str | None,
+    route: str,
+    sender_name: str | None,
+    sender_address: str | None,
+    sender_email: str | None,
+    on: date,
+) -> str:
+    """A letter that stands alone on paper or in a web form: no instructions for the user.
+
+    Post: the sender's address, the date, the body's address block and our reference, so a
+    reply on paper can be matched. A web form: the date and our reference above the text.
+    """
+    lines: list[str] = []
+    if route == "post":
+        for part in (
+            sender_name,
+            *(sender_address or "").replace("\n", ",").split(","),
+            sender_email,
+        ):
+            if part and part.strip():
+                lines.append(part.strip())
+        lines.append("")
+    lines.append(long_date(on))
+    lines.append("")
+    if route == "post":
+        block = [p.strip() for p in (to_address or "").replace("\n", ",").split(",") if p.strip()]
+        if not block or block[0].lower() != body_name.lower():
+            block.insert(0, body_name)
+        lines.extend(block)
+        lines.append("")
+    lines.append(f"Our reference: {reference}")
+    lines.append("")
+    lines.append(subject)
+    lines.append("")
+    return "\n".join(lines) + "\n" + text.lstrip("\n")
 
 
 def write_text_letter(folder: Path, filename_stem: str, text: str) -> Path:

@@ -86,11 +86,12 @@ def run_pass(database: str) -> None:
 def _run_pass(database: str) -> None:
     from foi.config import load_settings
     from foi.reminders.delivery import deliver_due
-    from foi.store.engine import ensure_schema, make_engine, resolve_url
+    from foi.store.engine import ensure_schema, make_engine, require_database_file, resolve_url
 
     settings = load_settings(overrides={"database": database})  # re-read: edits apply next pass
     today, now = _clock()
     url = resolve_url(settings.database)
+    require_database_file(url)
     engine = make_engine(url)
     try:
         ensure_schema(engine, url)
@@ -127,7 +128,7 @@ def _sync_user_reminders(database: str) -> None:
     from apscheduler.triggers.date import DateTrigger
     from sqlalchemy import select
 
-    from foi.store.engine import make_engine, resolve_url, session_scope
+    from foi.store.engine import make_engine, require_database_file, resolve_url, session_scope
     from foi.store.models import UserReminder
 
     scheduler = _scheduler
@@ -138,7 +139,9 @@ def _sync_user_reminders(database: str) -> None:
     # FOI_TODAY shifts foi's calendar; the scheduler runs on the real one.
     shift = today - date.today()
     real_now = datetime.now(LONDON)
-    engine = make_engine(resolve_url(_real_database(database)))
+    url = resolve_url(_real_database(database))
+    require_database_file(url)
+    engine = make_engine(url)
     try:
         with session_scope(engine) as s:
             rows = [
@@ -265,12 +268,19 @@ def run_daemon(
     global _scheduler
     from apscheduler.events import EVENT_SCHEDULER_STARTED
 
-    from foi.store.engine import describe, ensure_schema, make_engine, resolve_url
+    from foi.store.engine import (
+        describe,
+        ensure_schema,
+        make_engine,
+        require_database_file,
+        resolve_url,
+    )
 
     url = resolve_url(database)
+    require_database_file(url)  # only foi init creates a database
     engine = make_engine(url)
     try:
-        ensure_schema(engine, url)  # a new database is created, an old one refused, up front
+        ensure_schema(engine, url)  # a missing or old database is refused, up front
     finally:
         engine.dispose()
     scheduler = build_scheduler(

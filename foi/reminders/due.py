@@ -24,6 +24,8 @@ Rules (every date comes from foi.law.deadlines; working days are the request's o
 - ico-window-closing: ``ico_warning_days`` calendar days before the six weeks to complain to
   the ICO end (FOISA: the six months to appeal to the Scottish Information Commissioner),
   while no complaint has been made and the request was not answered in full.
+- delivery-failed: on the day a bounce was recorded, while the request stays undelivered
+  (no clock runs until it is resent to a corrected address).
 - user: on its own date.
 
 Missed days: a reminder is produced on every day from its ``fires_on`` while its clock still
@@ -58,7 +60,9 @@ REVIEW_VERY_OVERDUE = "review-very-overdue"
 REVIEW_REQUEST_DEADLINE = "review-request-deadline"
 ICO_WINDOW_CLOSING = "ico-window-closing"
 USER = "user"
+DELIVERY_FAILED = "delivery-failed"
 KINDS: tuple[str, ...] = (
+    DELIVERY_FAILED,
     OVERDUE,
     VERY_OVERDUE,
     DUE_TODAY,
@@ -76,6 +80,7 @@ KINDS: tuple[str, ...] = (
 # 0 = act now (a deadline has passed); 1 = today, or a right is about to be lost;
 # 2 = coming up, or waiting on the requester; user reminders as 2.
 URGENCY: dict[str, int] = {
+    DELIVERY_FAILED: 0,
     OVERDUE: 0,
     VERY_OVERDUE: 0,
     REVIEW_OVERDUE: 0,
@@ -93,6 +98,7 @@ URGENCY: dict[str, int] = {
 # Digest headings, in order, and the kinds under each.
 HEADINGS: tuple[tuple[str, frozenset[str]], ...] = (
     ("Overdue", frozenset({OVERDUE, VERY_OVERDUE})),
+    ("Not delivered", frozenset({DELIVERY_FAILED})),
     ("Due today", frozenset({DUE_TODAY})),
     ("Due soon", frozenset({DUE_SOON, CLARIFICATION_UNANSWERED, FEE_LAPSING})),
     ("Reviews", frozenset({REVIEW_DUE, REVIEW_OVERDUE, REVIEW_VERY_OVERDUE})),
@@ -130,6 +136,8 @@ class RequestSnapshot:
     last_chased_on: date | None = None
     resolution: str | None = None  # a foi.law.timeline Outcome value, or "withdrawn"
     ico_complaint_on: date | None = None  # the ICO (or SIC) complaint, if one was made
+    delivery_failed_on: date | None = None  # the bounce that left it undelivered
+    delivery_failure: str | None = None  # what the bounce said
 
 
 @dataclass(frozen=True)
@@ -309,7 +317,15 @@ def _window_candidates(s: RequestSnapshot, o: _Options) -> list[_Candidate]:
     return out
 
 
+def _delivery_candidates(s: RequestSnapshot, o: _Options) -> list[_Candidate]:
+    failed = s.delivery_failed_on
+    if s.status != "delivery-failed" or failed is None:
+        return []
+    return [_Candidate(DELIVERY_FAILED, failed, failed, f"{s.clocks.received}:{failed}")]
+
+
 _RULES = (
+    _delivery_candidates,
     _response_candidates,
     _clarification_candidates,
     _fee_candidates,
@@ -321,6 +337,33 @@ _RULES = (
 def _candidates(s: RequestSnapshot, o: _Options) -> list[_Candidate]:
     """Every reminder the request's current clocks imply, whatever the date."""
     return [cand for rule in _RULES for cand in rule(s, o)]
+
+
+def next_fires_on(
+    s: RequestSnapshot, after: date | None = None, *, due_soon_days: int | None = None
+) -> date | None:
+    """The first day after `after` (any day if None) on which a reminder can fire; None: never.
+
+    A reminder first produced on a day D has its ``fires_on`` on D or before, and is produced
+    again every later day only under the same (kind, period_key); so once everything due on
+    `after` has been delivered, nothing new can fire before the day this returns. With
+    ``due_soon_days`` None the due-soon step is taken at its earliest possible day, whatever
+    the setting, so the answer is a lower bound for every setting.
+    """
+    opts = _Options(due_soon_days if due_soon_days is not None else 0)
+    found: date | None = None
+    for cand in _candidates(s, opts):
+        fires = cand.fires_on
+        if cand.kind == DUE_SOON and due_soon_days is None:
+            assert s.clocks.received is not None  # a response candidate has a receipt
+            fires = _after(s.calendar, s.clocks.received)
+        if cand.quiet or (after is not None and fires <= after):
+            continue
+        if cand.until is not None and cand.until < fires:
+            continue  # a window that closes before its warning fires never fires
+        if found is None or fires < found:
+            found = fires
+    return found
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -340,6 +383,13 @@ def _describe(s: RequestSnapshot, cand: _Candidate, as_of: date) -> tuple[str, s
     assert d is not None
     waiting = s.status == "needs-classification"
     log_reply = f"log the reply: foi request log {ref} response --on DATE --outcome OUTCOME"
+    if kind == DELIVERY_FAILED:
+        why = f" ({s.delivery_failure})" if s.delivery_failure else ""
+        return (
+            f"{head}: delivery failed on {_day(d)}{why}; the body has not received it and no"
+            " clock runs",
+            f"correct the address (foi body edit), then resend: foi send {ref} --yes",
+        )
     if kind in (DUE_SOON, DUE_TODAY, OVERDUE):
         msg = f"{head}: response due {_day(d)} ({_left(cal, as_of, d)})"
         if c.extension_on is not None and c.effective_due != c.due:
@@ -510,6 +560,21 @@ def due_reminders(
     ]
     out.extend(_user_reminder(u, by_ref, today) for u in user_reminders if u.on <= today)
     return sorted(out, key=_sort_key)
+
+
+def due_user_reminders(
+    user_reminders: Iterable[UserReminderSnapshot],
+    requests: Iterable[RequestSnapshot],
+    today: date,
+) -> list[Reminder]:
+    """The user reminders that have fired by `today`, as due_reminders words them."""
+    by_ref = {s.reference: s for s in requests}
+    return [_user_reminder(u, by_ref, today) for u in user_reminders if u.on <= today]
+
+
+def most_urgent_first(reminders: Iterable[Reminder]) -> list[Reminder]:
+    """Reminders in due_reminders' order: most urgent first, then by deadline and request."""
+    return sorted(reminders, key=_sort_key)
 
 
 def upcoming(

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from foi.casework.requests import calendar, clocks, get_campaign
+from foi.casework.requests import calendar, clocks, delivery_failure, get_campaign
 from foi.errors import ConflictError, UsageError
 from foi.law.deadlines import Clocks, Regime
 from foi.law.holidays import HolidaySet
@@ -118,7 +118,8 @@ def chase_plan(
             item.last_chased_on is not None
             and cal.working_days_between(item.last_chased_on, today) < interval
         ):
-            item.reason = f"chased on {item.last_chased_on}, less than {interval} working days ago"
+            days = "1 working day" if interval == 1 else f"{interval} working days"
+            item.reason = f"chased on {item.last_chased_on}, less than {days} ago"
         elif (
             req.body.contacts
             and all(c.failing_since for c in req.body.contacts if c.channel == "email")
@@ -126,7 +127,38 @@ def chase_plan(
         ):
             item.reason = "mail to this body bounced: find a working address first"
         (plan.skip if item.reason else plan.chase).append(item)
+    plan.skip.extend(_undelivered(session, campaign, now))
     return plan
+
+
+def _undelivered(session: Session, campaign: str | None, now: datetime) -> list[ChaseItem]:
+    """Requests whose delivery failed: no clock runs, so nothing is late, but they need work."""
+    stmt = (
+        select(Request)
+        .where(Request.status == Status.DELIVERY_FAILED.value)
+        .options(selectinload(Request.events), selectinload(Request.body))
+        .order_by(Request.reference)
+    )
+    if campaign:
+        stmt = stmt.where(
+            Request.campaign_id == get_campaign(session, campaign, now, create=False).id
+        )
+    items = []
+    for req in session.scalars(stmt):
+        failed = delivery_failure(req)
+        when, why = failed if failed else (None, "bounced")
+        items.append(
+            ChaseItem(
+                reference=req.reference,
+                body=req.body.name,
+                due_on=None,
+                days_late=0,
+                last_chased_on=_last_chased(req),
+                reason=f"delivery failed on {when} ({why}): correct the address with 'foi "
+                f"body edit', then resend with 'foi send {req.reference} --yes'",
+            )
+        )
+    return items
 
 
 def _days_late(req: Request, c: Clocks, today: date, holidays: HolidaySet) -> int | None:

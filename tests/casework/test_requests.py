@@ -46,7 +46,7 @@ def test_timeline_every_event_kind_through_the_cli(foi, db_url: str) -> None:
     steps = [
         ("sent", "2026-01-06", [], "awaiting-response"),
         ("acknowledged", "2026-01-07", ["--authority-ref", "FOI 2026/0457"], "awaiting-response"),
-        ("delivery-failed", "2026-01-07", [], "awaiting-response"),
+        ("delivery-failed", "2026-01-07", [], "delivery-failed"),
         ("resent", "2026-01-08", [], "awaiting-response"),
         ("clarification-requested", "2026-01-12", [], "awaiting-clarification"),
         ("clarification-sent", "2026-01-13", [], "awaiting-response"),

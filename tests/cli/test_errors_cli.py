@@ -56,8 +56,8 @@ def test_bad_database_url(foi, url: str) -> None:
     result = foi("body", "list", db=url)
     if "://" in url:
         one_line_error(result, 2)
-    else:  # not a URL: treated as a file path in a folder that does not exist
-        assert "does not exist" in one_line_error(result, 5)
+    else:  # not a URL: a file path in a folder that does not exist, so no foi database
+        assert "no foi database at" in one_line_error(result, 5)
 
 
 def test_unreachable_postgresql_hides_the_password(foi) -> None:
@@ -148,3 +148,34 @@ def test_read_only_database_file_fails_cleanly_and_keeps_data(isolated: Path) ->
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM bodies WHERE name='A Coroner'").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM bodies").fetchone()[0] > 100
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("request", "list"),
+        ("body", "list"),
+        ("inbox", "list"),
+        ("remind", "list"),
+        ("send", "--campaign", "x"),
+    ],
+)
+def test_no_command_but_init_creates_a_database(foi, isolated: Path, args: tuple[str, ...]) -> None:
+    result = foi(*args)
+    line = one_line_error(result, 5)
+    assert line == (
+        f"foi: error: no foi database at {isolated / 'requests.db'}: run 'foi init' here, "
+        "or set FOI_DATABASE_URL / --db"
+    )
+    assert list(isolated.iterdir()) == []
+
+
+def test_an_empty_database_is_refused_until_init(foi, db_url: str) -> None:
+    if "://" not in db_url:
+        sqlite3.connect(db_url).close()  # an empty file, e.g. left by another tool
+    line = one_line_error(foi("status", db=db_url), 5)
+    assert "no foi database at" in line and "run 'foi init' here" in line
+    assert foi("init", db=db_url).exit_code == 0
+    assert foi("status", db=db_url).exit_code == 0
+    assert foi("db", "upgrade", db=db_url).exit_code == 0

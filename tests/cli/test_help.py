@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -46,3 +47,21 @@ def test_help_has_an_example(foi, path: tuple[str, ...]) -> None:
     result = foi(*path, "--help")
     assert result.exit_code == 0, result.stderr
     assert "Example:" in result.stdout, f"foi {' '.join(path)} --help has no example"
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "foi")
+def test_help_names_values_not_python_types(foi, path: tuple[str, ...]) -> None:
+    import re
+
+    text = foi(*path, "--help").stdout
+    assert not re.findall(r"<(?:str|int|float|path|list\[[a-z]+\])>", text), text
+
+
+def test_help_metavars_read_as_words(foi) -> None:
+    log = foi("request", "log", "--help").stdout
+    assert "[REFERENCE] [EVENT]" in log and "--on DATE" in log and "--received-on DATE" in log
+    assert "{TEMPLATE}" in foi("draft", "--help").stdout
+    report = foi("report", "--help").stdout
+    # report --help promises only what exists: each command it names is one of its own.
+    assert "results per body, statistics, answers question by question" in " ".join(report.split())
+    assert {"answers", "results", "stats"} <= set(re.findall(r"^  (\w+) ", report, re.M))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tests.conftest import REPO, shared_path
+from tests.conftest import REPO, empty_database, shared_path
 
 FIXTURES = REPO / "tests" / "fixtures" / "authorities"
 
@@ -17,6 +17,7 @@ def _records(path: Path) -> int:
 
 def test_import_nhs_ods_etr_is_idempotent(foi, db_url: str) -> None:
     etr = shared_path("data", "etr.csv")
+    empty_database(db_url)
     first = foi("body", "import", str(etr), "--json", db=db_url)
     assert first.exit_code == 0, first.stderr
     data = first.json()
@@ -30,6 +31,7 @@ def test_import_nhs_ods_etr_is_idempotent(foi, db_url: str) -> None:
 
 def test_import_whatdotheyknow_export_both_layouts(foi, db_url: str) -> None:
     old = shared_path("testdata", "authorities", "alaveteli-spec-all-authorities.csv")
+    empty_database(db_url)
     result = foi("body", "import", str(old), "--json", db=db_url)
     assert result.exit_code == 0, result.stderr
     data = result.json()
@@ -92,6 +94,7 @@ def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(foi, isolated
 
 
 def test_etr_with_bad_rows_reports_line_numbers(foi) -> None:
+    empty_database()
     result = foi("body", "import", str(FIXTURES / "etr-bad-rows.csv"))
     assert result.exit_code == 2
     assert "bad row" in result.stderr and "line " in result.stderr
@@ -152,6 +155,9 @@ def test_sim_status_is_derived_from_evidence_newest_wins(foi, db_url: str) -> No
     foi("init", db=db_url)
     base = foi("body", "show", "RTQ", "--json", db=db_url).json()
     n = len(base["evidence"])
+    ref = foi("request", "new", "--body", "RTQ", "--title", "SIM", "--json", db=db_url).json()[
+        "reference"
+    ]  # evidence cited by reference must name a request that exists
     result = foi(
         "body",
         "evidence",
@@ -162,7 +168,7 @@ def test_sim_status_is_derived_from_evidence_newest_wins(foi, db_url: str) -> No
         "--on",
         "2030-01-01",
         "--source",
-        "FOI-2030-0001",
+        ref,
         "--local-name",
         "High Intensity Service",
         db=db_url,

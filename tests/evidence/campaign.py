@@ -30,7 +30,7 @@ SENT = "2026-11-02"
 CAMPAIGN = "sim-2026"
 REQUESTER = {
     "FOI_REQUESTER_NAME": "Jane Quillfeather",
-    "FOI_REQUESTER_EMAIL": "jane.quillfeather@example.net",
+    "FOI_REQUESTER_EMAIL": "jane.quillfeather@quillmail.org.uk",
     "FOI_REQUESTER_ADDRESS": "12 Acacia Avenue, Leeds LS1 4AB",
 }
 VOLUNTEERS = ("Vera Volunteerson", "Olu Oyelaran")
@@ -53,6 +53,9 @@ def _ok(result: Any) -> Any:
 
 def build(foi: Any, db: str, folder: Path, smtp_port: int) -> dict[str, str]:
     """Build the campaign, sending by real SMTP; returns the references by body (and 'SAR')."""
+    from tests.conftest import empty_database
+
+    empty_database(db)
     env = {
         **REQUESTER,
         "FOI_SMTP_HOST": "127.0.0.1",

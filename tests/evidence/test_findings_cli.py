@@ -34,7 +34,7 @@ from tests.evidence.campaign import (
 PRIVATE = (
     "Jane Quillfeather",
     "Quillfeather",
-    "jane.quillfeather@example.net",
+    "jane.quillfeather@quillmail.org.uk",
     "Acacia Avenue",
     "LS1 4AB",
     *VOLUNTEERS,
@@ -380,6 +380,9 @@ def test_results_json_is_the_published_json(foi, campaign, isolated: Path) -> No
 def test_a_campaign_with_nothing_sent_publishes_an_empty_site(
     foi, db_url: str, isolated: Path
 ) -> None:
+    from tests.conftest import empty_database
+
+    empty_database(db_url)
     made = foi("request", "new", "--body", "x", "--title", "t", db=db_url, today=TODAY)
     assert made.exit_code == 3  # no such body: the campaign has no requests at all
     assert foi("body", "add", "Solo Trust", "--kind", "mental-health-trust", db=db_url,

@@ -6,14 +6,14 @@ from foi.evidence.redact import build_redactor
 
 RED = build_redactor(
     names=["Jane Quillfeather", "Vera Volunteerson", None],
-    emails=["jane.quillfeather@example.net"],
+    emails=["jane.quillfeather@quillmail.org.uk"],
     addresses=["12 Acacia Avenue\nLeeds LS1 4AB"],
 )
 
 
 def test_names_emails_and_addresses_go_wherever_they_occur() -> None:
     text = (
-        "Dear Ms Quillfeather,\nJane  Quillfeather <JANE.QUILLFEATHER@example.net>\n"
+        "Dear Ms Quillfeather,\nJane  Quillfeather <JANE.QUILLFEATHER@quillmail.org.uk>\n"
         "12 Acacia Avenue, Leeds LS1 4AB\nPostcode: ls14ab. Checked by Vera."
     )
     assert RED(text) == (

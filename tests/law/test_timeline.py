@@ -54,7 +54,7 @@ def test_full_life_through_every_stage() -> None:
         Status.DRAFT,
         Status.AWAITING_RESPONSE,
         Status.AWAITING_RESPONSE,
-        Status.AWAITING_RESPONSE,
+        Status.DELIVERY_FAILED,
         Status.AWAITING_RESPONSE,
         Status.AWAITING_CLARIFICATION,
         Status.AWAITING_RESPONSE,

@@ -344,6 +344,18 @@ def test_ico_complaint_after_a_review() -> None:
     assert "disclose the information or issue a valid refusal notice" in text
 
 
+def test_ico_complaint_gives_every_date_in_one_style() -> None:
+    # foi escalate passes the review dates as ISO: the letter shows them as the rest.
+    letter = render(
+        "ico-complaint",
+        request={**RESPONDED, "outcome": "refused", "exemptions": ["s43"]},
+        vars={"review_requested_on": "2026-11-03", "review_response_on": "2026-12-01"},
+    )
+    text = flat(letter.text)
+    assert "requested on 3 November 2026; result received on 1 December 2026" in text
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text)
+
+
 def test_clarification_reply_includes_the_clarification_and_s1_3() -> None:
     letter = render(
         "clarification-reply",

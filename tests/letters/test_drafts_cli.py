@@ -10,7 +10,11 @@ from foi.directory.bodies import KINDS
 from foi.letters.templates import KINDS as TEMPLATE_KINDS
 from tests.letters.test_builtin_templates import EXPECTED
 
-SIGN = {"FOI_REQUESTER_NAME": "Jo Campaigner", "FOI_REQUESTER_EMAIL": "jo@example.org"}
+SIGN = {
+    "FOI_REQUESTER_NAME": "Jo Campaigner",
+    "FOI_REQUESTER_EMAIL": "jo@simcamp.org.uk",
+    "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds LS1 5HN",
+}
 
 
 def test_template_kinds_match_directory_kinds() -> None:

@@ -22,10 +22,10 @@ def smtp_env(port: int, **extra: str) -> dict[str, str]:
         "FOI_SMTP_HOST": "127.0.0.1",
         "FOI_SMTP_PORT": str(port),
         "FOI_SMTP_SECURITY": "none",
-        "FOI_FROM": "Siân Ó Briain <sian@campaign.example>",
+        "FOI_FROM": "Siân Ó Briain <sian@simcamp.org.uk>",
         "FOI_SEND_THROTTLE": "0",
         "FOI_REQUESTER_NAME": "Siân Ó Briain",
-        "FOI_REQUESTER_EMAIL": "sian@campaign.example",
+        "FOI_REQUESTER_EMAIL": "sian@simcamp.org.uk",
         **extra,
     }
 
@@ -87,7 +87,7 @@ def test_batch_of_50_arrives_once_each_with_token_and_message_id(foi, smtp, isol
         assert str(msg["To"]) == to == r.rcpt_tos[0]
         assert str(msg["Message-ID"]) == f"<{mid}>"
         assert "archive@campaign.example" in r.rcpt_tos and "Bcc" not in msg
-        assert str(msg["From"]) == "Siân Ó Briain <sian@campaign.example>"
+        assert str(msg["From"]) == "Siân Ó Briain <sian@simcamp.org.uk>"
     show = foi("request", "show", ref, "--json", today="2026-11-27").json()
     assert show["status"] == "awaiting-response" and show["sent_on"] == "2026-11-27"
     # From Friday 27 November: skips 30 Nov (St Andrew's Day), 25 Dec and 28 Dec (Boxing Day
@@ -152,7 +152,7 @@ def test_refused_recipient_is_logged_and_the_rest_go(foi, smtp, isolated: Path) 
     handler.refuse.add("foi02@trust02.example.nhs.uk")
     result = foi("send", "--campaign", "batch", "--yes", env=env)
     assert result.exit_code == 7
-    assert "550" in result.stderr and "1 letter(s) failed" in result.stderr
+    assert "550" in result.stderr and "1 letter failed" in result.stderr
     assert handler.count() == 4
     stored = letters(isolated / "requests.db")
     failed = [ref for ref, (state, _, _) in stored.items() if state == "failed"]
@@ -166,7 +166,7 @@ def test_refused_recipient_is_logged_and_the_rest_go(foi, smtp, isolated: Path) 
 
 
 def test_missing_smtp_setting_names_the_variable(foi, isolated: Path) -> None:
-    env = {"FOI_REQUESTER_NAME": "Jo", "FOI_FROM": "jo@example.org"}
+    env = {"FOI_REQUESTER_NAME": "Jo", "FOI_FROM": "jo@simcamp.org.uk"}
     make_batch(foi, isolated, 1, env)
     result = foi("send", "--campaign", "batch", "--yes", env=env)
     assert result.exit_code == 6
@@ -199,7 +199,7 @@ def test_header_injection_through_a_variable_is_refused(foi, isolated: Path) -> 
         "RXX",
         "--var",
         "topic=x\nBcc: evil@example.com",
-        env={"FOI_REQUESTER_NAME": "Jo"},
+        env={"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds"},
     )
     assert result.exit_code == 2
     assert "line break" in result.stderr
@@ -233,14 +233,27 @@ def test_outbox_eml_files_parse_with_the_same_headers(foi, isolated: Path) -> No
 
 def test_web_form_and_post_letters_go_to_the_outbox_as_text(foi, isolated: Path) -> None:
     foi("init")
-    env = {"FOI_REQUESTER_NAME": "Jo"}
+    refused = foi(
+        "draft", "sim-use", "--to", "RVN", "--campaign", "c", env={"FOI_REQUESTER_NAME": "Jo"}
+    )
+    assert "needs your postal address" in refused.stdout  # skipped: no address for a reply
+    env = {"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds LS1 5HN"}
     foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env=env)  # Avon & Wiltshire: post
     dry = foi("send", "--campaign", "c")
     assert "goes by post" in dry.stderr
-    written = foi("send", "--campaign", "c", "--outbox", "out", "--yes", "--json").json()
-    assert written["written_text"] == 1
+    written = foi(
+        "send", "--campaign", "c", "--outbox", "out", "--yes", "--json", today="2026-12-04"
+    )
+    assert written.json()["written_text"] == 1
+    assert "post it to Freedom of Information, Bath NHS House" in written.stderr
     text = next((isolated / "out").glob("*.txt")).read_text(encoding="utf-8")
-    assert text.startswith("Post to: Freedom of Information, Bath NHS House")
+    # The letter stands alone: our address, the date, theirs, our reference; no tool steps.
+    assert text.startswith("Jo\n1 Park Row\nLeeds LS1 5HN\n\n4 December 2026\n\n")
+    assert (
+        "Avon and Wiltshire Mental Health Partnership NHS Trust\nFreedom of Information\n" in text
+    )
+    assert "Our reference: FOI-2026-0001" in text
+    assert "foi request log" not in text and "Post to:" not in text
     assert "Dear Avon and Wiltshire Mental Health Partnership NHS Trust" in text
 
 

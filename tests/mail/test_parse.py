@@ -830,3 +830,12 @@ def test_real_headers_oddities() -> None:
     assert "sender taken from the mbox envelope line" in no_from.defects
     placeholder = real("alaveteli/bcc-contact-reply.eml")
     assert (placeholder.from_addr, placeholder.from_name) == (None, "FOI Officer")
+
+
+def test_a_prefixed_authority_reference_is_kept_whole() -> None:
+    from foi.mail.parse import _authority_refs
+
+    assert _authority_refs("Your request AWP-FOI-2026-555 has been received") == [
+        "AWP-FOI-2026-555"
+    ]
+    assert _authority_refs("Thank you for FOI-2026-0001") == []  # ours, never theirs

@@ -507,6 +507,7 @@ def test_headings_cover_every_kind() -> None:
     assert sorted(covered) == sorted(KINDS)
     assert [h for h, _ in HEADINGS] == [
         "Overdue",
+        "Not delivered",
         "Due today",
         "Due soon",
         "Reviews",

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 
 import foi.store.migrations
 from foi.store import engine as db
-from foi.store.migrations import HEAD as MIGRATIONS_HEAD
+from foi.store.migrations import HEAD
 from foi.store.models import Base
 
 MIGRATIONS = Path(foi.store.migrations.__file__).parent
@@ -36,7 +36,7 @@ def test_empty_database_migrates_to_head_without_drift(db_url: str) -> None:
     url = db.resolve_url(db_url)
     engine = db.make_engine(url)
     try:
-        db.ensure_schema(engine, url)
+        db.ensure_schema(engine, url, create=True)
         assert db.current_revision(engine)[0] == foi.store.migrations.HEAD
         with engine.connect() as conn:
             ctx = MigrationContext.configure(
@@ -76,7 +76,7 @@ def test_upgrade_from_previous_revision_keeps_data(foi, isolated: Path) -> None:
     assert "older revision (0001)" in refused.stderr and "foi db upgrade" in refused.stderr
     upgraded = foi("db", "upgrade", db=str(path))
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert f"from 0001 to {MIGRATIONS_HEAD}" in upgraded.stdout
+    assert f"from 0001 to {HEAD}" in upgraded.stdout
     listed = foi("body", "list", "--json", db=str(path)).json()
     assert [b["name"] for b in listed] == ["Old Trust"]
     cols = {c["name"] for c in inspect(create_engine(f"sqlite:///{path}")).get_columns("letters")}
