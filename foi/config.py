@@ -7,9 +7,11 @@ be private (mode 600): it is refused otherwise. Secrets are never written anywhe
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -146,48 +148,112 @@ _FILE_SECTIONS = {
 SECURITY_CHOICES = ("none", "starttls", "ssl")
 
 
+def parse_hhmm(text: str) -> tuple[int, int]:
+    """Hour and minute of an HH:MM time (24-hour, 00:00 to 23:59), or ValueError."""
+    m = re.match(r"^\s*(\d{1,2}):(\d{2})\s*$", text or "")
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError("a time HH:MM (24-hour, UK time), e.g. 08:00")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _whole(minimum: int | None = None, maximum: int | None = None) -> Callable[[Any], int]:
+    """A check for a whole number within bounds."""
+    what = "a whole number" + (
+        f" from {minimum} to {maximum}"
+        if minimum is not None and maximum is not None
+        else f" of at least {minimum}"
+        if minimum is not None
+        else ""
+    )
+
+    def check(value: Any) -> int:
+        if isinstance(value, bool | float):
+            raise ValueError(what)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(what) from None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            raise ValueError(what)
+        return number
+
+    return check
+
+
+def _number(minimum: float = 0.0, above: bool = False) -> Callable[[Any], float]:
+    """A check for a finite number at least (or above) `minimum`."""
+    what = f"a number {'above' if above else 'of at least'} {minimum:g}"
+
+    def check(value: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(what) from None
+        if not math.isfinite(number) or number < minimum or (above and number == minimum):
+            raise ValueError(what)
+        return number
+
+    return check
+
+
+def _one_of(*choices: str) -> Callable[[Any], str]:
+    """A check for one of a few words."""
+
+    def check(value: Any) -> str:
+        if str(value) not in choices:
+            raise ValueError(f"one of {', '.join(choices)}")
+        return str(value)
+
+    return check
+
+
+def _hhmm(value: Any) -> str:
+    hh, mm = parse_hhmm(str(value))
+    return f"{hh:02d}:{mm:02d}"
+
+
+def _text(value: Any) -> str:
+    text = str(value)
+    if any(ord(ch) < 32 and ch != "\t" for ch in text):
+        raise ValueError("one line of text (no control characters)")
+    return text
+
+
+# One check per setting, run whenever settings are loaded, so every command refuses the same
+# bad value the same way. Adding a checked setting is one line here. Settings not listed are
+# one line of text.
+CHECKS: dict[str, Callable[[Any], Any]] = {
+    "attachment_max_bytes": _whole(minimum=1),
+    "smtp_port": _whole(1, 65535),
+    "smtp_security": _one_of(*SECURITY_CHOICES),
+    "smtp_timeout": _number(0, above=True),
+    "send_throttle_seconds": _number(0),
+    "reminder_time": _hhmm,
+    "due_soon_days": _whole(minimum=0),
+    "chase_interval_days": _whole(minimum=1),
+    "mail_spool_bytes": _whole(minimum=1),
+    "postal_delay_days": _whole(0, 30),
+    "imap_port": _whole(1, 65535),
+    "imap_security": _one_of(*SECURITY_CHOICES),
+    "imap_poll_minutes": _number(0, above=True),
+}
+
+
 def _coerce(name: str, value: Any) -> Any:
-    """Convert a raw setting to the field's type, or raise ConfigError naming it."""
-    kinds: dict[str, type] = {
-        "attachment_max_bytes": int,
-        "mail_spool_bytes": int,
-        "smtp_port": int,
-        "due_soon_days": int,
-        "chase_interval_days": int,
-        "postal_delay_days": int,
-        "smtp_timeout": float,
-        "send_throttle_seconds": float,
-        "imap_port": int,
-        "imap_poll_minutes": float,
-    }
+    """Check a raw setting and convert it to the field's type, or raise ConfigError naming it."""
     if value is None or value == "":
-        return {"smtp_security": "starttls", "imap_security": "ssl"}.get(name)
-    kind = kinds.get(name, str)
+        return None
+    if name == "requester_address" or "password" in name:  # several lines; a secret unshown
+        check: Callable[[Any], Any] = str
+    else:
+        check = CHECKS.get(name, _text)
     try:
-        out = kind(value)
-    except (TypeError, ValueError):
-        what = {int: "a whole number", float: "a number"}.get(kind, "text")
+        return check(value)
+    except (TypeError, ValueError) as exc:
         raise ConfigError(
-            f"setting {name} must be {what}, got {value!r}: fix it in the config "
+            f"setting {name} must be {exc}, got {value!r}: fix it in the config "
             "file or the environment"
         ) from None
-    if name == "postal_delay_days" and not 0 <= out <= 30:
-        raise ConfigError(f"setting postal_delay_days must be 0 to 30 working days, got {out}")
-    if name == "smtp_security" and out not in SECURITY_CHOICES:
-        raise ConfigError(
-            f"smtp security must be one of {', '.join(SECURITY_CHOICES)}, got {out!r}"
-        )
-    if name == "imap_security" and out not in SECURITY_CHOICES:
-        raise ConfigError(
-            f"imap security (FOI_IMAP_SECURITY or [imap] security) must be one of "
-            f"{', '.join(SECURITY_CHOICES)}, got {out!r}"
-        )
-    if name == "imap_poll_minutes" and not out > 0:
-        raise ConfigError(
-            f"imap poll minutes (FOI_IMAP_POLL_MINUTES or [imap] poll_minutes) must be "
-            f"above 0, got {value!r}"
-        )
-    return out
 
 
 def find_config_file(env: Mapping[str, str]) -> Path | None:
@@ -195,6 +261,10 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
     explicit = env.get("FOI_CONFIG")
     if explicit:
         path = Path(explicit).expanduser()
+        if path.is_dir():
+            raise ConfigError(
+                f"FOI_CONFIG is {path}, a folder: point it at the config file (a .toml file)"
+            )
         if not path.is_file():
             raise ConfigError(f"config file {path} (from FOI_CONFIG) does not exist")
         return path

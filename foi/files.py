@@ -5,7 +5,8 @@ goes through `atomic_writer`: a private temporary file in the destination folder
 renamed over the target with ``os.replace`` and the folder fsynced. Files are mode 600 and
 new folders 700 unless the caller asks otherwise (a published site is meant to be shared).
 Temporary files are named ``.<name>.<random>.tmp``; `remove_stale_temp_files` clears ones a
-killed run left behind.
+killed run left behind. Text files a person hands foi (a letter's text, a template) are read
+one way, `read_text_file`, so a wrong encoding or a folder is one clear error everywhere.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ TEMP_SUFFIX = ".tmp"
 
 class FileWriteError(UsageError):
     """A file or folder that cannot be written (exit code 2: the path given is unusable)."""
+
+
+class FileReadError(UsageError):
+    """A file that cannot be read as text (exit code 2: the path given is unusable)."""
 
 
 def _describe(exc: OSError) -> str:
@@ -119,3 +124,48 @@ def remove_stale_temp_files(folder: Path, now: float, older_than_seconds: float 
                 path.unlink()
                 removed += 1
     return removed
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str | None]:
+    """Bytes a person wrote as text, and a note when they were not UTF-8.
+
+    UTF-8 (a byte-order mark dropped) or UTF-16 with a byte-order mark; otherwise
+    Windows-1252, what Excel and Notepad on a UK PC write, with a note saying so. Binary
+    data (NUL bytes) is refused.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            raise FileReadError(f"{name} is not valid UTF-16 text: {exc.reason}") from None
+    if b"\x00" in data:
+        raise FileReadError(f"{name} is not a text file (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff"), None
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise FileReadError(
+            f"{name} is neither UTF-8 nor Windows-1252 text (bad byte at offset {first_bad}): "
+            "save it as UTF-8"
+        ) from None
+    return text, f"{name} is not UTF-8 (offset {first_bad}); read it as Windows-1252"
+
+
+def read_text_file(path: Path, *, limit: int = 10 * 1024 * 1024) -> tuple[str, str | None]:
+    """Read a person's text file (see `decode_text`); missing, folder or huge is one error."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise FileReadError(f"{path} is a folder: give a text file")
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise FileReadError(f"{path} does not exist") from None
+    except OSError as exc:
+        raise FileReadError(f"cannot read {path}: {_describe(exc)}") from None
+    if len(data) > limit:
+        raise FileReadError(f"{path} is over {limit // (1024 * 1024)} MB: not a letter or template")
+    return decode_text(data, str(path))

@@ -63,7 +63,7 @@ def test_password_in_a_readable_config_file_is_refused(isolated: Path) -> None:
         ("colour = 'blue'\n", "unknown setting 'colour'"),
         ("[smtp]\nhots = 'x'\n", "unknown setting [smtp] hots"),
         ("[smtp]\nport = 'abc'\n", "smtp_port must be a whole number"),
-        ("[smtp]\nsecurity = 'tls'\n", "smtp security must be one of"),
+        ("[smtp]\nsecurity = 'tls'\n", "smtp_security must be one of none, starttls, ssl"),
     ],
 )
 def test_bad_config_files_name_the_problem(isolated: Path, text: str, message: str) -> None:
@@ -77,6 +77,55 @@ def test_bad_config_through_the_cli_is_one_line(foi, isolated: Path) -> None:
     result = foi("body", "list")
     assert result.exit_code == 6
     assert result.stderr.strip().splitlines() == [
-        "foi: error: setting smtp_port must be a whole number, got 'abc': fix it in the config file "
+        "foi: error: setting smtp_port must be a whole number from 1 to 65535, got 'abc': fix it "
+        "in the config file "
         "or the environment"
     ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "FOI_ATTACHMENT_MAX_BYTES",
+            "-1",
+            "attachment_max_bytes must be a whole number of at least 1",
+        ),
+        ("FOI_REMINDER_TIME", "25:99", "reminder_time must be a time HH:MM (24-hour, UK time)"),
+        ("FOI_REMINDER_TIME", "8.30", "reminder_time must be a time HH:MM"),
+        ("FOI_SMTP_PORT", "70000", "smtp_port must be a whole number from 1 to 65535"),
+        ("FOI_SEND_THROTTLE", "-2", "send_throttle_seconds must be a number of at least 0"),
+        ("FOI_SEND_THROTTLE", "nan", "send_throttle_seconds must be a number of at least 0"),
+        ("FOI_DUE_SOON_DAYS", "-3", "due_soon_days must be a whole number of at least 0"),
+        ("FOI_FROM", "a@b.example\r\nBcc: x@y.example", "from_addr must be one line of text"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [("remind", "run"), ("inbox", "list"), ("deadline", "2026-12-01")]
+)
+def test_every_command_refuses_a_bad_setting_the_same_way(
+    foi, variable: str, value: str, message: str, command: tuple[str, ...]
+) -> None:
+    result = foi(*command, env={variable: value})
+    assert result.exit_code == 6, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("foi: error: setting ")
+    assert message in lines[0]
+
+
+def test_a_good_reminder_time_is_normalised_for_the_daemon_and_remind_run(isolated: Path) -> None:
+    assert load_settings(env={"FOI_REMINDER_TIME": "8:05"}).reminder_time == "08:05"
+    assert load_settings(env={"FOI_ATTACHMENT_MAX_BYTES": "1000"}).attachment_max_bytes == 1000
+
+
+def test_foi_config_pointing_at_a_folder_says_so(foi, isolated: Path) -> None:
+    result = foi("body", "list", env={"FOI_CONFIG": str(isolated)})
+    assert result.exit_code == 6
+    assert result.stderr.strip().splitlines() == [
+        f"foi: error: FOI_CONFIG is {isolated}, a folder: point it at the config file (a .toml file)"
+    ]
+
+
+def test_the_password_is_never_echoed_by_a_check(isolated: Path) -> None:
+    s = load_settings(env={"FOI_SMTP_PASSWORD": "pa\x01ss"})
+    assert s.smtp_password == "pa\x01ss"

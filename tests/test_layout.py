@@ -23,6 +23,7 @@ PURE = (
     "foi.law",
     "foi.mail.parse",
     "foi.letters.templates",
+    "foi.letters.sandbox",
     "foi.reminders.due",
     "foi.reminders.ics",
     "foi.directory.kinds",

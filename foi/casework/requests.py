@@ -29,6 +29,7 @@ from foi.law.timeline import (
     OPEN_STATUSES,
     OUTCOME_KINDS,
     EventKind,
+    FutureDateError,
     State,
     Status,
     TimelineEvent,
@@ -408,13 +409,15 @@ def create_request(
     session: Session, new: NewRequest, *, today: date, now: datetime, holidays: HolidaySet
 ) -> Request:
     """Create a request (status draft) with its 'drafted' event."""
-    if not new.title.strip():
+    # A title is one line: line breaks (a pasted subject) become spaces, never stored raw.
+    title = " ".join(new.title.split())
+    if not title:
         raise UsageError("a request needs a title")
-    check_length(new.title.strip(), 300, "the title")
+    check_length(title, 300, "the title")
     regime = check_regime(new.regime) if new.regime else default_regime(new.body)
     req = Request(
         reference=allocate_reference(session, today.year),
-        title=new.title.strip(),
+        title=title,
         body=new.body,
         regime=regime,
         template=new.template,
@@ -522,6 +525,8 @@ def log_event(
     )
     try:
         check_append(timeline_events(req), new, today)
+    except FutureDateError as exc:  # a date typed wrong is bad input (exit 2), not a conflict
+        raise UsageError(f"{req.reference}: {exc}") from None
     except TransitionError as exc:
         raise ConflictError(f"{req.reference}: {exc}") from None
     receipt = _receipt(req, entry, kind, holidays)

@@ -39,14 +39,22 @@ def _translate(exc: BaseException) -> FoiError | None:
         if "connection" in text.lower() or "could not translate host" in text:
             return DatabaseError(f"cannot connect to the database: {text}")
         return DatabaseError(f"database error: {text}")
+    if mod.startswith("alembic"):
+        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return DatabaseError(f"cannot migrate the database: {text}")
     if isinstance(exc, OverflowError):
         return UsageError("a number given is too large")
+    # A path a person gave that cannot be used is bad input (exit 2, as the README's table).
     if isinstance(exc, PermissionError):
-        return FoiError(f"permission denied: {exc.filename or exc}")
+        return UsageError(f"permission denied: {exc.filename or exc}")
     if isinstance(exc, FileNotFoundError):
-        return FoiError(f"no such file: {exc.filename or exc}")
+        return UsageError(f"no such file: {exc.filename or exc}")
     if isinstance(exc, IsADirectoryError):
-        return FoiError(f"{exc.filename} is a folder, not a file")
+        return UsageError(f"{exc.filename} is a folder, not a file")
+    if isinstance(exc, NotADirectoryError):
+        return UsageError(f"{exc.filename}: a part of the path is a file, not a folder")
+    if isinstance(exc, UnicodeDecodeError):
+        return UsageError(f"a file is not UTF-8 text ({exc.reason} at byte {exc.start})")
     if isinstance(exc, OSError):
         return FoiError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
     return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -384,41 +386,69 @@ def import_(
 
     Example:  foi body import all-authorities.csv --skip-bad-rows
     """
-    from foi.directory.bodies import import_rows
-    from foi.directory.importers import ImportFormatError, parse_bodies_file
-    from foi.errors import UsageError
+    from foi.directory.importers import open_bodies_file
+    from foi.directory.importing import import_stream
 
     e = env(ctx)
-    try:
-        parsed = parse_bodies_file(file)
-    except ImportFormatError as exc:
-        raise UsageError(str(exc)) from None
-    with session(e) as s:
-        report = import_rows(s, parsed, source=file.name, now=e.now, skip_bad_rows=skip_bad_rows)
-    for warning in parsed.warnings:
+    with open_bodies_file(file) as stream, _progress(stream) as progress, session(e) as s:
+        report = import_stream(
+            s,
+            stream.events,
+            format=stream.format,
+            source=file.name,
+            now=e.now,
+            skip_bad_rows=skip_bad_rows,
+            progress=progress,
+        )
+    for warning in [*map(str, stream.warnings), *report.warnings]:
         info(f"note: {warning}")
     if json_out:
         emit_json(
             {
                 "file": str(file),
                 "format": report.format,
-                "created": len(report.created),
-                "updated": len(report.updated),
-                "unchanged": len(report.unchanged),
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
                 "skipped": report.skipped,
                 "bad_rows": report.bad_rows,
             }
         )
         return
     out(
-        f"{file.name} ({report.format}): {len(report.created)} created, "
-        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{file.name} ({report.format}): {report.created} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.skipped)} skipped, {len(report.bad_rows)} bad"
     )
     for line in report.skipped:
         info(f"  skipped {line}")
     for line in report.bad_rows:
         info(f"  bad {line}")
+
+
+@contextmanager
+def _progress(stream):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr for a terminal only (by bytes read); otherwise nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%  {task.fields[rows]} rows"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=stream.size or None, rows=0)
+
+        def advance(rows: int) -> None:
+            bar.update(task, completed=stream.position(), rows=f"{rows:,}")
+
+        yield advance
 
 
 @evidence_app.command("add")

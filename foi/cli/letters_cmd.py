@@ -379,7 +379,11 @@ def register_edit(app: typer.Typer) -> None:
                 raise UsageError(
                     f"the editor exited with status {done.returncode}: nothing changed"
                 )
-            edited = Path(tmp).read_text(encoding="utf-8")
+            from foi.files import read_text_file
+
+            edited, note = read_text_file(Path(tmp))
+            if note:
+                info("note: the edited letter was not UTF-8; read it as Windows-1252")
         finally:
             Path(tmp).unlink(missing_ok=True)
         first, _, rest = edited.partition("\n")
@@ -388,7 +392,9 @@ def register_edit(app: typer.Typer) -> None:
         subject = " ".join(first[len("Subject:") :].split())
         if f"[{ref}]" not in subject:
             subject = f"{subject} [{ref}]"
-        text = rest.lstrip("\n")
+        from foi.letters.records import check_letter_text
+
+        text = check_letter_text(rest.lstrip("\n"))
         if not text.strip():
             raise UsageError("the letter is empty: nothing changed")
         changed = (subject, text) != before

@@ -53,7 +53,11 @@ def new(
 
     e = env(ctx)
     if text_file is not None:
-        text = text_file.read_text(encoding="utf-8")
+        from foi.files import read_text_file
+
+        text, note = read_text_file(text_file)
+        if note:
+            info(f"note: {note}")
     sent = parse_date(sent_on, "--sent-on") if sent_on else None
     with session(e) as s:
         hs = holiday_set(s)

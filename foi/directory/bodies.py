@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from foi.directory.kinds import KINDS
@@ -720,19 +719,6 @@ def contact_route(body: Body, purpose: str = "foi") -> tuple[str, str | None, st
 # Imports (rows parsed by foi.directory.importers)
 
 
-@dataclass
-class ImportReport:
-    format: str
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # "line N: reason"
-    bad_rows: list[str] = field(default_factory=list)
-
-
-_ROW_FIELDS = tuple(f for f in _SIMPLE if f != "source")  # what an imported row may set
-
-
 def _match_row(session: Session, row: Any) -> Body | None:
     """Match an imported row to a body: by code, then exact name or alias, then WDTK name."""
     if row.ods_code:
@@ -759,76 +745,3 @@ def _match_row(session: Session, row: Any) -> Body | None:
     if row.wdtk_url_name:
         return session.scalar(select(Body).where(Body.wdtk_url_name == row.wdtk_url_name))
     return None
-
-
-def import_rows(
-    session: Session, parsed: Any, *, source: str, now: datetime, skip_bad_rows: bool = False
-) -> ImportReport:
-    """Apply parsed rows: all or nothing unless skip_bad_rows; idempotent on re-import."""
-    report = ImportReport(format=parsed.format)
-    report.bad_rows = [f"line {p.line}: {p.message}" for p in parsed.problems]
-    report.skipped = [f"line {p.line}: {p.message}" for p in parsed.skipped]
-    if report.bad_rows and not skip_bad_rows:
-        shown = "; ".join(report.bad_rows[:3])
-        more = f" (and {len(report.bad_rows) - 3} more)" if len(report.bad_rows) > 3 else ""
-        raise UsageError(
-            f"{source}: {len(report.bad_rows)} bad row(s), nothing imported: "
-            f"{shown}{more}; fix them or use --skip-bad-rows"
-        )
-    seen: dict[int, int] = {}
-    for row in parsed.rows:
-        present = set(row.present)
-        savepoint = session.begin_nested()  # a bad row under --skip-bad-rows leaves no trace
-        try:
-            body = _match_row(session, row)
-            if body is not None and body.id in seen:
-                report.skipped.append(
-                    f"line {row.line}: same body as line {seen[body.id]} ({body.name})"
-                )
-                savepoint.commit()
-                continue
-            changes = BodyChanges(**{f: getattr(row, f) for f in _ROW_FIELDS if f in present})
-            if "aliases" in present and row.aliases:
-                changes.add_aliases = list(row.aliases)
-            if "tags" in present and row.tags:
-                changes.add_tags = list(row.tags)
-            if body is None:
-                if not row.name:
-                    report.skipped.append(f"line {row.line}: no name and no known code")
-                    savepoint.commit()
-                    continue
-                if changes.kind is None:
-                    changes.kind = "other"
-                body = add_body(session, changes, now)
-                report.created.append(body.name)
-                changed = []
-                created_now = True
-            else:
-                created_now = False
-                if "name" in present and row.name and row.name != body.name:
-                    changes.add_aliases.append(row.name)  # keep our name; remember theirs
-                    changes.name = None
-                changed = edit_body(session, body, changes, now)
-            if "email" in present and row.email:
-                _, created = add_contact(
-                    session, body, row.email, now=now, source=f"import of {source}"
-                )
-                if created:
-                    changed.append("email")
-            seen[body.id] = row.line
-            savepoint.commit()
-            if created_now:
-                continue
-            (report.updated if changed else report.unchanged).append(body.name)
-        except (UsageError, ConflictError, DBAPIError) as exc:
-            savepoint.rollback()
-            if isinstance(exc, DBAPIError):  # a value the database refused, e.g. too long
-                exc = UsageError(str(exc.orig or exc).strip().splitlines()[0])
-            if not skip_bad_rows:
-                raise UsageError(
-                    f"{source} line {row.line}: {exc.message}; nothing imported "
-                    "(fix it or use --skip-bad-rows)"
-                ) from None
-            report.bad_rows.append(f"line {row.line}: {exc.message}")
-    session.flush()
-    return report

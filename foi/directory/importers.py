@@ -12,20 +12,26 @@ Decoding: UTF-8 (a byte-order mark is dropped), UTF-16 with a byte-order mark, a
 that are not valid UTF-8, Windows-1252 (what Excel writes as "CSV" on a UK PC) with a warning.
 Files with NUL bytes, spreadsheets and other binary files raise ``ImportFormatError``.
 
-Rows that cannot be imported are returned as ``problems`` with the line they start on; rows
-deliberately left out (all cells empty) are in ``skipped``; the caller decides what to do.
+Files are read as a stream (`open_bodies_file`): the encoding is found by one scan in chunks,
+then rows are yielded one by one (`BodyRow`), with rows that cannot be imported and rows
+deliberately left out (all cells empty) as `RowNote`s carrying the line they start on; the
+caller decides what to do. `parse_bodies_file` collects a whole (small) file into lists.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
 import itertools
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from foi.directory.kinds import KINDS
 from foi.errors import UsageError
@@ -194,6 +200,27 @@ class ParsedImport:
     encoding: str = "utf-8"
 
 
+@dataclass
+class RowNote:
+    """A row refused (kind 'bad'), left out on purpose ('skipped'), or a caveat ('warning')."""
+
+    kind: str
+    problem: RowProblem
+
+
+@dataclass
+class BodyStream:
+    """A body list being read: its layout, then its rows and notes one by one (`events`)."""
+
+    format: str
+    events: Iterator[BodyRow | RowNote]
+    ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # about the whole file
+    encoding: str = "utf-8"
+    size: int = 0  # bytes in the file, for progress
+    position: Callable[[], int] = lambda: 0  # bytes read so far
+
+
 # ---------------------------------------------------------------------------------------------
 # Names
 
@@ -248,43 +275,61 @@ def proper_case_address(lines: list[str]) -> str:
 # Reading the file
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str, list[RowProblem]]:
-    if data.startswith(b"PK\x03\x04"):
+_CP1252_UNDEFINED_RE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_SCAN_CHUNK = 1 << 20
+
+
+def _sniff(fh: BinaryIO, name: str) -> tuple[str, list[RowProblem]]:
+    """The encoding of a body list, found by scanning it once in chunks (memory stays small).
+
+    UTF-8 (a byte-order mark dropped), UTF-16 with a byte-order mark, or, for a file that is
+    not valid UTF-8, Windows-1252 with a warning. Spreadsheets and NUL bytes are refused.
+    """
+    head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
         raise ImportFormatError(
             f"{name} is a ZIP file (a spreadsheet?): save it as CSV (UTF-8) and import that"
         )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFormatError(
             f"{name} is an old Excel/Office file: save it as CSV (UTF-8) and import that"
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", []
+    bom = head.startswith(b"\xef\xbb\xbf")
+    fh.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, first_bad, cp1252_ok = 0, None, True
+    while chunk := fh.read(_SCAN_CHUNK):
+        if b"\x00" in chunk:
+            raise ImportFormatError(f"{name} is not a text file (it contains NUL bytes)")
+        if first_bad is None:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                first_bad = offset + exc.start
+        if cp1252_ok and _CP1252_UNDEFINED_RE.search(chunk):
+            cp1252_ok = False
+        offset += len(chunk)
+    if first_bad is None:
         try:
-            return data.decode("utf-16"), "utf-16", []
-        except UnicodeDecodeError as exc:
-            raise ImportFormatError(f"{name} is not valid UTF-16: {exc.reason}") from None
-    if b"\x00" in data:
-        raise ImportFormatError(f"{name} is not a text file (it contains NUL bytes)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig", []
-        except UnicodeDecodeError as exc:
-            raise ImportFormatError(
-                f"{name} starts with a UTF-8 mark but is not UTF-8 (byte {exc.start + 3})"
-            ) from None
-    try:
-        return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            first_bad = offset
+    if first_bad is None:
+        return ("utf-8-sig" if bom else "utf-8"), []
+    if bom:
+        raise ImportFormatError(
+            f"{name} starts with a UTF-8 mark but is not UTF-8 (byte {first_bad})"
+        )
+    if not cp1252_ok:
         raise ImportFormatError(
             f"{name} is neither UTF-8 nor Windows-1252 text (bad byte at offset {first_bad})"
-        ) from None
+        )
     warning = RowProblem(
         0, f"{name} is not UTF-8 (offset {first_bad}); read it as Windows-1252 (cp1252)"
     )
-    return text, "cp1252", [warning]
+    return "cp1252", [warning]
 
 
 def _control_chars(text: str) -> int:
@@ -294,14 +339,22 @@ def _control_chars(text: str) -> int:
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str], str]]:
-    """Yield (line the record starts on, fields, raw text of the record) for each CSV record."""
+def _records(source: Iterable[str], name: str) -> Iterator[tuple[int, list[str], str]]:
+    """Yield (line the record starts on, fields, raw text of the record) for each CSV record.
+
+    `source` gives lines with their line ends (a file opened with newline="").
+    """
     buffer: list[str] = []
 
     def lines() -> Iterator[str]:
-        for line in io.StringIO(text, newline=""):
-            buffer.append(line)
-            yield line
+        try:
+            for line in source:
+                buffer.append(line)
+                yield line
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(
+                f"{name} is not valid {exc.encoding} text: {exc.reason}"
+            ) from None
 
     reader = csv.reader(lines())
     start = 1
@@ -318,6 +371,10 @@ def _records(text: str) -> Iterator[tuple[int, list[str], str]]:
         start = reader.line_num + 1
 
 
+def _bad(line: int, message: str) -> RowNote:
+    return RowNote("bad", RowProblem(line, message))
+
+
 def _blank(fields: list[str]) -> bool:
     return all(not f.strip() for f in fields)
 
@@ -326,37 +383,90 @@ def _norm_header(cell: str) -> str:
     return re.sub(r"[\s\-]+", "_", cell.strip().lower()).lstrip("#")
 
 
-def parse_bodies_file(path: Path) -> ParsedImport:
-    """Read a body list (WhatDoTheyKnow export, NHS ODS etr.csv or plain CSV)."""
+@contextlib.contextmanager
+def open_bodies_file(path: Path) -> Iterator[BodyStream]:
+    """Open a body list for reading row by row: the file is never held in memory whole.
+
+    The stream's `events` yield each row (`BodyRow`) or note (`RowNote`) in file order.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise ImportFormatError(f"{path} is a directory, not a CSV file")
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ImportFormatError(f"{path} is a directory, not a CSV file") from None
+        fh = path.open("rb")
     except OSError as exc:
         raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-    text, encoding, warnings = _decode(data, path.name)
-    parsed = parse_bodies_text(text, name=path.name)
-    parsed.encoding = encoding
-    parsed.warnings[:0] = warnings
-    return parsed
+    with fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            encoding, warnings = _sniff(fh, path.name)
+            fh.seek(0)
+            sample = fh.read(65536).decode(encoding, errors="replace")
+            fh.seek(0)
+        except OSError as exc:
+            raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+        text = io.TextIOWrapper(fh, encoding=encoding, newline="")
+        stream = _open_records(text, path.name, sample.removeprefix("\ufeff"), len(sample) < 65536)
+        stream.encoding = encoding
+        stream.warnings[:0] = warnings
+        stream.size = size
+        stream.position = fh.tell
+        try:
+            yield stream
+        finally:
+            text.detach()  # the with-block closes the file itself
+
+
+def parse_bodies_file(path: Path) -> ParsedImport:
+    """Read a whole body list (WhatDoTheyKnow export, NHS ODS etr.csv or plain CSV)."""
+    with open_bodies_file(path) as stream:
+        return collect(stream)
 
 
 def parse_bodies_text(text: str, name: str = "the file") -> ParsedImport:
     """Parse the decoded text of a body list; see parse_bodies_file."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise ImportFormatError(f"{name} is empty")
+    text = text.removeprefix("\ufeff")
     sample = text[:65536]
+    return collect(
+        _open_records(io.StringIO(text, newline=""), name, sample, len(sample) == len(text))
+    )
+
+
+def collect(stream: BodyStream) -> ParsedImport:
+    """Every row and note of a stream, in lists (for small files and tests)."""
+    result = ParsedImport(
+        format=stream.format,
+        rows=[],
+        problems=[],
+        skipped=[],
+        ignored_columns=list(stream.ignored_columns),
+        warnings=list(stream.warnings),
+        encoding=stream.encoding,
+    )
+    for event in stream.events:
+        if isinstance(event, BodyRow):
+            result.rows.append(event)
+        else:
+            {"bad": result.problems, "skipped": result.skipped, "warning": result.warnings}[
+                event.kind
+            ].append(event.problem)
+    return result
+
+
+def _open_records(source: Iterable[str], name: str, sample: str, whole: bool) -> BodyStream:
+    """Recognise the layout from the header and return the stream of the rows after it."""
+    if whole and not sample.strip():
+        raise ImportFormatError(f"{name} is empty")
     if _control_chars(sample) * 200 > len(sample):  # a stray control character is tolerated
         raise ImportFormatError(f"{name} is not a text CSV file (it contains control characters)")
-    records = _records(text)
+    records = _records(source, name)
     line, fields = 0, []
     while _blank(fields):  # the first line that is not blank: a header, or an etr record
         try:
             line, fields, _raw = next(records)
         except StopIteration:
+            if line == 0:
+                raise ImportFormatError(f"{name} is empty") from None
             raise ImportFormatError(f"{name} has no header row (every cell is empty)") from None
     header = [_norm_header(f) for f in fields]
     keys = set(header)
@@ -395,17 +505,15 @@ def _ods_date(text: str) -> date:
 
 def _parse_etr(
     line: int, fields: list[str], records: Iterator[tuple[int, list[str], str]]
-) -> ParsedImport:
-    result = ParsedImport(format="ods-etr", rows=[], problems=[], skipped=[])
+) -> BodyStream:
+    # etr.csv lists a few thousand organisations: remembering their codes costs little.
     seen: dict[str, int] = {}
 
-    def handle(line: int, fields: list[str]) -> None:
+    def handle(line: int, fields: list[str]) -> Iterator[BodyRow | RowNote]:
         if _blank(fields):
             return
         if len(fields) != ETR_FIELDS:
-            result.problems.append(
-                RowProblem(line, f"expected {ETR_FIELDS} fields, found {len(fields)}")
-            )
+            yield _bad(line, f"expected {ETR_FIELDS} fields, found {len(fields)}")
             return
         f = [v.strip() for v in fields]
         problems: list[str] = []
@@ -426,7 +534,7 @@ def _parse_etr(
         if code in seen and not problems:
             problems.append(f"duplicate organisation code {code} (first on line {seen[code]})")
         if problems:
-            result.problems.extend(RowProblem(line, p) for p in problems)
+            yield from (_bad(line, p) for p in problems)
             return
         seen[code] = line
         name = " ".join(f[1].split())
@@ -449,12 +557,14 @@ def _parse_etr(
         row.present = frozenset(
             k for k in _FIELDS if k in always or getattr(row, k) not in (None, [], "")
         )
-        result.rows.append(row)
+        yield row
 
-    handle(line, fields)
-    for line, fields, _raw in records:
-        handle(line, fields)
-    return result
+    def events() -> Iterator[BodyRow | RowNote]:
+        yield from handle(line, fields)
+        for later, cells, _raw in records:
+            yield from handle(later, cells)
+
+    return BodyStream(format="ods-etr", events=events())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,21 +589,19 @@ def _split_run_together(raw: str, width: int) -> tuple[list[str], list[str], int
 
 def _parse_wdtk(
     header_cells: list[str], header: list[str], records: Iterator[tuple[int, list[str], str]]
-) -> ParsedImport:
-    result = ParsedImport(format="wdtk", rows=[], problems=[], skipped=[])
+) -> BodyStream:
     _check_duplicate_headers(header_cells, header)
     width = len(header)
     index = {h: i for i, h in enumerate(header)}
-    result.ignored_columns = [
+    ignored = [
         cell.strip() for cell, h in zip(header_cells, header, strict=True) if h not in WDTK_COLUMNS
     ]
 
-    def build(line: int, fields: list[str]) -> None:
+    def build(line: int, fields: list[str]) -> BodyRow | RowNote:
         cells = {h: fields[i].strip() for h, i in index.items()}
         name = " ".join(cells.get("name", "").split())
         if not name:
-            result.problems.append(RowProblem(line, "missing name"))
-            return
+            return _bad(line, "missing name")
         row = BodyRow(line=line, name=name)
         short = " ".join(cells.get("short_name", "").split())
         if short and short != name:
@@ -511,31 +619,32 @@ def _parse_wdtk(
                 if sep and key.lower() in WDTK_ODS_TAG_KEYS and ODS_CODE_RE.match(value.upper()):
                     row.ods_code = value.upper()
         row.present = frozenset(k for k in _FIELDS if getattr(row, k) not in (None, [], ""))
-        result.rows.append(row)
+        return row
 
-    for line, fields, raw in records:
-        if _blank(fields):
-            continue
-        if len(fields) != width:
-            split = _split_run_together(raw, width) if len(fields) > width else None
-            if split is None:
-                result.problems.append(
-                    RowProblem(line, f"expected {width} fields, found {len(fields)}")
-                )
+    def events() -> Iterator[BodyRow | RowNote]:
+        for line, fields, raw in records:
+            if _blank(fields):
                 continue
-            first, second, offset = split
-            result.warnings.append(
-                RowProblem(
-                    line + offset,
-                    "two records ran together on one line (no line break after the first "
-                    "record's last field); read them as two",
+            if len(fields) != width:
+                split = _split_run_together(raw, width) if len(fields) > width else None
+                if split is None:
+                    yield _bad(line, f"expected {width} fields, found {len(fields)}")
+                    continue
+                first, second, offset = split
+                yield RowNote(
+                    "warning",
+                    RowProblem(
+                        line + offset,
+                        "two records ran together on one line (no line break after the first "
+                        "record's last field); read them as two",
+                    ),
                 )
-            )
-            build(line, first)
-            build(line + offset, second)
-            continue
-        build(line, fields)
-    return result
+                yield build(line, first)
+                yield build(line + offset, second)
+                continue
+            yield build(line, fields)
+
+    return BodyStream(format="wdtk", events=events(), ignored_columns=ignored)
 
 
 def _kind_from_tags(tags: list[str]) -> str | None:
@@ -583,8 +692,8 @@ def _check_duplicate_headers(cells: list[str], header: list[str]) -> None:
 
 def _parse_plain(
     header_cells: list[str], header: list[str], records: Iterator[tuple[int, list[str], str]]
-) -> ParsedImport:
-    result = ParsedImport(format="plain", rows=[], problems=[], skipped=[])
+) -> BodyStream:
+    ignored: list[str] = []
     _check_duplicate_headers(header_cells, header)
     columns: dict[int, str] = {}
     field_from: dict[str, str] = {}
@@ -592,7 +701,7 @@ def _parse_plain(
         fld = "aliases" if LOCALE_NAME_RE.match(h) else _SYNONYMS.get(h)
         if fld is None:
             if cell.strip():
-                result.ignored_columns.append(cell.strip())
+                ignored.append(cell.strip())
             continue
         if fld in field_from and fld != "aliases":
             raise ImportFormatError(
@@ -601,23 +710,27 @@ def _parse_plain(
         field_from[fld] = cell.strip()
         columns[i] = fld
     width = len(header)
-    for line, fields, _raw in records:
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
-            continue  # a blank line
-        if len(fields) != width:
-            result.problems.append(
-                RowProblem(line, f"expected {width} fields, found {len(fields)}")
-            )
-            continue
-        if _blank(fields):
-            result.skipped.append(RowProblem(line, "every cell is empty"))
-            continue
-        row, problems = _plain_row(line, fields, columns)
-        if problems:
-            result.problems.extend(RowProblem(line, p) for p in problems)
-        else:
-            result.rows.append(row)
-    return result
+
+    def events() -> Iterator[BodyRow | RowNote]:
+        for line, fields, _raw in records:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # a blank line
+            if len(fields) != width:
+                yield _bad(line, f"expected {width} fields, found {len(fields)}")
+                continue
+            if _blank(fields):
+                yield RowNote("skipped", RowProblem(line, "every cell is empty"))
+                continue
+            row, problems = _plain_row(line, fields, columns)
+            if problems:
+                yield from (_bad(line, p) for p in problems)
+            else:
+                yield row
+
+    return BodyStream(format="plain", events=events(), ignored_columns=ignored)
+
+
+_EMPTY = (None, [], "")
 
 
 def _plain_row(line: int, fields: list[str], columns: dict[int, str]) -> tuple[BodyRow, list[str]]:
@@ -680,5 +793,8 @@ def _plain_row(line: int, fields: list[str], columns: dict[int, str]) -> tuple[B
         problems.append("missing name")
     if row.opened_on and row.closed_on and row.closed_on < row.opened_on:
         problems.append(f"closed_on {row.closed_on} is before opened_on {row.opened_on}")
-    row.present = frozenset(k for k in _FIELDS if getattr(row, k) not in (None, [], ""))
+    given = {f for f in columns.values() if f != "aliases" and getattr(row, f) not in _EMPTY}
+    if row.aliases:
+        given.add("aliases")
+    row.present = frozenset(given)
     return row, problems

@@ -85,6 +85,10 @@ class TransitionError(ValueError):
     """An event that cannot happen at this point of the request's life."""
 
 
+class FutureDateError(TransitionError):
+    """An event dated after today: bad input, not a clash with what is stored."""
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     """The part of an event the state machine needs."""
@@ -292,7 +296,7 @@ def fold(events: Sequence[TimelineEvent]) -> State:
 def check_append(existing: Sequence[TimelineEvent], new: TimelineEvent, today: date) -> State:
     """Validate a new (possibly back-dated) event against the whole log; return the new state."""
     if new.on > today:
-        raise TransitionError(
+        raise FutureDateError(
             f"{new.kind} on {new.on}: that is in the future (today is {today}); "
             "use 'foi remind add' for something that has not happened yet"
         )

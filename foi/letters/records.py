@@ -10,9 +10,24 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from foi.directory.bodies import contact_route
+from foi.errors import UsageError
 from foi.store.models import Letter, Request
 
 SENDABLE_ROUTES = ("email",)
+
+
+def check_letter_text(text: str) -> str:
+    """A letter's text with line ends made LF; refused if it holds a NUL or control character.
+
+    PostgreSQL cannot store a NUL and a mail client would show the others as garbage, so
+    both databases refuse them the same way, before anything is stored.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = next((ch for ch in text if ord(ch) < 32 and ch not in "\t\n\f"), None)
+    if bad is not None:
+        what = "a NUL character" if bad == "\x00" else f"a control character (U+{ord(bad):04X})"
+        raise UsageError(f"the letter's text contains {what}: remove it and try again")
+    return text
 
 
 def attach_letter(
@@ -43,7 +58,7 @@ def attach_letter(
         purpose=purpose,
         template=template,
         subject=" ".join(subject.split()),
-        text=text.replace("\r\n", "\n"),
+        text=check_letter_text(text),
         route=route,
         to_addr=address,
         state=state,

@@ -55,11 +55,11 @@ from typing import Any
 from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
 from jinja2 import Environment as _JinjaEnvironment
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
 from foi.directory.kinds import KINDS
 from foi.errors import UsageError
+from foi.letters.sandbox import LimitedSandbox, render_limited
 
 __all__ = [
     "KINDS",
@@ -646,8 +646,8 @@ def _finalize_subject(value: Any) -> Any:
     return text
 
 
-class _Environment(SandboxedEnvironment):
-    """The sandbox, where a mapping's keys win over its methods (body.items is the key)."""
+class _Environment(LimitedSandbox):
+    """The sandbox (size-limited), where a mapping's keys win over its methods (body.items)."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping) and isinstance(attribute, str) and attribute in obj:
@@ -692,7 +692,7 @@ def _make_environment(finalize: Callable[[Any], Any], loader: BaseLoader | None)
         lstrip_blocks=True,
         finalize=finalize,
     )
-    env.filters.update(FILTERS)
+    env.add_filters(FILTERS)
     return env
 
 
@@ -810,7 +810,9 @@ class TemplateLibrary:
         files = self._files()
 
         try:
-            raw_subject = self._subject_env.from_string(info.subject).render(ctx)
+            raw_subject = render_limited(
+                self._subject_env.from_string(info.subject).generate(ctx), "the subject"
+            )
         except Exception as exc:
             raise TemplateError(
                 f"template '{info.name}' subject: {_describe(exc)}", template=info.name
@@ -821,7 +823,7 @@ class TemplateLibrary:
 
         try:
             template = self._env.get_template(info.name + _TEMPLATE_SUFFIX)
-            text = template.render(ctx)
+            text = render_limited(template.generate(ctx))
         except Exception as exc:
             raise self._render_error(info.name, exc, files) from exc
         text = _normalise_text(text)

@@ -344,6 +344,7 @@ def _message_ids(value: str | None) -> list[str]:
     """Extract normalised message ids (without angle brackets) from a header value."""
     if not value:
         return []
+    value = _unescape_surrogates(value)  # raw 8-bit bytes in the header: never store them
     ids = _MSGID_RE.findall(value)
     if not ids:
         ids = [tok.strip("<>,;") for tok in value.split() if "@" in tok]
@@ -517,6 +518,7 @@ class _Context:
 
     def defect(self, note: str) -> None:
         """Record a defect once."""
+        note = _unescape_surrogates(note)  # it may quote raw 8-bit bytes: keep it storable
         if note not in self.defects:
             self.defects.append(note)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 import threading
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from foi.config import parse_hhmm
 from foi.errors import FoiError, UsageError
 
 if TYPE_CHECKING:
@@ -45,17 +45,10 @@ _scheduler: BlockingScheduler | None = None
 # and logged about); the daemon that built them maps it back to the real one.
 _real_urls: dict[str, str] = {}
 
-_HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-
 
 def parse_reminder_time(text: str) -> tuple[int, int]:
-    """Hour and minute of an HH:MM time (24-hour), or ValueError."""
-    m = _HHMM.match(text or "")
-    if not m:
-        raise ValueError(text)
-    hh, mm = int(m.group(1)), int(m.group(2))
-    time(hh, mm)  # range check
-    return hh, mm
+    """Hour and minute of an HH:MM time (24-hour), or ValueError: the settings' own parser."""
+    return parse_hhmm(text)
 
 
 def _clock() -> tuple[date, datetime]:

@@ -145,13 +145,29 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Migrate the database to the newest revision; returns (before, after)."""
     from alembic import command
     from alembic.config import Config
+    from alembic.util.exc import CommandError
 
-    before, _ = current_revision(engine)
+    before, has_tables = current_revision(engine)
+    where = describe(engine.url)
+    if before is None and has_tables:
+        raise DatabaseError(
+            f"{where} is not a foi database (it has other tables): use another file"
+        )
+    if before is not None and before not in KNOWN_REVISIONS:
+        # Alembic would fail with "Can't locate revision": say what it means instead.
+        raise DatabaseError(
+            f"{where} was written by a newer foi (revision {before}): upgrade foi to use it; "
+            "nothing was changed"
+        )
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except CommandError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseError(f"cannot upgrade {where}: {first}; nothing was changed") from None
     return before, HEAD
 
 

@@ -1,0 +1,204 @@
+"""The Jinja2 sandbox letters are rendered in, with limits on how much a template can make.
+
+Jinja2's sandbox stops a template reaching Python's internals, but not from asking for a
+billion characters (``{{ 'x' * 1000000000 }}``), a huge power, a width of a billion in a
+format or a filter, or doubling a string until memory runs out. A letter is a few thousand
+characters, so anything near `MAX_OUTPUT_CHARS` is a runaway template: each such request is
+refused *before* the memory is taken, as a `SecurityError` the renderer reports as a template
+error naming the line. Pure: no database, no settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Sized
+from typing import Any
+
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.exceptions import SecurityError
+from jinja2.nodes import Concat
+from jinja2.sandbox import SandboxedEnvironment
+
+MAX_OUTPUT_CHARS = 200_000  # a letter, its subject, any string or list built on the way
+MAX_RANGE = 10_000  # range(); letters loop over a few questions or bodies
+MAX_POWER_BITS = 4_096  # 2 ** 4096 is plenty for arithmetic in a letter
+
+_WIDTH_RE = re.compile(r"\d{7,}")  # a width or precision of a million or more in a format
+
+
+class OutputTooLarge(SecurityError):
+    """A template asked for more text than any letter needs."""
+
+
+def _too_large(what: str) -> OutputTooLarge:
+    return OutputTooLarge(
+        f"{what} would be over {MAX_OUTPUT_CHARS:,} characters: a letter never needs that "
+        "much (a runaway template?)"
+    )
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
+
+
+def _check_size(value: Any, what: str = "the result") -> Any:
+    if _size(value) > MAX_OUTPUT_CHARS:
+        raise _too_large(what)
+    return value
+
+
+def _check_format(spec: Any) -> None:
+    """Refuse a format string with a huge width or precision ('%1000000000s', '{:>1e9}')."""
+    if isinstance(spec, str):
+        for digits in _WIDTH_RE.findall(spec):
+            if int(digits) > MAX_OUTPUT_CHARS:
+                raise _too_large("a formatted value")
+
+
+def _check_args(args: Iterable[Any], kwargs: dict[str, Any]) -> None:
+    """Refuse a number that asks for a huge width or count (center(10**9))."""
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_OUTPUT_CHARS:
+            raise _too_large(f"a width or count of {value:,}")
+
+
+# Methods and filters whose numeric arguments are widths or counts of characters.
+_WIDTH_TAKERS = frozenset(
+    {"center", "ljust", "rjust", "zfill", "expandtabs", "indent", "wordwrap", "truncate"}
+    | {"wrap", "hang", "numbered"}
+)
+
+
+def _joined_size(items: Any, sep: Any) -> int:
+    if not isinstance(items, list | tuple):
+        return 0
+    return sum(len(str(i)) for i in items) + len(str(sep)) * max(len(items) - 1, 0)
+
+
+def _replaced_size(text: Any, old: Any, new: Any) -> int:
+    if not (isinstance(text, str) and isinstance(old, str) and isinstance(new, str)):
+        return 0
+    count = len(text) + 1 if old == "" else text.count(old)
+    return len(text) + count * len(new)
+
+
+def _precheck(name: str, subject: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Sizes known before a call, so the memory is never taken.
+
+    `subject` is the string a method is called on, or the value a filter is applied to.
+    """
+    if name in _WIDTH_TAKERS:
+        _check_args(args, kwargs)
+    if name == "replace" and len(args) >= 2:
+        if _replaced_size(subject, args[0], args[1]) > MAX_OUTPUT_CHARS:
+            raise _too_large("the replaced text")
+    elif name in ("format", "format_map") and isinstance(subject, str):
+        _check_format(subject)
+        if "*" in subject or re.search(r"\{[^{}]*\{", subject):  # a width given as an argument
+            _check_args(args, kwargs)
+
+
+def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter with the same limits as everything else in the sandbox."""
+
+    @functools.wraps(func)  # keeps Jinja's pass_context / pass_environment markers
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        marked = getattr(func, "jinja_pass_arg", None)
+        plain = args[1:] if marked is not None else args  # drop a passed context/environment
+        if plain:
+            value, rest = plain[0], tuple(plain[1:])
+            if name == "join" and isinstance(value, list | tuple):
+                sep = rest[0] if rest else kwargs.get("d", "")
+                if _joined_size(value, sep) > MAX_OUTPUT_CHARS:
+                    raise _too_large("the joined text")
+            _precheck(name, value, rest, kwargs)
+        return _check_size(func(*args, **kwargs), f"the '{name}' filter's result")
+
+    return guarded
+
+
+class _LimitedCodeGenerator(CodeGenerator):
+    """Compiles `a ~ b` to a checked join, so doubling a string in a loop stops in time."""
+
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        self.write("environment.checked_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+def _limited_range(*args: int) -> range:
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise SecurityError(f"range() of {len(rng):,} items: at most {MAX_RANGE:,} in a letter")
+    return rng
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """A sandboxed environment whose templates cannot make runaway output."""
+
+    code_generator_class = _LimitedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = _limited_range
+        self.globals.pop("lipsum", None)  # placeholder text has no place in a letter
+
+    def add_filters(self, filters: dict[str, Callable[..., Any]]) -> None:
+        """Install filters (Jinja's own are guarded too)."""
+        self.filters.update(filters)
+        for name, func in list(self.filters.items()):
+            self.filters[name] = guard_filter(name, func)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Refuse a product, power, sum or format too big to be part of a letter."""
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(times, int) and _size(seq) * max(times, 0) > MAX_OUTPUT_CHARS:
+                    raise _too_large("the repeated text")
+        elif operator == "**" and isinstance(left, int | float) and isinstance(right, int | float):
+            base = abs(int(left)) if abs(left) >= 2 else 0
+            if base and right > 0 and base.bit_length() * right > MAX_POWER_BITS:
+                raise SecurityError(f"{left} ** {right} is too large a number for a letter")
+        elif operator == "+" and isinstance(left, Sized) and isinstance(right, Sized):
+            if _size(left) + _size(right) > MAX_OUTPUT_CHARS:
+                raise _too_large("the joined text")
+        elif operator == "%" and isinstance(left, str):
+            _check_format(left)
+            if "*" in left:  # '%*s' % (width, text): the width is an argument
+                _check_args(right if isinstance(right, tuple) else (right,), {})
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call a function or method with the size limits checked before and after."""
+        name = getattr(__obj, "__name__", "")
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            if name == "join" and args:
+                items = list(args[0]) if isinstance(args[0], list | tuple) else None
+                if items is not None and _joined_size(items, owner) > MAX_OUTPUT_CHARS:
+                    raise _too_large("the joined text")
+            _precheck(name, owner, args, kwargs)
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+    def checked_concat(self, parts: Iterable[Any]) -> str:
+        """`a ~ b ~ c`, refused if the result would be over the limit."""
+        texts = [str(p) for p in parts]
+        if sum(len(t) for t in texts) > MAX_OUTPUT_CHARS:
+            raise _too_large("the joined text")
+        return "".join(texts)
+
+
+def render_limited(chunks: Iterable[str], what: str = "the letter") -> str:
+    """Join a template's streamed output, stopping as soon as it passes the limit."""
+    out: list[str] = []
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > MAX_OUTPUT_CHARS:
+            raise _too_large(what)
+        out.append(chunk)
+    return "".join(out)
