@@ -443,3 +443,19 @@ def test_retracting_a_sent_logged_by_hand_puts_the_letter_back(foi, db_url: str)
     assert result.exit_code == 0 and "status draft" in result.stdout
     after = foi("request", "show", ref, "--json", db=db_url, today="2026-11-27").json()
     assert after["letters"][0]["state"] == "draft" and after["sent_on"] is None
+
+
+def test_a_letter_signed_before_the_checks_is_not_sent(foi, isolated: Path) -> None:
+    foi("init")
+    foi("body", "edit", "RTQ", "--email", "foi@ghc.example.nhs.uk")
+    ref = foi("draft", "sim-use", "--to", "RTQ", "--campaign", "old", "--json", env=SIGN).json()[0][
+        "reference"
+    ]
+    # As a database from before this release may hold: a letter signed "Your Name".
+    with sqlite3.connect(isolated / "requests.db") as conn:
+        conn.execute("UPDATE requesters SET name = 'Your Name'")
+    result = foi("send", "--campaign", "old", "--outbox", "out", "--yes")
+    assert "signed with the placeholder 'Your Name'" in result.stderr
+    assert result.stdout.strip() == "1 letter not sendable now (see above)"
+    assert not (isolated / "out").exists() or not list((isolated / "out").iterdir())
+    assert foi("request", "show", ref, "--json").json()["letters"][0]["state"] == "draft"
