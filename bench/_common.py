@@ -7,12 +7,16 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The foi source tree benchmarked: this repository, or another checkout given with --tree
+# (e.g. the code before a change), which the bench scripts set before importing foi.
+TREE = Path(os.environ.get("FOI_BENCH_TREE") or ROOT).resolve()
+BENCH = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 27)
 
 
@@ -22,16 +26,21 @@ def bench_env(home: Path) -> dict[str, str]:
     env.update(
         HOME=str(home),
         FOI_TODAY=TODAY.isoformat(),
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        PYTHONPATH=str(TREE) + os.pathsep + env.get("PYTHONPATH", ""),
     )
     return env
 
 
 def run_foi(args: Sequence[str], workdir: Path) -> tuple[float, bytes]:
     """Run `python -m foi ARGS` in workdir; return the wall time and stdout (fail loudly)."""
+    return run_python(["-m", "foi", *args], workdir)
+
+
+def run_python(args: Sequence[str], workdir: Path) -> tuple[float, bytes]:
+    """Run `python ARGS` in workdir, as run_foi does; return the wall time and stdout."""
     t0 = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "foi", *args],
+        [sys.executable, *args],
         cwd=workdir,
         env=bench_env(workdir),
         capture_output=True,
@@ -40,7 +49,7 @@ def run_foi(args: Sequence[str], workdir: Path) -> tuple[float, bytes]:
     elapsed = time.perf_counter() - t0
     if done.returncode != 0:
         raise SystemExit(
-            f"foi {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
+            f"{' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
         )
     return elapsed, done.stdout
 
@@ -74,3 +83,34 @@ class Timing:
     def median(self) -> float:
         """The median run."""
         return statistics.median(self.runs)
+
+
+def peak_rss(args: Sequence[str], workdir: Path) -> int:
+    """Peak resident memory in bytes of `python ARGS`, as `/usr/bin/time -v` reports it."""
+    done = subprocess.run(
+        ["/usr/bin/time", "-v", sys.executable, *args],
+        cwd=workdir,
+        env=bench_env(workdir),
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]!r}")
+    for line in done.stderr.decode().splitlines():
+        if "Maximum resident set size" in line:
+            return int(line.rsplit(":", 1)[1]) * 1024
+    raise SystemExit("no 'Maximum resident set size' in /usr/bin/time -v output")
+
+
+def paired(
+    first: Callable[[], tuple[float, bytes]],
+    second: Callable[[], tuple[float, bytes]],
+    repeats: int,
+) -> tuple[Timing, Timing]:
+    """Run both sides alternately `repeats` times (so load affects both alike)."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(repeats):
+        a.append(first()[0])
+        b.append(second()[0])
+    return Timing(a), Timing(b)

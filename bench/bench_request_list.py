@@ -1,28 +1,37 @@
-"""Benchmark: `foi request list --overdue --json` and `foi status` on 1,000 and 100,000 requests.
+"""Benchmark: every command row of issue 12's table, each as a ratio of two sides run alternately.
 
-Run:  .venv/bin/python bench/bench_request_list.py [--sizes 1000,100000] [--workdir DIR] [--keep]
+Run:  .venv/bin/python bench/bench_request_list.py [--workdir DIR] [--keep] [--seed S]
+                                                  [--repeats 5] [--large 100000] [--large-repeats 3]
+      FOI_BENCH_TREE=/path/to/other/checkout ... benchmarks another foi tree (e.g. the code
+      before a change) with the same script.
 
-Each database starts from `foi init` (the bundled bodies), then gets requests spread over
-2024-2026 with seeded, realistic timelines: drafts, sent and awaiting, acknowledged,
-clarification restarts, fee notices (paid and unpaid), extensions, responses of every
-outcome (some still to classify), internal reviews, ICO complaints and decisions, withdrawals,
-chasers and notes; each request has its letter (sent by email when the body has an address).
+Three databases (50, 1,000 and 100,000 requests) start from `foi init` (the bundled bodies),
+then get requests spread over 2024-2026 with seeded, realistic timelines: drafts, sent and
+awaiting, acknowledged, clarification restarts, fee notices (paid and unpaid), extensions,
+responses of every outcome (some still to classify), internal reviews, ICO complaints and
+decisions, withdrawals, chasers and notes; each request has its letter (sent by email when the
+body has an address).
+
+Rows (both sides as subprocesses, alternately, medians, ratio printed):
+`foi --help` vs bench/floor_typer.py (a bare Typer app of 24 commands); `foi request list`,
+`foi body list` and `foi status` on 50 requests vs bench/floor_orm.py (Typer + SQLAlchemy ORM
++ one query); `foi remind run` at 100,000 vs at 1,000 once nothing new is to be delivered;
+`foi status` and `foi request list --overdue --json` at 100,000 vs at 1,000. Peak memory of
+`foi remind run` at 100,000 comes from `/usr/bin/time -v`.
 
 Going through create_request/log_event for 100,000 requests would take many minutes, so the
 rows are bulk-inserted with SQLAlchemy Core and the cached columns (status, resolution,
-sent_on, due_on, due_clock, very_overdue_on) are computed with the same pure functions that
-foi.casework.requests.refresh uses. Three checks say the result is what the domain would store:
+sent_on, due_on, due_clock, very_overdue_on, and next_reminder_on where the schema has it) are
+computed with the same pure functions that foi.casework.requests.refresh uses. Three checks say the result is what the domain would store:
 
 * a sample of requests is replayed through create_request, attach_letter, the sending steps
   and log_event into a scratch database, and the stored rows are compared value for value;
 * on each generated database, foi.casework.requests.refresh is run on a sample and must change nothing;
-* the first `foi request list` recomputes every open request itself (it records the holiday
-  set's fingerprint, foi.casework.user_holidays.sync): no cached column may change.
+* the first `foi request list` records the holiday set's fingerprint
+  (foi.casework.user_holidays.sync): no cached column may change.
 
-Then each command is timed as a real subprocess (FOI_TODAY=2026-11-27), so start-up, the
-schema check, the query, the per-row working-day count and the JSON output are all counted.
-`list` and `status` are each timed on a first run (no fingerprint recorded yet, so every open
-request is recomputed) and then best and median of --repeats later runs.
+Each command is timed as a real subprocess (FOI_TODAY=2026-11-27), so start-up, the schema
+check, the query, the per-row working-day count and the output are all counted.
 """
 
 from __future__ import annotations
@@ -44,15 +53,25 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import (  # bench/ is on sys.path
+    BENCH,
+    TREE,
+    Timing,
+    human_bytes,
+    paired,
+    peak_rss,
+    progress,
+    run_foi,
+    run_python,
+)
 
-from _common import Timing, human_bytes, progress, run_foi  # noqa: E402  (bench/ is on sys.path)
-from sqlalchemy import create_engine, event, select  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
-from sqlalchemy.orm import Session, selectinload  # noqa: E402
+sys.path.insert(0, str(TREE))
 
-from foi.casework.requests import (  # noqa: E402
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload
+
+from foi.casework.requests import (
     LogEntry,
     NewRequest,
     create_request,
@@ -61,16 +80,16 @@ from foi.casework.requests import (  # noqa: E402
     log_event,
     refresh,
 )
-from foi.casework.user_holidays import FINGERPRINT_KEY  # noqa: E402
-from foi.directory.bodies import contact_route  # noqa: E402
-from foi.law.deadlines import ClockEvent, Regime, calendar_for, compute_clocks  # noqa: E402
-from foi.law.holidays import HolidaySet, load_default  # noqa: E402
-from foi.law.timeline import EventKind, IcoOutcome, Outcome, TimelineEvent, fold  # noqa: E402
-from foi.letters.records import attach_letter  # noqa: E402
-from foi.letters.sending import begin_attempt, finish_sent  # noqa: E402
-from foi.letters.transport import make_message_id  # noqa: E402
-from foi.store.engine import make_engine, resolve_url, session_scope  # noqa: E402
-from foi.store.models import (  # noqa: E402
+from foi.casework.user_holidays import FINGERPRINT_KEY
+from foi.directory.bodies import contact_route
+from foi.law.deadlines import ClockEvent, Regime, calendar_for, compute_clocks
+from foi.law.holidays import HolidaySet, load_default
+from foi.law.timeline import EventKind, IcoOutcome, Outcome, TimelineEvent, fold
+from foi.letters.records import attach_letter
+from foi.letters.sending import begin_attempt, finish_sent
+from foi.letters.transport import make_message_id
+from foi.store.engine import make_engine, resolve_url, session_scope
+from foi.store.models import (
     Body,
     Campaign,
     Counter,
@@ -87,7 +106,19 @@ FROM_ADDR = "campaign@foi-bench.example.org"
 BATCH = 5000
 REPLAY_SAMPLE = 200
 REFRESH_SAMPLE = 200
-CACHED = ("status", "resolution", "sent_on", "due_on", "due_clock", "very_overdue_on")
+CACHED: tuple[str, ...] = (
+    "status",
+    "resolution",
+    "sent_on",
+    "due_on",
+    "due_clock",
+    "very_overdue_on",
+)
+
+# The cached "next reminder on" column (from schema revision 0006 on).
+HAS_NEXT_REMINDER = "next_reminder_on" in Request.__table__.c
+if HAS_NEXT_REMINDER:
+    CACHED = (*CACHED, "next_reminder_on")
 
 OUTCOMES = [o.value for o in Outcome]
 OUTCOME_WEIGHTS = [35, 25, 25, 15]  # successful, partially-successful, refused, not-held
@@ -388,7 +419,19 @@ def derive(
         calendar_for(Regime(regime), holidays),
     )
     due_on, due_clock = current_due(state, clocks)
+    extra: dict[str, Any] = {}
+    if HAS_NEXT_REMINDER:
+        from foi.casework.requests import next_reminder_on
+
+        extra["next_reminder_on"] = next_reminder_on(
+            state.status.value,
+            state.resolution,
+            clocks,
+            calendar_for(Regime(regime), holidays),
+            [(e.kind, e.on) for _, e in events],
+        )
     return {
+        **extra,
         "status": state.status.value,
         "resolution": state.resolution,
         "sent_on": state.sent_on,
@@ -453,7 +496,8 @@ def build_rows(
         letter = {
             "id": request_id,
             "request_id": request_id,
-            "purpose": "request",
+            # attach_letter stores a SAR's letter as "sar" (one person's data, never archived).
+            "purpose": "sar" if p.regime == "sar" else "request",
             "template": None,
             "subject": " ".join(p.title.split()),
             "text": LETTER.format(body=body.name, topic_lower=p.title[0].lower() + p.title[1:]),
@@ -568,7 +612,8 @@ REQUEST_SQL = (
     "SELECT r.title, r.body_id, r.regime, r.requester_id, c.name, v.name, r.template,"
     " typeof(r.template_vars), r.template_vars, r.authority_ref, r.wdtk_url, r.created_at,"
     " r.updated_at, r.status, r.resolution, r.sent_on, r.due_on, r.due_clock, r.very_overdue_on"
-    " FROM requests r LEFT JOIN campaigns c ON c.id = r.campaign_id"
+    + (", r.next_reminder_on" if HAS_NEXT_REMINDER else "")
+    + " FROM requests r LEFT JOIN campaigns c ON c.id = r.campaign_id"
     " LEFT JOIN volunteers v ON v.id = r.assignee_id WHERE r.id = ?"
 )
 EVENT_SQL = (
@@ -694,30 +739,16 @@ def refresh_check(path: Path, n: int, seed: int) -> tuple[int, int]:
 # --- Timing ------------------------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], tuple[float, bytes]], repeats: int) -> tuple[Timing, bytes]:
-    """Run fn `repeats` times; the timings and the last output."""
-    runs, output = [], b""
-    for _ in range(repeats):
-        elapsed, output = fn()
-        runs.append(elapsed)
-    return Timing(runs), output
-
-
 @dataclass
-class Result:
+class Built:
+    """One generated database and what the checks found."""
+
     size: int
+    path: Path
+    planned: list[PlannedRequest]
     build_seconds: float
     events: int
     db_bytes: int
-    statuses: dict[str, int]
-    shapes: dict[str, int]
-    overdue_rows: int
-    output_bytes: int
-    list_first: float
-    list_timing: Timing
-    status_first: float
-    status_timing: Timing
-    status_line: dict[str, Any]
     replay: tuple[int, int, float]
     refreshed: tuple[int, int]
     recompute_moved: int
@@ -760,10 +791,8 @@ def build_database(
     return path, planned, time.perf_counter() - t0, len(rows.events) + len(rows.drafted)
 
 
-def bench_size(
-    size: int, seed: int, workdir: Path, template_db: Path, repeats: int
-) -> tuple[Result, Path]:
-    """Build one database, check it, and time the commands on it."""
+def prepare(size: int, seed: int, workdir: Path, template_db: Path) -> Built:
+    """Build one database, check it, and let foi record its holiday fingerprint."""
     path, planned, build_seconds, n_events = build_database(size, seed, workdir, template_db)
     progress(f"{size:,}: built in {build_seconds:.1f} s; replaying a sample through the domain")
     scratch = workdir / f"replay-{size}.db"
@@ -776,142 +805,73 @@ def bench_size(
         f"refresh {refreshed[0]} requests, {refreshed[1]} changed"
     )
     db_bytes = path.stat().st_size
-    statuses = Tally(str(p.row["status"]) for p in planned)
-    shapes = Tally(p.shape for p in planned)
-
-    # The first read command after the rows were written finds no holiday fingerprint, records
-    # it and recomputes every open request (foi.casework.user_holidays.sync); later runs do not. Each
-    # command's first run is timed on its own, from that same state.
-    list_args = ["--db", str(path), "request", "list", "--overdue", "--json"]
-    status_args = ["--db", str(path), "status", "--json"]
+    # The first read command after the rows were written finds no holiday fingerprint and
+    # records it (foi.casework.user_holidays.sync); the cached columns must not move.
     before = cached_columns(path)
-    progress(f"{size:,}: timing foi request list --overdue --json (first run, then x{repeats})")
     forget_fingerprint(path)
-    list_first, _ = run_foi(list_args, workdir)
+    run_foi(["--db", str(path), "request", "list", "--overdue", "--json"], workdir)
     after = cached_columns(path)
     moved = sum(1 for a, b in zip(before, after, strict=True) if a != b)
-    list_timing, output = timed(lambda: run_foi(list_args, workdir), repeats)
-    rows = json.loads(output)
-    expected = sum(1 for p in planned if p.row["due_on"] is not None and p.row["due_on"] < TODAY)
-    if len(rows) != expected:
-        raise SystemExit(f"list returned {len(rows)} rows; the generated data has {expected}")
-
-    progress(f"{size:,}: timing foi status --json (first run, then x{repeats})")
-    forget_fingerprint(path)
-    status_first, _ = run_foi(status_args, workdir)
-    status_timing, status_out = timed(lambda: run_foi(status_args, workdir), repeats)
-    result = Result(
-        size=size,
-        build_seconds=build_seconds,
-        events=n_events,
-        db_bytes=db_bytes,
-        statuses=dict(statuses.most_common()),
-        shapes=dict(shapes.most_common()),
-        overdue_rows=len(rows),
-        output_bytes=len(output),
-        list_first=list_first,
-        list_timing=list_timing,
-        status_first=status_first,
-        status_timing=status_timing,
-        status_line=json.loads(status_out),
-        replay=replay,
-        refreshed=refreshed,
-        recompute_moved=moved,
-    )
-    return result, path
-
-
-# --- Report ------------------------------------------------------------------------------------
+    return Built(size, path, planned, build_seconds, n_events, db_bytes, replay, refreshed, moved)
 
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1e3:,.0f} ms"
 
 
-def report(results: Sequence[Result], help_timing: Timing, repeats: int) -> None:
-    """Print the figures."""
+@dataclass
+class Row:
+    """One line of the issue's table: two sides timed alternately, and their ratio."""
+
+    measure: str
+    a_label: str
+    a: Timing
+    b_label: str
+    b: Timing
+    goal: str
+
+    @property
+    def ratio(self) -> float:
+        return self.a.median / self.b.median
+
+    def line(self) -> str:
+        return (
+            f"| {self.measure} | {ms(self.a.median)} | {ms(self.b.median)} |"
+            f" {self.ratio:.2f}x | {self.goal} |"
+        )
+
+
+def report_built(b: Built) -> None:
+    """What was generated and what the checks found."""
+    statuses = Tally(str(p.row["status"]) for p in b.planned)
+    shapes = Tally(p.shape for p in b.planned)
     print(
-        f"foi request list / status benchmark, FOI_TODAY={TODAY}, python {sys.version.split()[0]}"
+        f"database of {b.size:,} requests: {b.events:,} events, {human_bytes(b.db_bytes)},"
+        f" built in {b.build_seconds:.1f} s"
     )
+    print("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in statuses.most_common()))
+    print("  shapes:   " + ", ".join(f"{k} {v:,}" for k, v in shapes.most_common()))
+    checked, mismatched, per_request = b.replay
     print(
-        f"start-up: foi --help  best {ms(help_timing.best)}, median {ms(help_timing.median)}"
-        f" (of {len(help_timing.runs)})"
+        f"  domain replay of {checked} requests (create_request, attach_letter, send, "
+        f"log_event): {mismatched} differ from the bulk rows; {per_request * 1e3:.1f} ms per"
+        " request"
     )
-    for r in results:
-        print()
-        print(
-            f"database of {r.size:,} requests: {r.events:,} events, {human_bytes(r.db_bytes)},"
-            f" built in {r.build_seconds:.1f} s"
-        )
-        print("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in r.statuses.items()))
-        print("  shapes:   " + ", ".join(f"{k} {v:,}" for k, v in r.shapes.items()))
-        checked, mismatched, per_request = r.replay
-        print(
-            f"  domain replay of {checked} requests (create_request, attach_letter, send, "
-            f"log_event): {mismatched} differ from the bulk rows; {per_request * 1e3:.1f} ms per"
-            f" request, so ~{per_request * r.size / 60:.1f} min for all {r.size:,}"
-        )
-        print(f"  refresh() on {r.refreshed[0]} stored requests: {r.refreshed[1]} changed")
-        print(
-            f"  foi's own recompute of every open request (first run): {r.recompute_moved}"
-            " cached rows changed"
-        )
-        print(f"  foi status --json: {json.dumps(r.status_line)}")
-    print()
-    print(
-        f"timings (wall clock, subprocess; '1st' = first run after the rows were written, which"
-        f" recomputes every open request; then best and median of {repeats}):"
-    )
-    header = (
-        f"{'requests':>9}  {'overdue rows':>12}  {'JSON out':>9}  {'list 1st':>9}"
-        f"  {'list best':>9}  {'list median':>11}  {'status 1st':>10}  {'status best':>11}"
-        f"  {'status median':>13}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        print(
-            f"{r.size:>9,}  {r.overdue_rows:>12,}  {human_bytes(r.output_bytes):>9}"
-            f"  {ms(r.list_first):>9}  {ms(r.list_timing.best):>9}"
-            f"  {ms(r.list_timing.median):>11}  {ms(r.status_first):>10}"
-            f"  {ms(r.status_timing.best):>11}  {ms(r.status_timing.median):>13}"
-        )
-    startup = help_timing.best
-    for r in results:
-        print(
-            f"  {r.size:,}: beyond start-up (foi --help): list {ms(r.list_timing.best - startup)},"
-            f" status {ms(r.status_timing.best - startup)}"
-        )
-    if len(results) >= 2:
-        small, large = results[0], results[-1]
-        rows = max(1, large.overdue_rows - small.overdue_rows)
-        more = large.size - small.size
-        print(
-            f"growth {small.size:,} -> {large.size:,} requests (x{large.size / small.size:,.0f}):"
-            f" list x{large.list_timing.best / small.list_timing.best:.1f}"
-            f" ({(large.list_timing.best - small.list_timing.best) / rows * 1e6:,.0f} us per extra"
-            f" overdue row), status x{large.status_timing.best / small.status_timing.best:.1f}"
-            f" ({(large.status_timing.best - small.status_timing.best) / more * 1e6:,.1f} us per"
-            f" extra request); first runs: list x{large.list_first / small.list_first:.1f},"
-            f" status x{large.status_first / small.status_first:.1f}"
-        )
+    print(f"  refresh() on {b.refreshed[0]} stored requests: {b.refreshed[1]} changed")
+    print(f"  first command (records the holiday fingerprint): {b.recompute_moved} rows changed")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
-        "--sizes", default="1000,100000", help="comma-separated request counts (1000,100000)"
-    )
-    parser.add_argument(
         "--workdir", type=Path, help="write the databases here (default: a temp folder)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--seed", type=int, default=20261127)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="pairs for the start-up rows")
+    parser.add_argument("--large", type=int, default=100_000, help="the large database")
+    parser.add_argument("--large-repeats", type=int, default=3, help="pairs on the large one")
     args = parser.parse_args()
-    sizes = [int(x.replace("_", "")) for x in args.sizes.split(",") if x.strip()]
-    if not sizes or any(n < 1 for n in sizes):
-        parser.error("--sizes takes positive numbers, e.g. 1000,100000")
 
     if args.workdir:
         workdir = args.workdir.expanduser().absolute()
@@ -926,19 +886,108 @@ def main() -> None:
         created.append(template_db)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{template_db}{suffix}").unlink(missing_ok=True)
-        progress(f"workdir {workdir}; foi init")
+        progress(f"workdir {workdir}; tree {TREE}; foi init")
         run_foi(["--db", str(template_db), "init"], workdir)
         with sqlite3.connect(template_db) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        progress(f"timing foi --help (x{args.repeats})")
-        help_timing, _ = timed(lambda: run_foi(["--help"], workdir), args.repeats)
-        results = []
-        for size in sizes:
-            result, path = bench_size(size, args.seed, workdir, template_db, args.repeats)
-            created.append(path)
-            results.append(result)
-        report(results, help_timing, args.repeats)
-        bad = [r for r in results if r.replay[1] or r.refreshed[1] or r.recompute_moved]
+        built = {}
+        for size in (50, 1000, args.large):
+            built[size] = prepare(size, args.seed, workdir, template_db)
+            created.append(built[size].path)
+        small, mid, large = built[50], built[1000], built[args.large]
+        bad = [b for b in built.values() if b.replay[1] or b.refreshed[1] or b.recompute_moved]
+
+        def foi(b: Built, *cmd: str) -> Callable[[], tuple[float, bytes]]:
+            return lambda: run_foi(["--db", str(b.path), *cmd], workdir)
+
+        floor_orm = lambda: run_python([str(BENCH / "floor_orm.py"), str(small.path)], workdir)  # noqa: E731
+        floor_typer = lambda: run_python([str(BENCH / "floor_typer.py"), "--help"], workdir)  # noqa: E731
+        n = args.repeats
+        rows: list[Row] = []
+        progress(f"start-up rows: {n} pairs each")
+        a, b = paired(lambda: run_foi(["--help"], workdir), floor_typer, n)
+        rows.append(
+            Row("`foi --help` vs a bare Typer app of 24 commands", "foi", a, "floor", b, "<= 1.15x")
+        )
+        a, b = paired(foi(small, "request", "list"), floor_orm, n)
+        rows.append(
+            Row(
+                "`foi request list` (50 requests) vs typer + ORM + one query",
+                "foi",
+                a,
+                "floor",
+                b,
+                "<= 1.3x",
+            )
+        )
+        a, b = paired(foi(small, "body", "list"), floor_orm, n)
+        rows.append(Row("`foi body list` vs the same floor", "foi", a, "floor", b, "<= 1.3x"))
+        a, b = paired(foi(small, "status"), floor_orm, n)
+        rows.append(Row("`foi status` vs the same floor", "foi", a, "floor", b, "<= 1.2x"))
+
+        m = args.large_repeats
+        progress("remind run: two passes on each database (deliver, then settle)")
+        first_rss = peak_rss(["-m", "foi", "--db", str(large.path), "remind", "run"], workdir)
+        run_foi(["--db", str(mid.path), "remind", "run"], workdir)
+        for b_ in (mid, large):
+            run_foi(["--db", str(b_.path), "remind", "run"], workdir)
+        progress(f"large rows: {m} pairs each")
+        a, b = paired(foi(large, "remind", "run"), foi(mid, "remind", "run"), m)
+        remind_row = Row(
+            f"`foi remind run` at {large.size:,} / at 1,000 (nothing new)",
+            "large",
+            a,
+            "1k",
+            b,
+            "<= 2x",
+        )
+        rows.append(remind_row)
+        rss = peak_rss(["-m", "foi", "--db", str(large.path), "remind", "run"], workdir)
+        a, b = paired(foi(large, "status"), foi(mid, "status"), m)
+        rows.append(Row(f"`foi status` {large.size:,} / 1,000", "large", a, "1k", b, "<= 1.1x"))
+        list_args = ("request", "list", "--overdue", "--json")
+        a, b = paired(foi(large, *list_args), foi(mid, *list_args), m)
+        list_row = Row(
+            f"`foi request list --overdue --json` {large.size:,} / 1,000",
+            "large",
+            a,
+            "1k",
+            b,
+            "<= 0.9 s at 100k",
+        )
+        rows.append(list_row)
+        _, output = run_foi(["--db", str(large.path), *list_args], workdir)
+        listed = json.loads(output)
+        expected = sum(
+            1 for p in large.planned if p.row["due_on"] is not None and p.row["due_on"] < TODAY
+        )
+        if len(listed) != expected:
+            raise SystemExit(f"list returned {len(listed)} rows; the generated data has {expected}")
+
+        print(
+            f"foi command benchmark, FOI_TODAY={TODAY}, python {sys.version.split()[0]}, tree {TREE}"
+        )
+        print()
+        for b_ in built.values():
+            report_built(b_)
+        print()
+        print(
+            "Each row: both sides run alternately as subprocesses; medians; ratio = first / second."
+        )
+        print()
+        print("| measure | first | second | ratio | goal |")
+        print("|---|---:|---:|---:|---|")
+        for r in rows:
+            print(r.line())
+        print()
+        print(
+            f"`foi request list --overdue --json` at {large.size:,}: {len(listed):,} rows,"
+            f" {human_bytes(len(output))}; best {ms(list_row.a.best)}, median {ms(list_row.a.median)}"
+        )
+        print(
+            f"`foi remind run` at {large.size:,}: peak RSS {human_bytes(rss)} (nothing new);"
+            f" first pass (delivers everything due) {human_bytes(first_rss)}"
+        )
         if bad:
             sys.exit(1)
     finally:

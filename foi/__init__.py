@@ -11,7 +11,8 @@ Where things live (each package's docstring says what it owns and what it may im
 - ``foi/letters/``    letters out: templates and rendering, batches, the letter records,
                       exactly-once sending, SMTP and ``.eml`` transport.
 - ``foi/mail/``       mail in: reading mailboxes, parsing messages, matching and storing replies.
-- ``foi/evidence/``   what replies prove: responses and answers, stored files.
+- ``foi/evidence/``   what replies prove: responses and answers, stored files; the findings
+                      (results per body, statistics, the published site, bundles).
 - ``foi/reminders/``  what is due and what happens next: reminders, their store and delivery
                       pass, the daemon, calendar export, chasing and escalation.
 - ``foi/store/``      the database: engine and sessions, tables, migrations.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -27,6 +26,8 @@ class Settings:
     database: str = DEFAULT_DATABASE
     attachments_dir: str | None = None  # default: "<database stem>-files" next to a SQLite file
     attachment_max_bytes: int = 25 * 1024 * 1024
+    # A raw message larger than this is kept in a temporary file while it is imported.
+    mail_spool_bytes: int = 32 * 1024 * 1024
     smtp_host: str | None = None
     smtp_port: int | None = None
     smtp_user: str | None = None
@@ -57,6 +58,7 @@ _ENV = {
     "FOI_DATABASE_URL": "database",
     "FOI_ATTACHMENTS_DIR": "attachments_dir",
     "FOI_ATTACHMENT_MAX_BYTES": "attachment_max_bytes",
+    "FOI_MAIL_SPOOL_BYTES": "mail_spool_bytes",
     "FOI_SMTP_HOST": "smtp_host",
     "FOI_SMTP_PORT": "smtp_port",
     "FOI_SMTP_USER": "smtp_user",
@@ -112,6 +114,7 @@ def _coerce(name: str, value: Any) -> Any:
     """Convert a raw setting to the field's type, or raise ConfigError naming it."""
     kinds: dict[str, type] = {
         "attachment_max_bytes": int,
+        "mail_spool_bytes": int,
         "smtp_port": int,
         "due_soon_days": int,
         "chase_interval_days": int,
@@ -158,6 +161,8 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse a TOML config file into setting names; refuse a secret in a non-private file."""
+    import tomllib  # only when there is a config file (~8 ms to import)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -10,6 +10,7 @@ a negative number is a number, not a formula.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -62,3 +63,60 @@ def write_csv_file(
     with atomic_writer(path, mode=mode, text=True) as fh:
         fh.write("\ufeff")
         return write_csv_rows(fh, header, rows)
+
+
+def write_xlsx_file(
+    path: Path,
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+    *,
+    mode: int = 0o600,
+) -> dict[str, int]:
+    """Write an XLSX workbook atomically, one sheet per (title, header, rows) view.
+
+    The header row is bold and frozen; dates stay dates; every text cell goes through
+    `safe_cell`. Returns the number of rows written per sheet.
+    """
+    from openpyxl import Workbook  # imported here: only exports need it
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    counts: dict[str, int] = {}
+    for title, header, rows in sheets:
+        # Sheet titles: at most 31 characters, none of []:*?/\ (Excel's own limits).
+        ws = wb.create_sheet(title=_sheet_title(title))
+        ws.append(safe_row(header))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        n = 0
+        for row in rows:
+            ws.append([_xlsx_value(v) for v in row])
+            n += 1
+        for row_cells in ws.iter_rows(min_row=2):
+            for cell in row_cells:
+                if isinstance(cell.value, date) and not isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd"
+        counts[ws.title] = n
+    with atomic_writer(path, mode=mode) as fh:
+        wb.save(fh)
+    return counts
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
+    return cleaned[:31] or "sheet"
+
+
+def _xlsx_value(value: Any) -> Any:
+    cell = safe_cell(value)
+    if isinstance(cell, datetime) and cell.tzinfo is not None:
+        # Spreadsheets have no time zones: write UTC wall time.
+        return cell.replace(tzinfo=None)
+    if isinstance(cell, str):
+        # openpyxl refuses control characters that XML 1.0 cannot hold; drop them.
+        return _ILLEGAL_XML.sub("", cell)
+    return cell
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -233,7 +233,7 @@ def test_report_answers_builds_the_question_table(foi) -> None:
     assert rows[0]["exemptions"] == ["s40(2)"]
     assert rows[1]["answer"] is None and rows[1]["status"] == "awaiting-response"
     csv_out = foi("report", "answers", "2", "--campaign", "c", "--csv").stdout
-    assert csv_out.splitlines()[0].startswith("reference,body,status")
+    assert csv_out.splitlines()[0].startswith("reference,body,request_status,outcome")
 
 
 def test_foisa_escalation_goes_to_the_scottish_commissioner(foi) -> None:

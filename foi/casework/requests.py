@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from foi.directory.bodies import check_length
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.law.deadlines import (
     ClockEvent,
@@ -38,6 +37,16 @@ from foi.law.timeline import (
     fold,
 )
 from foi.store.models import Body, Campaign, Counter, Event, Request, Requester, Volunteer
+
+
+def check_length(value: str | None, limit: int, what: str) -> None:
+    """foi.directory.bodies.check_length, imported only when a request is written."""
+    from foi.directory.bodies import check_length as check
+
+    check(value, limit, what)
+
+
+_REQUESTS = Request.__table__.c
 
 REFERENCE_RE = re.compile(r"^FOI-\d{4}-\d{4,}$", re.IGNORECASE)
 REGIMES = tuple(r.value for r in Regime)
@@ -275,12 +284,60 @@ def current_due(state: State, c: Clocks) -> tuple[date | None, str | None]:
     return None, None
 
 
+def next_reminder_on(
+    status: str,
+    resolution: str | None,
+    c: Clocks,
+    cal: WorkingCalendar,
+    events: Iterable[tuple[str, date]],
+    *,
+    after: date | None = None,
+    due_soon_days: int | None = None,
+    delivery_failed_on: date | None = None,
+) -> date | None:
+    """The cached `next_reminder_on`: no reminder about the request can fire before it.
+
+    `events` are the request's (kind, on) pairs. From `refresh` (no `after`): the earliest
+    day any of its reminders fires, delivered or not, for any due-soon setting. A delivery
+    pass that has looked at the request moves it on to the first day after `after` on which
+    something new can fire (foi.reminders.store). None: nothing can ever fire.
+    """
+    from foi.reminders.due import RequestSnapshot, next_fires_on
+
+    if status == Status.DRAFT.value:
+        return None  # reminders are about sent requests only
+    chased = [on for kind, on in events if kind == EventKind.CHASED.value]
+    ico = [on for kind, on in events if kind == EventKind.ICO_COMPLAINT.value]
+    snap = RequestSnapshot(
+        reference="",
+        title="",
+        body_name="",
+        regime=c.regime.value,
+        status=status,
+        clocks=c,
+        calendar=cal,
+        assignee=None,
+        assignee_email=None,
+        last_chased_on=max(chased) if chased else None,
+        resolution=resolution,
+        ico_complaint_on=min(ico) if ico else None,
+        delivery_failed_on=delivery_failed_on,
+    )
+    return next_fires_on(snap, after, due_soon_days=due_soon_days)
+
+
 def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | None]:
-    """Recompute the cached status, resolution and due date; returns (old due, new due)."""
+    """Recompute the cached status, resolution and dates; returns (old due, new due)."""
     state = fold(timeline_events(req))
-    c = clocks(req, holidays)
+    cal = calendar(req, holidays)
+    c = compute_clocks(Regime(req.regime), clock_events(req), cal)
     before = req.due_on
     due, clock = current_due(state, c)
+    failed = [
+        e.on
+        for e in active_events(req)
+        if state.status is Status.DELIVERY_FAILED and e.kind == EventKind.DELIVERY_FAILED
+    ]
     values = {
         "status": state.status.value,
         "resolution": state.resolution,
@@ -288,6 +345,14 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
         "due_on": due,
         "due_clock": clock,
         "very_overdue_on": c.very_overdue if clock == "response" else None,
+        "next_reminder_on": next_reminder_on(
+            state.status.value,
+            state.resolution,
+            c,
+            cal,
+            [(e.kind, e.on) for e in req.events],
+            delivery_failed_on=failed[-1] if failed else None,
+        ),
     }
     for name, value in values.items():
         if getattr(req, name) != value:  # untouched rows are not flushed again
@@ -501,6 +566,44 @@ class RequestFilter:
 STATUS_CHOICES = (*(s.value for s in Status), "open")
 
 
+def _filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
+    """`stmt` (over requests) narrowed by the filter; unknown names fail with hints."""
+    r = _REQUESTS  # table columns work for ORM and Core statements alike
+    if flt.status:
+        if flt.status not in STATUS_CHOICES:
+            raise UsageError(
+                f"unknown status {flt.status!r}: choose from {', '.join(STATUS_CHOICES)}"
+            )
+        if flt.status == "open":
+            stmt = stmt.where(r.status.in_([s.value for s in OPEN_STATUSES]))
+        else:
+            stmt = stmt.where(r.status == flt.status)
+    if flt.body is not None:
+        stmt = stmt.where(r.body_id == flt.body.id)
+    if flt.campaign:
+        camp = session.scalar(select(Campaign).where(Campaign.name == flt.campaign))
+        if camp is None:
+            get_campaign(session, flt.campaign, datetime.min, create=False)  # raises with hints
+        stmt = stmt.where(r.campaign_id == camp.id)  # type: ignore[union-attr]
+    if flt.assignee:
+        vol = session.scalar(select(Volunteer).where(Volunteer.name == flt.assignee))
+        if vol is None:
+            raise NotFoundError(f"no volunteer {flt.assignee!r}")
+        stmt = stmt.where(r.assignee_id == vol.id)
+    if flt.overdue:
+        stmt = stmt.where(r.due_on < today)
+    if flt.due_within is not None:
+        if flt.due_within < 0:
+            raise UsageError("--due-within takes a number of working days, 0 or more")
+        # The widest calendar span N working days can take is bounded; filter exactly below.
+        stmt = stmt.where(r.due_on.is_not(None))
+    return stmt
+
+
+def _list_order(due_on: date | None, reference: str) -> tuple[bool, date, str]:
+    return (due_on is None, due_on or date.max, reference)
+
+
 def list_requests(
     session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
 ) -> list[Request]:
@@ -508,35 +611,7 @@ def list_requests(
     stmt = select(Request).options(
         selectinload(Request.body), selectinload(Request.campaign), selectinload(Request.assignee)
     )
-    if flt.status:
-        if flt.status not in STATUS_CHOICES:
-            raise UsageError(
-                f"unknown status {flt.status!r}: choose from {', '.join(STATUS_CHOICES)}"
-            )
-        if flt.status == "open":
-            stmt = stmt.where(Request.status.in_([s.value for s in OPEN_STATUSES]))
-        else:
-            stmt = stmt.where(Request.status == flt.status)
-    if flt.body is not None:
-        stmt = stmt.where(Request.body_id == flt.body.id)
-    if flt.campaign:
-        camp = session.scalar(select(Campaign).where(Campaign.name == flt.campaign))
-        if camp is None:
-            get_campaign(session, flt.campaign, datetime.min, create=False)  # raises with hints
-        stmt = stmt.where(Request.campaign_id == camp.id)  # type: ignore[union-attr]
-    if flt.assignee:
-        vol = session.scalar(select(Volunteer).where(Volunteer.name == flt.assignee))
-        if vol is None:
-            raise NotFoundError(f"no volunteer {flt.assignee!r}")
-        stmt = stmt.where(Request.assignee_id == vol.id)
-    if flt.overdue:
-        stmt = stmt.where(Request.due_on < today)
-    if flt.due_within is not None:
-        if flt.due_within < 0:
-            raise UsageError("--due-within takes a number of working days, 0 or more")
-        # The widest calendar span N working days can take is bounded; filter exactly below.
-        stmt = stmt.where(Request.due_on.is_not(None))
-    reqs = list(session.scalars(stmt))
+    reqs = list(session.scalars(_filtered(session, stmt, flt, today)))
     if flt.due_within is not None:
         keep = []
         for r in reqs:
@@ -545,8 +620,61 @@ def list_requests(
             if r.due_on >= today and cal.working_days_between(today, r.due_on) <= flt.due_within:
                 keep.append(r)
         reqs = keep
-    reqs.sort(key=lambda r: (r.due_on is None, r.due_on or date.max, r.reference))
+    reqs.sort(key=lambda r: _list_order(r.due_on, r.reference))
     return reqs
+
+
+# What a row of `foi request list` shows, selected as table columns (no ORM objects, so a
+# listing never configures the mappers): add a column here and its key in
+# foi.casework.views.list_row to show more.
+_BODIES, _CAMPAIGNS, _VOLUNTEERS = Body.__table__, Campaign.__table__, Volunteer.__table__
+LIST_COLUMNS: tuple[Any, ...] = (
+    _REQUESTS.reference,
+    _REQUESTS.title,
+    _BODIES.c.name.label("body"),
+    _BODIES.c.kind.label("body_kind"),
+    _REQUESTS.regime,
+    _REQUESTS.status,
+    _REQUESTS.resolution,
+    _CAMPAIGNS.c.name.label("campaign"),
+    _VOLUNTEERS.c.name.label("assignee"),
+    _REQUESTS.sent_on,
+    _REQUESTS.due_on,
+    _REQUESTS.due_clock,
+    _REQUESTS.authority_ref,
+)
+
+
+def list_request_rows(
+    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
+) -> list[tuple[dict[str, Any], int | None]]:
+    """As list_requests, as (LIST_COLUMNS by name, working days left) pairs; no ORM objects."""
+    stmt = select(*LIST_COLUMNS).select_from(
+        Request.__table__.join(_BODIES, _BODIES.c.id == _REQUESTS.body_id)
+        .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _REQUESTS.campaign_id)
+        .outerjoin(_VOLUNTEERS, _VOLUNTEERS.c.id == _REQUESTS.assignee_id)
+    )
+    stmt = _filtered(session, stmt, flt, today)
+    # Executed as plain SQL (no ORM row processing); each row becomes a dict by name.
+    result = session.connection().execute(stmt)
+    keys = list(result.keys())
+    calendars: dict[str, WorkingCalendar] = {}
+    out = []
+    for values in result.fetchall():
+        row = dict(zip(keys, values, strict=True))
+        left = None
+        due_on = row["due_on"]
+        if due_on is not None:
+            regime = row["regime"]
+            cal = calendars.get(regime)
+            if cal is None:
+                cal = calendars[regime] = calendar_for(Regime(regime), holidays)
+            left = cal.working_days_between(today, due_on)
+            if flt.due_within is not None and (due_on < today or left > flt.due_within):
+                continue
+        out.append((row, left))
+    out.sort(key=lambda pair: _list_order(pair[0]["due_on"], pair[0]["reference"]))
+    return out
 
 
 def working_days_left(req: Request, today: date, holidays: HolidaySet) -> int | None:

@@ -40,9 +40,12 @@ def check_region(region: str) -> str:
 
 def holiday_set(session: Session) -> HolidaySet:
     """The effective holiday set: shipped data plus the user's additions."""
+    # Core columns, not ORM entities: a read-only command then never configures the mappers.
+    session.flush()  # Core queries do not autoflush; a no-op unless holidays were just added
+    t = UserHoliday.__table__.c
     extra = [
         Holiday(date=h.on, region=h.region, name=h.name, source=h.source)
-        for h in session.scalars(select(UserHoliday).order_by(UserHoliday.on))
+        for h in session.execute(select(t.on, t.region, t.name, t.source).order_by(t.on))
     ]
     return load_default(extra)
 
@@ -67,8 +70,10 @@ def add_holidays(session: Session, holidays: Iterable[Holiday], now: datetime) -
 
 def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
     """Store the holiday set's fingerprint; True when it differs from the one stored."""
-    row = session.get(Meta, FINGERPRINT_KEY)
     fp = hs.fingerprint()
+    if _stored_fingerprint(session) == fp:
+        return False  # the common case, read with one Core query
+    row = session.get(Meta, FINGERPRINT_KEY)
     if row is None:
         session.add(Meta(key=FINGERPRINT_KEY, value=fp))
         return True
@@ -78,14 +83,20 @@ def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
     return False
 
 
+def _stored_fingerprint(session: Session) -> str | None:
+    t = Meta.__table__.c
+    value: str | None = session.execute(select(t.value).where(t.key == FINGERPRINT_KEY)).scalar()
+    return value
+
+
 def sync(session: Session) -> list[tuple[str, date | None, date | None]]:
     """If the holiday set changed since last seen, recompute open requests; return moves."""
-    from foi.casework.requests import recompute_open
-
     hs = holiday_set(session)
-    first_time = session.get(Meta, FINGERPRINT_KEY) is None
+    first_time = _stored_fingerprint(session) is None
     if not record_fingerprint(session, hs) or first_time:
         # First sight: every cached date was computed by foi with the holidays it had, so
         # there is nothing to correct yet; from now on a change is noticed and applied.
         return []
+    from foi.casework.requests import recompute_open  # lazy: only when something moved
+
     return recompute_open(session, hs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -31,6 +32,28 @@ def request_row(req: Request, days_left: int | None) -> dict[str, Any]:
         "working_days_left": days_left,
         "overdue": days_left is not None and days_left < 0,
         "authority_ref": req.authority_ref,
+    }
+
+
+def list_row(row: Mapping[str, Any], days_left: int | None) -> dict[str, Any]:
+    """A request in lists, from foi.casework.requests.LIST_COLUMNS by name: as request_row."""
+    sent_on, due_on = row["sent_on"], row["due_on"]
+    return {
+        "reference": row["reference"],
+        "title": row["title"],
+        "body": row["body"],
+        "body_kind": row["body_kind"],
+        "regime": row["regime"],
+        "status": row["status"],
+        "resolution": row["resolution"],
+        "campaign": row["campaign"],
+        "assignee": row["assignee"],
+        "sent_on": sent_on.isoformat() if sent_on else None,
+        "due_on": due_on.isoformat() if due_on else None,
+        "due_clock": row["due_clock"],
+        "working_days_left": days_left,
+        "overdue": days_left is not None and days_left < 0,
+        "authority_ref": row["authority_ref"],
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
 import typer
@@ -78,12 +79,41 @@ def _name_metavars(cmd: Any) -> None:
         if param.param_type_name == "argument":
             # An argument's help line would append its type (e.g. "<str>"): the name says it.
             param.display_type_rich = lambda ctx: None
-    for sub in getattr(cmd, "commands", {}).values():
+    commands = getattr(cmd, "commands", {})
+    if isinstance(commands, _LazyCommands):
+        return  # the root's commands are named as each is built (_LazyCommands)
+    for sub in commands.values():
         _name_metavars(sub)
 
 
 class FoiGroup(TyperGroup):
-    """The root group: one place that turns errors into one line each."""
+    """The root group: one place that turns errors into one line each; commands load lazily."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(self.commands)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The command names, in COMMANDS order, without importing any command."""
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of `foi --help`, from COMMANDS' help lines (no imports)."""
+        from typer._click.utils import make_default_short_help
+
+        commands = self.commands
+        assert isinstance(commands, _LazyCommands)
+        rows = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        for name in names:
+            cmd = commands.peek(name)
+            if cmd is None:  # as click shortens a command's help, without building it
+                rows.append((name, make_default_short_help(COMMANDS[name][1], limit).strip()))
+            elif not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -185,45 +215,147 @@ def root(
     ctx.obj = {"db": db}
 
 
-def _register() -> None:
-    from foi.cli import (
-        bodies,
-        daemon_cmd,
-        dbcmd,
-        deadlines_cmd,
-        escalate_cmd,
-        holidays_cmd,
-        inbox_cmd,
-        letters_cmd,
-        remind_cmd,
-        report_cmd,
-        requests_cmd,
-        send_cmd,
-        setup,
-    )
+# The commands: name -> ("module:attribute", the one-line help `foi --help` shows). The
+# attribute is a Typer app (a group of subcommands) or a `register(app)` function that adds
+# the named command to `app`. A command's module is imported only when that command runs,
+# so `foi --help` imports none of them (tests/cli/test_lazy.py checks the help matches).
+# Adding a command is one line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": (
+        "foi.cli.setup:register",
+        "Create the database (mode 600) and load the bundled, sourced body directory.",
+    ),
+    "draft": (
+        "foi.cli.letters_cmd:register",
+        "Draft one request per body from a template, in one transaction; or preview drafts.",
+    ),
+    "send": (
+        "foi.cli.send_cmd:register",
+        "Send drafted letters: a dry run listing recipients and routes until you add --yes.",
+    ),
+    "deadline": (
+        "foi.cli.deadlines_cmd:register",
+        "Work out the statutory deadlines for a request received on a date.",
+    ),
+    "explain": (
+        "foi.cli.deadlines_cmd:register",
+        "Explain a request's deadline day by day, ready to paste into a complaint.",
+    ),
+    "respond": (
+        "foi.cli.inbox_cmd:register",
+        "Log a response by hand: outcome, exemptions, the answer to each question, files.",
+    ),
+    "status": (
+        "foi.cli.remind_cmd:register",
+        "One line: what is overdue, due soon, waiting to be classified or held.",
+    ),
+    "chase": (
+        "foi.cli.escalate_cmd:register",
+        "Chase every overdue request not chased recently: a dry run first, then --yes.",
+    ),
+    "escalate": (
+        "foi.cli.escalate_cmd:register",
+        "Propose the next step (internal review, complaint to the regulator) and its dates.",
+    ),
+    "holidays": (
+        "foi.cli.holidays_cmd:app",
+        "Bank holidays used to count working days: GOV.UK's data, the holidays package, "
+        "and your additions.",
+    ),
+    "template": (
+        "foi.cli.letters_cmd:template_app",
+        "Letter templates (Jinja2). Your ./templates/ folder overrides or adds to the "
+        "built-in set.",
+    ),
+    "inbox": (
+        "foi.cli.inbox_cmd:app",
+        "Replies from your mailbox: import, match, and the holding pen for the rest.",
+    ),
+    "exemptions": (
+        "foi.cli.report_cmd:exemptions_app",
+        "The exemptions of each Act, as `foi respond --exemption` accepts them.",
+    ),
+    "report": (
+        "foi.cli.report_cmd:report_app",
+        "Tables from the evidence: results per body, statistics, answers question by question.",
+    ),
+    "remind": (
+        "foi.cli.remind_cmd:app",
+        "Reminders before, on and after every deadline, delivered once each.",
+    ),
+    "calendar": ("foi.cli.remind_cmd:calendar_app", "Deadlines in your calendar."),
+    "db": ("foi.cli.dbcmd:app", "Database maintenance."),
+    "body": (
+        "foi.cli.bodies:app",
+        "The directory of public bodies: list, show, add, edit, import, evidence.",
+    ),
+    "request": ("foi.cli.requests_cmd:app", "Requests and their timelines."),
+    "publish": (
+        "foi.cli.publish_cmd:register",
+        "Build the campaign's evidence site: a static site that opens from disk, no server.",
+    ),
+}
 
-    setup.register(app)
-    letters_cmd.register(app)
-    send_cmd.register(app)
-    deadlines_cmd.register(app)
-    inbox_cmd.register(app)
-    remind_cmd.register(app)
-    daemon_cmd.register(remind_cmd.app)
-    escalate_cmd.register(app)
-    letters_cmd.register_edit(requests_cmd.app)
-    app.add_typer(holidays_cmd.app, name="holidays")
-    app.add_typer(letters_cmd.template_app, name="template")
-    app.add_typer(inbox_cmd.app, name="inbox")
-    app.add_typer(report_cmd.exemptions_app, name="exemptions")
-    app.add_typer(report_cmd.report_app, name="report")
-    app.add_typer(remind_cmd.app, name="remind")
-    app.add_typer(remind_cmd.calendar_app, name="calendar")
-    app.add_typer(dbcmd.app, name="db")
-    app.add_typer(bodies.app, name="body")
-    app.add_typer(requests_cmd.app, name="request")
+
+def load_command(name: str) -> Any:
+    """Import a command's module and build its click command (a group for a Typer app)."""
+    import importlib
+
+    import typer.main
+    from typer.models import TyperInfo
+
+    module, attribute = COMMANDS[name][0].split(":")
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        return typer.main.get_group_from_info(
+            TyperInfo(target, name=name),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+            suggest_commands=app.suggest_commands,
+        )
+    scratch = typer.Typer(rich_markup_mode=app.rich_markup_mode)
+    target(scratch)
+    for info in scratch.registered_commands:
+        if info.name == name:
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    raise LookupError(f"{COMMANDS[name][0]} registers no command {name!r}")
 
 
-_register()
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands: each built on first use from COMMANDS."""
+
+    def __init__(self, loaded: Mapping[str, Any]) -> None:
+        self._loaded: dict[str, Any] = dict(loaded)
+
+    def peek(self, name: str) -> Any:
+        """The command if it was built already, else None (never imports)."""
+        return self._loaded.get(name)
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._loaded.get(name)
+        if found is None:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            found = self._loaded[name] = load_command(name)
+            _name_metavars(found)  # built on first use, so named then
+        return found
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (n for n in self._loaded if n not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(set(COMMANDS) | set(self._loaded))
 
 
 def main() -> None:

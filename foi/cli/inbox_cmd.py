@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from foi.cli._common import (
-    blob_store,
     d,
     emit_json,
     env,
@@ -51,22 +50,23 @@ def import_(
     from foi.store.engine import session_scope
 
     e = env(ctx)
-    store = blob_store(e)
     summary = Summary()
     own = _own_addresses(e)
     try:
-        messages = iter_messages(paths)
+        messages = iter_messages(paths, spool_bytes=e.settings.mail_spool_bytes)
         with open_engine(e) as engine:
+            matcher = None
             batch_open = True
             while batch_open:
                 batch_open = False
                 with session_scope(engine) as s:
                     hs = holiday_set(s)
-                    matcher = Matcher(s, own_addresses=own)
+                    if matcher is None:
+                        matcher = Matcher(s, own_addresses=own)
+                    matcher.session = s  # its lookup tables serve the whole import
                     for n, raw in enumerate(messages):
                         category, detail = import_one(
                             s,
-                            store,
                             raw,
                             today=e.today,
                             now=e.now,
@@ -202,6 +202,7 @@ def show(
             "text": summary.get("text"),
             "authority_refs": summary.get("authority_refs", []),
             "auto_reason": summary.get("auto_reason"),
+            "flags": summary.get("flags", []),
             "attachments": [
                 {
                     "filename": a.filename,
@@ -236,6 +237,8 @@ def show(
     ):
         if data.get(key):
             out(f"{key}: {data[key]}")
+    for flag in data["flags"]:
+        out(f"flag: {flag}")
     for a in data["attachments"]:
         out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
     if data["text"]:
@@ -271,7 +274,6 @@ def assign(
         req = find_request(s, reference)
         event = do_assign(
             s,
-            blob_store(e),
             m,
             req,
             today=e.today,
@@ -293,13 +295,17 @@ def save(
 
     Example:  foi inbox save 12 ~/Downloads/foi-12
     """
+    import time
+
     from foi.evidence.saving import save_attachments
     from foi.mail.inbox import attachments_of, get_message
 
     e = env(ctx)
     with session(e) as s:
         m = get_message(s, message)
-        paths = save_attachments(blob_store(e), list(attachments_of(s, m)), folder.expanduser())
+        paths = save_attachments(
+            s, list(attachments_of(s, m)), folder.expanduser(), now=time.time()
+        )
     if not paths:
         info(f"message {message} has no stored attachments")
     for p in paths:
@@ -373,6 +379,9 @@ def register(app_: typer.Typer) -> None:
         quote: str | None = typer.Option(None, "--quote", help="Words quoted as evidence."),
         page: str | None = typer.Option(None, "--page", help="Page of the quote."),
         file: list[Path] = typer.Option([], "--file", help="Attach a file from the response."),
+        publishable: bool = typer.Option(
+            False, "--publishable", help="The --file attachments may go on the published site."
+        ),
         note: str | None = typer.Option(None, "--note"),
         interactive: bool = typer.Option(
             False, "--interactive", "-i", help="Walk through the letter's questions one by one."
@@ -420,11 +429,11 @@ def register(app_: typer.Typer) -> None:
                 quote=quote,
                 page=page,
                 files=file,
+                publishable=publishable,
                 note=note,
             )
             event = record_response(
                 s,
-                blob_store(e),
                 req,
                 inp,
                 question_numbers=set(questions) or None,

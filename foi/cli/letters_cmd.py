@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
-import tempfile
 from pathlib import Path
 
 import typer
@@ -366,6 +364,9 @@ def register_edit(app: typer.Typer) -> None:
         with session(e) as s:
             lt = letter_for_edit(s, reference)
             ref, letter_id, before = lt.request.reference, lt.id, (lt.subject, lt.text)
+        import subprocess  # only when an editor is opened
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f"foi-{ref}-", suffix=".txt")  # mode 600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

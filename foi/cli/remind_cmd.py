@@ -174,48 +174,18 @@ def register(root: typer.Typer) -> None:
 
         Example:  foi status
         """
-        from sqlalchemy import func, select
-
-        from foi.casework.requests import working_days_left
+        from foi.casework.status import status_counts
         from foi.casework.user_holidays import holiday_set, sync
-        from foi.store.models import InboxMessage, Request
 
         e = env(ctx)
         with session(e) as s:
             sync(s)
-            hs = holiday_set(s)
-            running = list(s.scalars(select(Request).where(Request.due_on.is_not(None))))
-            overdue = [r for r in running if r.due_on < e.today]
-            very = [r for r in overdue if r.very_overdue_on and r.very_overdue_on < e.today]
-            soon = [
-                r
-                for r in running
-                if r.due_on >= e.today
-                and (working_days_left(r, e.today, hs) or 0) <= e.settings.due_soon_days
-            ]
-            classify = s.scalar(
-                select(func.count())
-                .select_from(Request)
-                .where(Request.status == "needs-classification")
+            counts = status_counts(
+                s, today=e.today, holidays=holiday_set(s), due_soon_days=e.settings.due_soon_days
             )
-            held = s.scalar(
-                select(func.count()).select_from(InboxMessage).where(InboxMessage.state == "held")
-            )
-            drafts = s.scalar(
-                select(func.count()).select_from(Request).where(Request.status == "draft")
-            )
-            undelivered = s.scalar(
-                select(func.count()).select_from(Request).where(Request.status == "delivery-failed")
-            )
-        data = {
-            "overdue": len(overdue),
-            "very_overdue": len(very),
-            "due_soon": len(soon),
-            "needs_classification": classify,
-            "held_messages": held,
-            "drafts": drafts,
-            "delivery_failed": undelivered,
-        }
+        data = counts.as_dict()
+        classify, held, drafts = counts.needs_classification, counts.held_messages, counts.drafts
+        undelivered = counts.delivery_failed
         if json_out:
             emit_json(data)
             return
@@ -226,7 +196,7 @@ def register(root: typer.Typer) -> None:
             + f"{classify} replies to classify, {held} held messages, {drafts} drafts"
             + (f", {undelivered} not delivered (bounced: see 'foi chase')" if undelivered else "")
         )
-        out(("OVERDUE: " if overdue else "") + line)
+        out(("OVERDUE: " if counts.overdue else "") + line)
 
 
 @calendar_app.command("export")
@@ -268,3 +238,14 @@ def export(
 
     write_atomic(target, data)
     out(f"wrote {len(items)} event(s) to {target}")
+
+
+def _wire() -> None:
+    # `foi remind daemon` lives in its own module (APScheduler wiring).
+    from foi.cli import daemon_cmd
+
+    if not any(c.name == "daemon" for c in app.registered_commands):
+        daemon_cmd.register(app)
+
+
+_wire()

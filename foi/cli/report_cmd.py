@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
-from foi.cli._common import emit_json, env, out, session, table
+from foi.cli._common import emit_json, env, info, out, session, table
 
 exemptions_app = typer.Typer(
     help="The exemptions of each Act, as `foi respond --exemption` accepts them.\n\n"
@@ -14,8 +15,8 @@ exemptions_app = typer.Typer(
     no_args_is_help=True,
 )
 report_app = typer.Typer(
-    help="Tables from the evidence: one question's answers across every body (for "
-    "outcomes, see 'foi request list --outcome').\n\n"
+    help="Tables from the evidence: results per body, statistics, answers question by "
+    "question.\n\n"
     "Example:  foi report answers 1 --campaign sim-2026 --csv",
     no_args_is_help=True,
 )
@@ -65,6 +66,7 @@ def answers(
     Example:  foi report answers 2 --campaign sim-2026 --template sim-use --csv > q2.csv
     """
     from foi.casework.requests import get_campaign
+    from foi.cli.publish_cmd import redactor_for
     from foi.evidence.responses import answers_table
 
     if question < 1:
@@ -75,6 +77,7 @@ def answers(
     with session(e) as s:
         camp = get_campaign(s, campaign, e.now, create=False) if campaign else None
         rows = answers_table(s, question, camp.id if camp else None, template)
+        rows = redactor_for(e, s).value(rows)  # answers quote requesters; exports never do
     if json_out:
         emit_json(rows)
         return
@@ -83,7 +86,16 @@ def answers(
 
         write_csv_rows(
             sys.stdout,
-            ["reference", "body", "status", "resolution", "answer", "answer_status", "exemptions"],
+            # The request's status and outcome kept apart from the answer's own status.
+            [
+                "reference",
+                "body",
+                "request_status",
+                "outcome",
+                "answer",
+                "answer_status",
+                "exemptions",
+            ],
             (
                 [
                     r["reference"],
@@ -113,3 +125,137 @@ def answers(
         title=f"question {question}",
     )
     out("")
+
+
+def _campaign_views(e, s, campaign: str, kind: str | None):  # type: ignore[no-untyped-def]
+    """The campaign's sent, non-SAR requests with their facts."""
+    from foi.casework.requests import get_campaign
+    from foi.casework.user_holidays import holiday_set
+    from foi.evidence.results import campaign_requests
+
+    camp = get_campaign(s, campaign, e.now, create=False)
+    return campaign_requests(s, camp, today=e.today, holidays=holiday_set(s), kind=kind)
+
+
+@report_app.command("results")
+def results(
+    ctx: typer.Context,
+    campaign: str = typer.Option(..., "--campaign", help="The campaign's name."),
+    kind: str | None = typer.Option(None, "--kind", help="Only bodies of this kind."),
+    json_out: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Write the rows to a CSV file."),
+    xlsx_file: Path | None = typer.Option(
+        None, "--xlsx", help="Write a workbook: results, answers and statistics sheets."
+    ),
+) -> None:
+    """One row per body the campaign wrote to: SIM status with its evidence, the latest
+    request's status and outcome, working days taken or late by, exemptions, answers.
+
+    Subject access requests are never included. Bodies that never answered are rows too.
+
+    Example:  foi report results --campaign sim-2026 --kind mental-health-trust --xlsx results.xlsx
+    """
+    from foi.cli.publish_cmd import redactor_for
+    from foi.evidence.results import as_json, campaign_stats, results_rows
+
+    e = env(ctx)
+    with session(e) as s:
+        views = _campaign_views(e, s, campaign, kind)
+        red = redactor_for(e, s)  # no requester or volunteer details in any export
+        rows = [red.value(r) for r in results_rows(views)]
+        stats = red.value(campaign_stats(views))
+    if csv_file is not None:
+        from foi.evidence.results import flat_header, flat_row, question_numbers
+        from foi.exports import write_csv_file
+
+        qs = question_numbers(rows)
+        n = write_csv_file(csv_file, flat_header(rows), (flat_row(r, qs) for r in rows))
+        info(f"wrote {n} rows to {csv_file}")
+    if xlsx_file is not None:
+        from foi.evidence.results import workbook_sheets
+        from foi.exports import write_xlsx_file
+
+        counts = write_xlsx_file(xlsx_file, workbook_sheets(rows, stats))
+        info(f"wrote {counts.get('results', 0)} rows to {xlsx_file}")
+    if json_out:
+        emit_json([as_json(r) for r in rows])
+        return
+    if csv_file is not None or xlsx_file is not None:
+        return
+    table(
+        ("body", "SIM", "status", "outcome", "days", "in time", "exemptions"),
+        [
+            (
+                r["body"],
+                r["sim_status"],
+                r["latest_status"],
+                r["outcome"],
+                r["working_days"] if r["working_days"] is not None else "",
+                {True: "yes", False: f"late {r['late_by']}"}.get(r["answered_in_time"], ""),
+                " ".join(r["exemptions"]),
+            )
+            for r in rows
+        ],
+        title=f"{campaign}: {len(rows)} bodies",
+    )
+
+
+@report_app.command("stats")
+def stats(
+    ctx: typer.Context,
+    campaign: str = typer.Option(..., "--campaign", help="The campaign's name."),
+    kind: str | None = typer.Option(None, "--kind", help="Only bodies of this kind."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Counts by status and outcome, the on-time rate with a Wilson 95% interval, median and
+    90th percentile working days to respond, the latest responders, exemptions, reviews, ICO.
+
+    Working days are counted on the same calendars as the deadlines. SARs are never counted.
+
+    Example:  foi report stats --campaign sim-2026 --json
+    """
+    from foi.cli.publish_cmd import redactor_for
+    from foi.evidence.results import campaign_stats
+
+    e = env(ctx)
+    with session(e) as s:
+        figures = redactor_for(e, s).value(campaign_stats(_campaign_views(e, s, campaign, kind)))
+    if json_out:
+        emit_json(figures)
+        return
+    ot = figures["on_time"]
+    wd = figures["working_days_to_respond"]
+    out(f"{campaign}: {figures['requests']} requests to {figures['bodies']} bodies")
+    out("by status:  " + ", ".join(f"{k} {v}" for k, v in figures["by_status"].items()))
+    out("by outcome: " + ", ".join(f"{k} {v}" for k, v in figures["by_outcome"].items()))
+    if ot["rate"] is None:
+        out("on time:    nothing answered or due yet")
+    else:
+        lo, hi = ot["wilson_95"]
+        out(
+            f"on time:    {ot['answered_in_time']} of {ot['counted']} ({ot['rate']:.0%}; "
+            f"95% interval {lo:.0%} to {hi:.0%})"
+        )
+    if wd["responses"]:
+        out(
+            f"working days to respond: median {wd['median']:g}, 90th percentile "
+            f"{wd['p90']:g}, longest {wd['max']} ({wd['responses']} responses)"
+        )
+    if figures["exemptions"]:
+        out("exemptions: " + ", ".join(f"{k} {v}" for k, v in figures["exemptions"].items()))
+    rv, ico = figures["reviews"], figures["ico"]
+    out(
+        f"internal reviews: {rv['requested']} requested"
+        + "".join(f", {k} {v}" for k, v in rv["outcomes"].items())
+        + f"; ICO complaints: {ico['complaints']}"
+        + "".join(f", {k} {v}" for k, v in ico["outcomes"].items())
+    )
+    if figures["latest"]:
+        table(
+            ("body", "reference", "working days late", "answered"),
+            [
+                (x["body"], x["reference"], x["late_by"], "yes" if x["responded"] else "not yet")
+                for x in figures["latest"]
+            ],
+            title="latest responders",
+        )

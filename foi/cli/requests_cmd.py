@@ -101,6 +101,12 @@ def new(
         out(f"{result['reference']}: {result['body']} ({result['status']}{due})")
 
 
+def _find_body(s, name: str):  # type: ignore[no-untyped-def]
+    from foi.directory.bodies import find_body  # only when --body is given
+
+    return find_body(s, name)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -140,10 +146,9 @@ def list_(
     outcomes = [*(o.value for o in Outcome), WITHDRAWN_RESOLUTION]
     if outcome is not None and outcome not in outcomes:
         raise UsageError(f"unknown outcome {outcome!r}: choose from {', '.join(outcomes)}")
-    from foi.casework.requests import RequestFilter, list_requests, working_days_left
+    from foi.casework.requests import RequestFilter, list_request_rows
     from foi.casework.user_holidays import holiday_set, sync
-    from foi.casework.views import request_row
-    from foi.directory.bodies import find_body
+    from foi.casework.views import list_row
     from foi.law.deadlines import quick
 
     e = env(ctx)
@@ -159,19 +164,19 @@ def list_(
         hs = holiday_set(s)
         flt = RequestFilter(
             status=status,
-            body=find_body(s, body) if body else None,
+            body=_find_body(s, body) if body else None,
             campaign=campaign,
             assignee=assignee,
             overdue=overdue,
             due_within=due_within,
         )
         rows = []
-        for r in list_requests(s, flt, today=e.today, holidays=hs):
-            if outcome is not None and r.resolution != outcome:
+        for r, left in list_request_rows(s, flt, today=e.today, holidays=hs):
+            if outcome is not None and r["resolution"] != outcome:
                 continue
-            row = request_row(r, working_days_left(r, e.today, hs))
-            if r.status == "draft" and r.regime != "none":
-                row["due_if_sent_today"] = quick(e.today, r.regime, hs).due.isoformat()
+            row = list_row(r, left)
+            if r["status"] == "draft" and r["regime"] != "none":
+                row["due_if_sent_today"] = quick(e.today, r["regime"], hs).due.isoformat()
             rows.append(row)
     if json_out:
         emit_json(rows)
@@ -535,10 +540,11 @@ def files(
 
     Example:  foi request files FOI-2026-0001 ~/foi/FOI-2026-0001
     """
+    import time
+
     from sqlalchemy import select
 
     from foi.casework.requests import find_request
-    from foi.cli._common import blob_store
     from foi.evidence.saving import save_attachments
     from foi.store.models import Attachment
 
@@ -550,7 +556,7 @@ def files(
                 select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.id)
             )
         )
-        paths = save_attachments(blob_store(e), atts, folder.expanduser())
+        paths = save_attachments(s, atts, folder.expanduser(), now=time.time())
     if not paths:
         info(f"{req.reference} has no stored files")
     for p in paths:
@@ -648,3 +654,18 @@ def assign(
         out(f"{refs[0]} assigned to {name}")
     else:
         out(f"{len(refs)} requests assigned to {name}")
+
+
+def _wire() -> None:
+    # `foi request edit` lives with the other letter commands; `foi request bundle` and
+    # `foi request publishable` with publishing.
+    from foi.cli import letters_cmd, publish_cmd
+
+    names = {c.name for c in app.registered_commands}
+    if "edit" not in names:
+        letters_cmd.register_edit(app)
+    if "bundle" not in names:
+        publish_cmd.register_request(app)
+
+
+_wire()

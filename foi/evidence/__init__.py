@@ -1,5 +1,13 @@
-"""What replies prove: responses, answers per question, exemptions cited, and stored files.
+"""What replies prove: responses, answers per question, exemptions cited, stored files, and
+the campaign's findings made public.
 
-``blobs`` keeps raw mail and attachments by their SHA-256; ``responses`` records a body's
-answer. May import ``foi.casework``, ``foi.directory``, ``foi.law``, ``foi.store``.
+``blobs`` keeps raw mail and attachments in the database by their SHA-256 (the one
+interface to evidence bytes); ``responses`` records a body's answer. ``results`` turns a
+campaign into one row per body and per-request facts; ``stats`` is the pure arithmetic over
+them (Wilson interval, median, percentile); ``redact`` removes requesters' and volunteers'
+details from text (pure); ``publish`` writes the static evidence site from the templates in
+``site/``; ``bundle`` zips one request's correspondence; ``saving`` writes attachments out
+under their names. SARs are left out of findings at the source
+(``results.campaign_requests``). May import ``foi.casework``, ``foi.directory``, ``foi.law``,
+``foi.store``, ``foi.files``, ``foi.exports``.
 """

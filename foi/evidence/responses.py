@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 from foi.casework.requests import LogEntry, log_event
 from foi.directory.bodies import add_evidence
 from foi.errors import ConflictError, UsageError
-from foi.evidence.blobs import BlobStore, safe_filename
+from foi.evidence import blobs
+from foi.evidence.blobs import safe_filename
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import Outcome, Status
 from foi.store.models import Answer, Attachment, Event, ExemptionCited, Request
@@ -62,6 +63,7 @@ def response_details(session: Session, req: Request) -> dict[str, Any]:
                 "sha256": a.sha256,
                 "event_id": a.event_id,
                 "inbox_id": a.inbox_id,
+                "publishable": a.publishable,
             }
             for a in attachments
         ],
@@ -88,6 +90,7 @@ class ResponseInput:
     quote: str | None = None
     page: str | None = None
     files: list[Path] = field(default_factory=list)
+    publishable: bool = False  # the files may be published by `foi publish`
     note: str | None = None
     recorded_by: str | None = None
 
@@ -108,7 +111,6 @@ def response_kind(req: Request) -> str:
 
 def record_response(
     session: Session,
-    store: BlobStore,
     req: Request,
     inp: ResponseInput,
     *,
@@ -175,7 +177,7 @@ def record_response(
     for path in inp.files:
         if not path.is_file():
             raise UsageError(f"{path} is not a readable file")
-        sha, size = store.put_file(path, max_bytes=max_file_bytes)
+        sha, size = blobs.put_file(session, path, max_bytes=max_file_bytes)
         session.add(
             Attachment(
                 sha256=sha,
@@ -186,6 +188,7 @@ def record_response(
                 request_id=req.id,
                 event_id=event.id,
                 created_at=now,
+                publishable=inp.publishable,
             )
         )
     if inp.sim_status:
@@ -210,8 +213,8 @@ def record_response(
 def answers_table(
     session: Session, question: int, campaign_id: int | None, template: str | None
 ) -> list[dict[str, Any]]:
-    """Question N across every request: the table a campaign publishes."""
-    stmt = select(Request).order_by(Request.reference)
+    """Question N across every request: the table a campaign publishes (never a SAR)."""
+    stmt = select(Request).where(Request.regime != "sar").order_by(Request.reference)
     if campaign_id is not None:
         stmt = stmt.where(Request.campaign_id == campaign_id)
     if template is not None:

@@ -1,30 +1,34 @@
 """Saving stored attachments out to a folder, under their real names.
 
-The one place that reads a stored file's bytes for a person (`_export_one`), so the storage
-behind it can change (e.g. blobs kept in the database) without touching the commands.
-Takes the store and the rows from the caller; never commits, never prints.
+Reads bytes only through `foi.evidence.blobs` (the one interface to evidence, wherever it is
+stored). Takes the session and the rows from the caller; never commits, never prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
+from sqlalchemy.orm import Session
+
+from foi.evidence import blobs
 from foi.store.models import Attachment
 
 
-def _export_one(store: Any, sha: str, dest: Path, filename: str) -> Path:
-    """Copy one stored file out, checked against its hash, never overwriting (mode 600)."""
-    return Path(store.export(sha, dest, filename))
+def save_attachments(
+    session: Session, attachments: Iterable[Attachment], dest: Path, *, now: float | None = None
+) -> list[Path]:
+    """Write each stored attachment to `dest` under its own (made safe) name; returns the paths.
 
-
-def save_attachments(store: Any, attachments: Iterable[Attachment], dest: Path) -> list[Path]:
-    """Write each attachment to `dest` under its own (made safe) name; returns the paths.
-
-    A second file with the same name gets a numbered name rather than replacing the first.
+    Each file is checked against its hash and written atomically (mode 600); a second file
+    with the same name gets a numbered name rather than replacing the first. Attachments
+    recorded without their bytes (over the size limit) are skipped. `now` (a POSIX time from
+    the caller) lets a run clear temporary files a killed one left in `dest`.
     """
     written = []
     for att in attachments:
-        written.append(_export_one(store, att.sha256, dest, att.original_filename or att.filename))
+        if not att.sha256 or not blobs.exists(session, att.sha256):
+            continue
+        name = att.original_filename or att.filename
+        written.append(blobs.export_blob(session, att.sha256, dest, name, now=now))
     return written

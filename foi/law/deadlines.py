@@ -146,6 +146,9 @@ class WorkingCalendar:
         self.regions = _regions_for(self.regime)
         # (first ordinal covered, last ordinal covered, sorted weekday holiday ordinals, set)
         self._state: tuple[int, int, list[int], frozenset[int]] = (1, 0, [], frozenset())
+        # Over the covered span: (first ordinal, working days up to and including each day,
+        # the working days' ordinals), so an offset or a count is two list look-ups.
+        self._index: tuple[int, list[int], list[int]] = (1, [], [])
         self._years: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
@@ -172,13 +175,17 @@ class WorkingCalendar:
             for year in range(first, last + 1):
                 days.update(o for o in _statutory_days(year, self.regime) if (o - 1) % 7 < 5)
             ordered = sorted(days)
-            state = (
-                date(first, 1, 1).toordinal(),
-                date(last, 12, 31).toordinal(),
-                ordered,
-                frozenset(ordered),
-            )
+            lo, hi = date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
+            state = (lo, hi, ordered, frozenset(ordered))
+            working = [o for o in range(lo, hi + 1) if (o - 1) % 7 < 5 and o not in state[3]]
+            upto, count, nxt = [], 0, 0
+            for o in range(lo, hi + 1):
+                if nxt < len(working) and working[nxt] == o:
+                    count += 1
+                    nxt += 1
+                upto.append(count)
             self._years = (first, last)
+            self._index = (lo, upto, working)
             self._state = state
             return state
 
@@ -227,13 +234,27 @@ class WorkingCalendar:
 
     def add_working_days(self, start: date, n: int) -> date:
         """The nth working day after `start` (start is day 0, whatever day it is)."""
-        if n < 0:
-            raise ValueError("n must be zero or more")
-        return date.fromordinal(self._add(start.toordinal(), n))
+        if n <= 0:
+            if n < 0:
+                raise ValueError("n must be zero or more")
+            return start
+        a = start.toordinal()
+        lo, upto, working = self._index
+        i = a - lo
+        if 0 <= i < len(upto):
+            k = upto[i] + n - 1  # working[upto[i]] is the first working day after `start`
+            if k < len(working):
+                return date.fromordinal(working[k])
+        return date.fromordinal(self._add(a, n))
 
     def working_days_between(self, a: date, b: date) -> int:
         """How many working days lie in (a, b]; negative (those in (b, a]) if b < a."""
-        return self._between(a.toordinal(), b.toordinal())
+        x, y = a.toordinal(), b.toordinal()
+        lo, upto, _ = self._index
+        i, j = x - lo, y - lo
+        if 0 <= i < len(upto) and 0 <= j < len(upto):
+            return upto[j] - upto[i]
+        return self._between(x, y)
 
     def next_working_day(self, d: date) -> date:
         """`d` if it is a working day, else the first working day after it."""

@@ -1,5 +1,8 @@
 """Mail in: read mailboxes (``sources``), parse one message (``parse``), match and keep it (``inbox``).
 
+``large`` reads a message too big to hold in memory from disk, once, its big parts decoded
+to temporary files for ``inbox`` to stream into the database.
+
 ``parse`` is pure: bytes in, plain data out. ``inbox`` is the use case that stores a message
 and matches it to its request. May import ``foi.casework``, ``foi.evidence``, ``foi.law``,
 ``foi.store``.

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from foi.casework.requests import LogEntry, log_event
 from foi.errors import ConflictError, NotFoundError, UsageError
-from foi.evidence.blobs import BlobStore
+from foi.evidence import blobs
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import OPEN_STATUSES, EventKind
+from foi.mail.large import Split, split
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
 from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
@@ -112,13 +113,41 @@ def _domain(address: str | None) -> str | None:
 
 
 class Matcher:
-    """Finds the request a message belongs to; loads lookup tables once per import."""
+    """Finds the request a message belongs to; loads lookup tables once per import.
+
+    The tables hold ids only, so one Matcher can serve an import's successive transactions:
+    set `session` to the current one.
+    """
 
     def __init__(self, session: Session, own_addresses: Iterable[str] = ()) -> None:
         self.session = session
         self.own = {a.strip().lower() for a in own_addresses if a}
         self._refs: dict[str, list[tuple[int, int]]] | None = None
         self._domains: dict[str, set[int]] | None = None
+        self._letters: dict[str, tuple[int, int]] | None = None
+        self._references: dict[str, int] | None = None
+
+    def _letter_ids(self) -> dict[str, tuple[int, int]]:
+        """Message-ID of each letter we sent -> (letter id, request id)."""
+        if self._letters is None:
+            self._letters = {
+                mid: (lid, rid)
+                for lid, rid, mid in self.session.execute(
+                    select(Letter.id, Letter.request_id, Letter.message_id)
+                    .where(Letter.message_id.is_not(None))
+                    .order_by(Letter.id.desc())
+                )
+            }
+        return self._letters
+
+    def _request_by_reference(self, token: str) -> Request | None:
+        """The request with our reference `token` (e.g. FOI-2026-0001), if any."""
+        if self._references is None:
+            self._references = {
+                ref: rid for ref, rid in self.session.execute(select(Request.reference, Request.id))
+            }
+        rid = self._references.get(token.upper())
+        return self.session.get(Request, rid) if rid is not None else None
 
     def _authority_refs(self) -> dict[str, list[tuple[int, int]]]:
         """Normalised authority reference -> [(request id, body id)]."""
@@ -134,13 +163,8 @@ class Matcher:
 
     def own_letter(self, parsed: ParsedMail) -> Letter | None:
         """Our own letter, when the message is a copy of one we sent (a BCC or Sent folder)."""
-        if parsed.message_id:
-            letter = self.session.scalar(
-                select(Letter).where(Letter.message_id == parsed.message_id)
-            )
-            if letter is not None:
-                return letter
-        return None
+        found = self._letter_ids().get(parsed.message_id) if parsed.message_id else None
+        return self.session.get(Letter, found[0]) if found is not None else None
 
     def is_ours(self, parsed: ParsedMail) -> bool:
         """Whether the message was sent by the campaign itself."""
@@ -166,20 +190,19 @@ class Matcher:
         s = self.session
         # 1. Our token as we write it, in brackets in the subject: "[FOI-2026-0001]".
         for token in BRACKETED_TOKEN_RE.findall(parsed.subject or ""):
-            req = s.scalar(select(Request).where(Request.reference == token.upper()))
+            req = self._request_by_reference(token)
             if req is not None:
                 return req, "token"
-        # 2. A reply to a letter we sent.
-        ids = [*parsed.in_reply_to, *reversed(parsed.references)]
-        if ids:
-            letter = s.scalar(select(Letter).where(Letter.message_id.in_(ids)))
-            if letter is not None:
-                return letter.request, "in-reply-to"
+        # 2. A reply to a letter we sent (the earliest such letter).
+        letters = self._letter_ids()
+        sent = [letters[i] for i in (*parsed.in_reply_to, *parsed.references) if i in letters]
+        if sent:
+            return s.get(Request, min(sent)[1]), "in-reply-to"
         # 3. Our token elsewhere: bodies number their own requests the same way
         #    ("FOI-2026-0003"), so a sender whose domain identifies another body is not trusted.
         sender = self._body_domains().get(_domain(parsed.from_addr) or "", set())
         for token in parsed.reference_tokens:
-            req = s.scalar(select(Request).where(Request.reference == token.upper()))
+            req = self._request_by_reference(token)
             if req is not None and (len(sender) != 1 or req.body_id in sender):
                 return req, "token"
         refs = self._authority_refs()
@@ -224,18 +247,49 @@ class Matcher:
 
 
 def _store_attachments(
-    session: Session, store: BlobStore, parsed: ParsedMail, msg: InboxMessage, now: datetime
+    session: Session,
+    parsed: ParsedMail,
+    msg: InboxMessage,
+    now: datetime,
+    large: Split | None = None,
+    max_bytes: int | None = None,
 ) -> list[dict[str, Any]]:
+    """Store each attachment in the message's transaction; list the ones over the size limit.
+
+    For a large message, an attachment the parser saw as a marker is streamed from its
+    temporary file instead (see foi.mail.large).
+    """
     skipped = []
     for att in parsed.attachments:
-        if att.truncated_reason:
-            skipped.append({"filename": att.filename, "reason": att.truncated_reason})
+        data, size, sha = att.data, len(att.data), att.sha256
+        part = large.part_for(att.data) if large is not None else None
+        if part is not None:
+            size, sha = part.size, part.sha256
+        reason = att.truncated_reason
+        if part is not None and max_bytes is not None and size > max_bytes:
+            reason = f"{size} bytes is over the {max_bytes}-byte attachment limit"
+        elif part is None and large is not None and large.holds_markers(att.data):
+            reason = "a forwarded message too large to keep apart (it is in the raw message)"
+            size, sha = 0, None
+        if reason:
+            # Recorded without its bytes: the name, size and hash say what was left out.
+            skipped.append(
+                {
+                    "filename": att.filename,
+                    "size": att.size if att.truncated_reason else size,
+                    "sha256": sha,
+                    "reason": reason,
+                }
+            )
             continue
-        sha = store.put(att.data)
+        if part is not None:
+            sha, size = blobs.put_stream(session, part.file, name=att.filename)
+        else:
+            sha = blobs.put_bytes(session, data)
         session.add(
             Attachment(
                 sha256=sha,
-                size=len(att.data),
+                size=size,
                 filename=clean(att.filename, 300) or "attachment",
                 original_filename=clean(att.original_filename),
                 content_type=clean(att.content_type, 200),
@@ -373,7 +427,6 @@ def apply_to_request(
 
 def import_one(
     session: Session,
-    store: BlobStore,
     raw: RawMessage,
     *,
     today: date,
@@ -382,11 +435,38 @@ def import_one(
     matcher: Matcher,
     max_attachment_bytes: int,
 ) -> tuple[str, dict[str, Any]]:
-    """Store and match one message; returns its category and a summary line."""
-    sha = store.put(raw.raw)  # content-addressed: a re-run after a crash reuses it
+    """Store and match one message; returns its category and a summary line.
+
+    The raw bytes are stored in the same transaction as the message's row, and only when a
+    row is made: a duplicate stores nothing.
+    """
+    large = split(raw.spool) if raw.spool is not None else None
+    try:
+        # Rows are flushed where an id is needed; flushing before every lookup (autoflush)
+        # cost more than the lookups.
+        with session.no_autoflush:
+            return _import(session, raw, large, today, now, holidays, matcher, max_attachment_bytes)
+    finally:
+        if large is not None:
+            large.close()
+
+
+def _import(
+    session: Session,
+    raw: RawMessage,
+    large: Split | None,
+    today: date,
+    now: datetime,
+    holidays: HolidaySet,
+    matcher: Matcher,
+    max_attachment_bytes: int,
+) -> tuple[str, dict[str, Any]]:
+    """import_one's work; `large` is the split of a message kept on disk."""
+    sha = large.sha256 if large is not None else blobs.sha256_bytes(raw.raw)
     try:
         parsed: ParsedMail | None = parse_message(
-            raw.raw, max_attachment_bytes=max_attachment_bytes
+            large.skeleton if large is not None else raw.raw,
+            max_attachment_bytes=max_attachment_bytes,
         )
         error = None
     except MailParseError as exc:
@@ -400,11 +480,32 @@ def import_one(
         "message_id": mid,
         "subject": parsed.subject if parsed else None,
     }
-    existing = session.scalar(
-        select(InboxMessage).where((InboxMessage.dedupe_key == key) | (InboxMessage.sha256 == sha))
-    )
-    if existing is not None:
-        return "duplicates", {**detail, "inbox_id": existing.id}
+    earlier = {
+        row.sha256 == sha: row.id
+        for row in session.execute(
+            select(InboxMessage.id, InboxMessage.sha256)
+            .where((InboxMessage.sha256 == sha) | (InboxMessage.dedupe_key == key))
+            .order_by(InboxMessage.id.desc())
+        )
+    }
+    if True in earlier:  # the same bytes: a true duplicate
+        return "duplicates", {**detail, "inbox_id": earlier[True]}
+    flags: list[str] = []
+    if False in earlier:
+        # Another message already used this Message-ID with different content (a resend
+        # with a corrected attachment, or a sender that reuses IDs): keep it, and say so.
+        same_id = earlier[False]
+        key = f"sha:{sha}"
+        flags.append(
+            f"same Message-ID as inbox message {same_id} but different content: "
+            f"compare them with 'foi inbox show {same_id}'"
+        )
+        detail["same_message_id_as"] = same_id
+    if raw.spool is not None:
+        raw.spool.seek(0)
+        blobs.put_stream(session, raw.spool, name=raw.source)
+    else:
+        blobs.put_bytes(session, raw.raw)
     msg = InboxMessage(
         dedupe_key=key,
         sha256=sha,
@@ -416,6 +517,7 @@ def import_one(
         kind=parsed.kind if parsed else "unparseable",
         state="held",
         error=clean(error),
+        summary={"flags": flags} if flags else None,
         imported_at=now,
     )
     session.add(msg)
@@ -437,9 +539,10 @@ def import_one(
     req, how = matcher.match(parsed)
     if req is not None:
         msg.state, msg.matched_by, msg.request_id = "matched", how, req.id
-    skipped = _store_attachments(session, store, parsed, msg, now)
+    skipped = _store_attachments(session, parsed, msg, now, large, max_attachment_bytes)
     msg.summary = _clean_json(
         {
+            **({"flags": flags} if flags else {}),
             "to": parsed.to,
             "cc": parsed.cc,
             "auto_reason": parsed.auto_reason,
@@ -494,7 +597,6 @@ AS_KINDS = {
 
 def assign(
     session: Session,
-    store: BlobStore,
     msg: InboxMessage,
     req: Request,
     *,
@@ -531,9 +633,13 @@ def assign(
                 now=now,
                 holidays=holidays,
             )
-    raw = store.get(msg.sha256)
+    # Read through the splitter, so a large message is never whole in memory (a small
+    # one comes back byte for byte as its own skeleton).
+    with blobs.open_blob(session, msg.sha256) as fh:
+        stored = split(fh)
+    stored.close()
     try:
-        parsed = parse_message(raw)
+        parsed = parse_message(stored.skeleton)
     except MailParseError as exc:
         raise UsageError(
             f"message {msg.id} cannot be parsed ({exc}): log the event by hand "

@@ -8,7 +8,8 @@ Design choices worth knowing:
 * Decoding is done by hand from the raw header values (``Message.raw_items``) rather than through
   the ``email`` header objects, so that unknown or mislabelled charsets degrade to a best-effort
   decode with replacement characters instead of raising.  The message is parsed with
-  ``policy.default`` and, if that raises, again with ``policy.compat32``.
+  ``policy.compat32``, which keeps headers as plain strings: ``policy.default`` would build a
+  header object on every lookup, which cost half the parsing time and added nothing here.
 * Charset labels follow the WHATWG habit: ``us-ascii``/``iso-8859-1`` are read as windows-1252,
   and any single-byte label on bytes that are valid UTF-8 is read as UTF-8 (Outlook and web forms
   mislabel constantly; genuine Latin-1 text is almost never valid multi-byte UTF-8).
@@ -69,6 +70,9 @@ class ParsedAttachment:
     content_type: str
     data: bytes
     truncated_reason: str | None = None
+    #: Size and SHA-256 of the attachment as sent: kept when its bytes are left out.
+    size: int = 0
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -783,8 +787,10 @@ def _add_attachment(
         safe = f"attachment-{len(ctx.attachments) + 1}{_extension_for(content_type)}"
     safe = _unique(safe, ctx.used_names)
     truncated = None
-    if len(data) > ctx.max_bytes:
-        truncated = f"{len(data)} bytes is over the {ctx.max_bytes}-byte attachment limit"
+    size, sha = len(data), None
+    if size > ctx.max_bytes:
+        truncated = f"{size} bytes is over the {ctx.max_bytes}-byte attachment limit"
+        sha = hashlib.sha256(data).hexdigest()
         data = b""
     ctx.attachments.append(
         ParsedAttachment(
@@ -793,6 +799,8 @@ def _add_attachment(
             content_type=content_type,
             data=data,
             truncated_reason=truncated,
+            size=size,
+            sha256=sha,
         )
     )
 
@@ -1252,11 +1260,13 @@ def _reference_tokens(*texts: str) -> list[str]:
 
 
 def _parse_bytes(raw: bytes, defects: list[str]) -> Message:
-    """Parse with policy.default, falling back to compat32 if the modern parser raises."""
-    try:
-        return BytesParser(policy=policy.default).parsebytes(raw)
-    except Exception as exc:
-        defects.append(f"modern parser failed ({exc}); used compat32")
+    """Parse with policy.compat32: headers stay plain strings.
+
+    foi decodes every header from its raw value itself, so the default policy's header
+    objects (built anew on every ``get``) only cost time: half of all parsing time on the
+    import benchmark. Results on the real mail in ../shared/testdata are the same.
+    """
+    del defects  # the parser's own defect notes are collected from the parts afterwards
     return BytesParser(policy=policy.compat32).parsebytes(raw)
 
 

@@ -20,15 +20,21 @@ Choices worth knowing:
 * A folder that is not a Maildir is read as a folder of mail files: every visible regular file in
   it, in name order, each one an .eml or an mbox by its first line.
 * Message numbers in mbox source labels start at 1: ``replies.mbox#1``.
+* A message larger than ``spool_bytes`` is not read into memory: a mail file is handed over
+  open, and an mbox message is copied to an unnamed temporary file (gone when closed, or
+  when a killed run's process ends). It is closed once the consumer asks for the next one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = ["MailSourceError", "RawMessage", "count_messages", "detect_kind", "iter_messages"]
 
@@ -44,10 +50,15 @@ class MailSourceError(ValueError):
 
 @dataclass(frozen=True)
 class RawMessage:
-    """One stored message and where it came from."""
+    """One stored message and where it came from.
+
+    A large message comes as `spool`, a binary file positioned at its start, and `raw` is
+    empty; read it before asking for the next message (it is closed then).
+    """
 
     source: str
     raw: bytes
+    spool: BinaryIO | None = None
 
 
 def _describe(path: Path, exc: OSError) -> MailSourceError:
@@ -131,7 +142,41 @@ def _strip_separator(lines: list[bytes]) -> bytes:
     return b"".join(lines)
 
 
-def _iter_mbox(path: Path) -> Iterator[RawMessage]:
+class _Message:
+    """The lines of one mbox message, moved to a temporary file once they grow too big."""
+
+    def __init__(self, spool_bytes: int | None) -> None:
+        self.lines: list[bytes] = []
+        self.size = 0
+        self.limit = spool_bytes
+        self.file: BinaryIO | None = None
+        self._held = b""  # the last blank line: it may be the separator, dropped at the end
+
+    def add(self, line: bytes) -> None:
+        if self.file is not None:
+            self.file.write(self._held)
+            self._held = line if line in (b"\n", b"\r\n") else b""
+            if not self._held:
+                self.file.write(line)
+            return
+        self.lines.append(line)
+        self.size += len(line)
+        if self.limit is not None and self.size > self.limit:
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the reader)
+            last = self.lines.pop()
+            self.file.writelines(self.lines)
+            self.lines = []
+            self.add(last)
+
+    def message(self, source: str) -> RawMessage:
+        if self.file is None:
+            return RawMessage(source, _strip_separator(self.lines))
+        self.file.flush()
+        self.file.seek(0)
+        return RawMessage(source, b"", spool=self.file)
+
+
+def _iter_mbox(path: Path, spool_bytes: int | None = None) -> Iterator[RawMessage]:
     """Yield each message of an mbox file, in file order, without its envelope line."""
     try:
         handle = path.open("rb")
@@ -139,24 +184,48 @@ def _iter_mbox(path: Path) -> Iterator[RawMessage]:
         raise _describe(path, exc) from exc
     with handle:
         number = 0
-        lines: list[bytes] | None = None
+        current: _Message | None = None
         try:
             for line in handle:
                 starts = line.startswith(b"From ") and (
-                    lines is None or _ENVELOPE_RE.match(line) is not None
+                    current is None or _ENVELOPE_RE.match(line) is not None
                 )
                 if starts:
-                    if lines is not None:
+                    if current is not None:
                         number += 1
-                        yield RawMessage(f"{path}#{number}", _strip_separator(lines))
-                    lines = []
-                elif lines is not None:
-                    lines.append(line)
+                        yield from _handed_over(current.message(f"{path}#{number}"))
+                    current = _Message(spool_bytes)
+                elif current is not None:
+                    current.add(line)
         except OSError as exc:
             raise _describe(path, exc) from exc
-        if lines is not None:
+        if current is not None:
             number += 1
-            yield RawMessage(f"{path}#{number}", _strip_separator(lines))
+            yield from _handed_over(current.message(f"{path}#{number}"))
+
+
+def _handed_over(message: RawMessage) -> Iterator[RawMessage]:
+    """Yield a message, closing its spool file once the consumer moves on."""
+    try:
+        yield message
+    finally:
+        if message.spool is not None:
+            message.spool.close()
+
+
+def _read_mail_file(path: Path, spool_bytes: int | None) -> Iterator[RawMessage]:
+    """One mail file: read whole, or handed over open when it is larger than spool_bytes."""
+    try:
+        big = spool_bytes is not None and path.stat().st_size > spool_bytes
+        if big:
+            handle = path.open("rb")
+    except OSError as exc:
+        raise _describe(path, exc) from exc
+    if not big:
+        yield RawMessage(str(path), _read_file(path))
+        return
+    with contextlib.closing(handle):
+        yield RawMessage(str(path), b"", spool=handle)  # type: ignore[arg-type]
 
 
 def _maildir_files(path: Path) -> list[Path]:
@@ -167,33 +236,44 @@ def _maildir_files(path: Path) -> list[Path]:
     return sorted(files, key=lambda f: (f.name, f.parent.name))
 
 
-def _iter_one(path: Path) -> Iterator[RawMessage]:
+def _iter_one(path: Path, spool_bytes: int | None = None) -> Iterator[RawMessage]:
     """Yield the messages of one path of any supported kind."""
     kind = detect_kind(path)
     if kind == "eml":
-        yield RawMessage(str(path), _read_file(path))
+        yield from _read_mail_file(path, spool_bytes)
     elif kind == "mbox":
-        yield from _iter_mbox(path)
+        yield from _iter_mbox(path, spool_bytes)
     elif kind == "maildir":
         for file in _maildir_files(path):
-            yield RawMessage(str(file), _read_file(file))
+            yield from _read_mail_file(file, spool_bytes)
     else:
         for file in _folder_files(path):
             if _first_line(file).startswith(b"From "):
-                yield from _iter_mbox(file)
+                yield from _iter_mbox(file, spool_bytes)
             else:
-                yield RawMessage(str(file), _read_file(file))
+                yield from _read_mail_file(file, spool_bytes)
 
 
-def iter_messages(paths: Sequence[Path]) -> Iterator[RawMessage]:
-    """Yield every stored message of the given paths, in a stable order."""
+def iter_messages(paths: Sequence[Path], spool_bytes: int | None = None) -> Iterator[RawMessage]:
+    """Yield every stored message of the given paths, in a stable order.
+
+    A message over `spool_bytes` comes as an open file (`RawMessage.spool`), not in memory.
+    """
     for path in paths:
-        yield from _iter_one(Path(path))
+        yield from _iter_one(Path(path), spool_bytes)
 
 
 def _count_mbox(path: Path) -> int:
     """Count the messages of an mbox file without keeping them."""
-    return sum(1 for _ in _iter_mbox(path))
+    try:
+        with path.open("rb") as handle:
+            count = 0
+            for line in handle:
+                if line.startswith(b"From ") and (count == 0 or _ENVELOPE_RE.match(line)):
+                    count += 1
+            return count
+    except OSError as exc:
+        raise _describe(path, exc) from exc
 
 
 def count_messages(paths: Sequence[Path]) -> int:

@@ -339,6 +339,33 @@ def _candidates(s: RequestSnapshot, o: _Options) -> list[_Candidate]:
     return [cand for rule in _RULES for cand in rule(s, o)]
 
 
+def next_fires_on(
+    s: RequestSnapshot, after: date | None = None, *, due_soon_days: int | None = None
+) -> date | None:
+    """The first day after `after` (any day if None) on which a reminder can fire; None: never.
+
+    A reminder first produced on a day D has its ``fires_on`` on D or before, and is produced
+    again every later day only under the same (kind, period_key); so once everything due on
+    `after` has been delivered, nothing new can fire before the day this returns. With
+    ``due_soon_days`` None the due-soon step is taken at its earliest possible day, whatever
+    the setting, so the answer is a lower bound for every setting.
+    """
+    opts = _Options(due_soon_days if due_soon_days is not None else 0)
+    found: date | None = None
+    for cand in _candidates(s, opts):
+        fires = cand.fires_on
+        if cand.kind == DUE_SOON and due_soon_days is None:
+            assert s.clocks.received is not None  # a response candidate has a receipt
+            fires = _after(s.calendar, s.clocks.received)
+        if cand.quiet or (after is not None and fires <= after):
+            continue
+        if cand.until is not None and cand.until < fires:
+            continue  # a window that closes before its warning fires never fires
+        if found is None or fires < found:
+            found = fires
+    return found
+
+
 # --- Messages -------------------------------------------------------------------------------
 
 
@@ -533,6 +560,21 @@ def due_reminders(
     ]
     out.extend(_user_reminder(u, by_ref, today) for u in user_reminders if u.on <= today)
     return sorted(out, key=_sort_key)
+
+
+def due_user_reminders(
+    user_reminders: Iterable[UserReminderSnapshot],
+    requests: Iterable[RequestSnapshot],
+    today: date,
+) -> list[Reminder]:
+    """The user reminders that have fired by `today`, as due_reminders words them."""
+    by_ref = {s.reference: s for s in requests}
+    return [_user_reminder(u, by_ref, today) for u in user_reminders if u.on <= today]
+
+
+def most_urgent_first(reminders: Iterable[Reminder]) -> list[Reminder]:
+    """Reminders in due_reminders' order: most urgent first, then by deadline and request."""
+    return sorted(reminders, key=_sort_key)
 
 
 def upcoming(

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foi.errors import DatabaseError, UsageError
+from foi.errors import ConflictError, DatabaseError, UsageError
+from foi.files import fsync_dir
 from foi.store.migrations import HEAD, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
@@ -122,8 +124,16 @@ def make_engine(url: URL) -> Engine:
 def current_revision(engine: Engine) -> tuple[str | None, bool]:
     """The stored Alembic revision and whether the database has any tables at all."""
     from sqlalchemy import inspect, text
+    from sqlalchemy.exc import DBAPIError
 
     with engine.connect() as conn:
+        # The common case in one query; listing the tables (the inspector costs ~10 ms of
+        # imports and queries) only when there is no version table.
+        try:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            return (row[0] if row else None), True
+        except DBAPIError:
+            conn.rollback()
         names = set(inspect(conn).get_table_names())
         if "alembic_version" not in names:
             return None, bool(names)
@@ -221,9 +231,12 @@ def backup_sqlite(url: URL, dest: Path) -> int:
         raise UsageError(f"{dest} already exists: choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise UsageError(f"folder {dest.parent} does not exist")
-    tmp = dest.with_name(f".{dest.name}.partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Named like foi.files' temporary files, so that one a kill leaves behind is removed by
+    # the next run (foi.files.remove_stale_temp_files).
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o600)
     os.close(fd)
+    tmp = Path(name)
     try:
         src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=60)
         out = sqlite3.connect(tmp)
@@ -234,7 +247,13 @@ def backup_sqlite(url: URL, dest: Path) -> int:
         finally:
             out.close()
             src.close()
-        os.replace(tmp, dest)
+        _fsync(tmp)
+        # A link, not a rename: a file that appeared meanwhile at `dest` is never replaced.
+        os.link(tmp, dest)
+        tmp.unlink()
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"{dest} already exists: choose a new file name for the backup") from None
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(f"cannot back up {src_path}: {exc}") from None
@@ -242,3 +261,105 @@ def backup_sqlite(url: URL, dest: Path) -> int:
         tmp.unlink(missing_ok=True)
         raise
     return int(pages)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's bytes to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _foi_revision(path: Path) -> str | None:
+    """The foi schema revision of a SQLite file, after an integrity check; DatabaseError if unfit."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open {path}: {exc}") from None
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise DatabaseError(f"{path} is damaged ({problems[0]}): choose another backup")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a foi database ({exc}): choose another file") from None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def restore_sqlite(url: URL, source: Path, *, force: bool = False) -> str | None:
+    """Replace the SQLite database with a backup, atomically; returns the backup's revision.
+
+    The backup is checked (integrity, a foi schema) and copied beside the database as a
+    private temporary file first; the database is then replaced in one rename, so a kill
+    leaves either the old database or the restored one. Refuses to overwrite without `force`.
+    """
+    dest = sqlite_path(url)
+    if dest is None:
+        raise UsageError(
+            "foi db restore replaces SQLite files; for PostgreSQL use pg_restore, e.g. "
+            "'pg_restore --clean --dbname DBNAME foi.dump'"
+        )
+    source = source.expanduser().absolute()
+    if not source.is_file():
+        raise UsageError(f"{source} does not exist (or is a folder): give a backup file")
+    if source == dest:
+        raise UsageError(f"{source} is the database itself: give a backup file")
+    revision = _foi_revision(source)
+    if revision is None or revision not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"{source} is not a foi backup this version can use (revision {revision})"
+        )
+    if dest.exists() and not force:
+        raise ConflictError(
+            f"{dest} exists: add --force to replace it with {source.name} "
+            "(back it up first with 'foi db backup FILE')"
+        )
+    if not dest.parent.is_dir():
+        raise UsageError(f"folder {dest.parent} does not exist")
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=60)
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out, pages=256)
+            out.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            out.close()
+            src.close()
+        _fsync(tmp)
+        if dest.exists():
+            _retire(dest)
+        os.replace(tmp, dest)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot restore {source}: {exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(dest.parent)
+    return revision
+
+
+def _retire(dest: Path) -> None:
+    """Fold the old database's write-ahead log in and remove it, so it is never replayed.
+
+    A -wal file left beside the restored file would be applied to it by the next opener.
+    """
+    try:
+        conn = sqlite3.connect(dest, timeout=60)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # not a usable database: there is nothing of it to keep
+    for extra in ("-wal", "-shm", "-journal"):
+        Path(f"{dest}{extra}").unlink(missing_ok=True)

@@ -11,16 +11,19 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -221,6 +224,9 @@ class Request(Base):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)  # of the clock running now
     due_clock: Mapped[str | None] = mapped_column(String(30))  # response | internal-review
     very_overdue_on: Mapped[date | None] = mapped_column(Date)
+    # No reminder about the request fires before this day (None: none ever will); kept by
+    # foi.casework.requests.refresh with due_on, moved on by each delivery pass.
+    next_reminder_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     body: Mapped[Body] = relationship()
     requester: Mapped[Requester | None] = relationship()
@@ -322,6 +328,32 @@ class Attachment(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inbox.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Published on `foi publish` only when a volunteer says so (foi respond --publishable,
+    # foi request publishable): a reply's attachment may hold anyone's personal data.
+    publishable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Blob(Base):
+    """Evidence bytes (raw mail, attachments) stored once by SHA-256; see foi.evidence.blobs."""
+
+    __tablename__ = "blobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 64 hex digits; "pending-…" only inside the transaction that is still writing it.
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class BlobChunk(Base):
+    """One piece (up to 1 MiB) of a blob, so that no read or write needs it whole in memory."""
+
+    __tablename__ = "blob_chunks"
+
+    blob_id: Mapped[int] = mapped_column(
+        ForeignKey("blobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Answer(Base):

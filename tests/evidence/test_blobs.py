@@ -1,387 +1,252 @@
-"""The content-addressed file store: round trips, permissions, atomicity, corruption, export."""
+"""The evidence store in the database: round trips, chunking, streaming, atomicity, checks, export.
+
+Every test runs on a real SQLite file and, with FOI_TEST_DATABASE_URL, on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import stat
-import sys
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from foi.errors import FoiError
-from foi.evidence import blobs as blobstore
-from foi.evidence.blobs import BlobError, BlobStore, safe_filename, sha256_bytes
-
-POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+from foi.evidence import blobs
+from foi.evidence.blobs import BlobError, safe_filename, sha256_bytes
+from foi.store import engine as db
+from foi.store.models import Attachment, Blob, BlobChunk, InboxMessage
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> BlobStore:
-    return BlobStore(tmp_path / "blobs")
+def engine(db_url: str) -> Iterator[object]:
+    url = db.resolve_url(db_url)
+    eng = db.make_engine(url)
+    db.ensure_schema(eng, url, create=True)
+    yield eng
+    eng.dispose()
 
 
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+@pytest.fixture
+def s(engine) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    with db.session_scope(engine) as session:
+        yield session
 
 
-def _all_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
+def _chunks(s: Session, sha: str) -> list[int]:
+    blob_id = s.scalar(select(Blob.id).where(Blob.sha256 == sha))
+    return [
+        len(d)
+        for d in s.scalars(
+            select(BlobChunk.data).where(BlobChunk.blob_id == blob_id).order_by(BlobChunk.seq)
+        )
+    ]
 
 
 def test_sha256_bytes() -> None:
     assert sha256_bytes(b"") == hashlib.sha256(b"").hexdigest()
-    assert sha256_bytes(b"abc") == (
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_put_read_round_trip_in_1_mib_pieces(s: Session) -> None:
+    data = os.urandom(blobs.CHUNK_SIZE * 2 + 123)
+    sha = blobs.put_bytes(s, data)
+    assert sha == hashlib.sha256(data).hexdigest()
+    assert blobs.read_blob(s, sha) == data
+    assert _chunks(s, sha) == [blobs.CHUNK_SIZE, blobs.CHUNK_SIZE, 123]
+    assert blobs.exists(s, sha)
+
+
+def test_empty_blob(s: Session) -> None:
+    sha = blobs.put_bytes(s, b"")
+    assert blobs.read_blob(s, sha) == b""
+    assert blobs.check(s) == [f"blob {sha} (0 bytes) is referred to by nothing"]
+
+
+def test_same_content_stored_once_by_bytes_and_by_stream(s: Session) -> None:
+    data = b"the same refusal letter" * 1000
+    sha = blobs.put_bytes(s, data)
+    assert blobs.put_bytes(s, data) == sha
+    assert blobs.put_stream(s, io.BytesIO(data)) == (sha, len(data))
+    assert s.scalar(select(Blob.sha256).where(Blob.sha256.like("pending-%"))) is None
+    assert len(list(s.scalars(select(Blob.id)))) == 1
+
+
+def test_stream_is_read_in_pieces_not_whole(s: Session) -> None:
+    class Source(io.RawIOBase):
+        def __init__(self, total: int) -> None:
+            self.left, self.biggest = total, 0
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, n: int = -1) -> bytes:
+            assert n != -1, "read whole"
+            self.biggest = max(self.biggest, n)
+            n = min(n, self.left)
+            self.left -= n
+            return b"z" * n
+
+    src = Source(5 * blobs.CHUNK_SIZE + 7)
+    tracemalloc.start()
+    sha, size = blobs.put_stream(s, src)  # type: ignore[arg-type]
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert size == 5 * blobs.CHUNK_SIZE + 7
+    assert src.biggest <= blobs.CHUNK_SIZE
+    assert peak < 4 * blobs.CHUNK_SIZE  # a few pieces at most, never the whole 5 MiB
+    with blobs.open_blob(s, sha) as fh:
+        assert fh.read(10) == b"z" * 10
+        rest = fh.read()
+    assert len(rest) == size - 10
+
+
+def test_put_file_honours_max_bytes(s: Session, tmp_path: Path) -> None:
+    path = tmp_path / "big.pdf"
+    path.write_bytes(b"x" * 2000)
+    with pytest.raises(BlobError, match="larger than the limit of 1000 bytes"):
+        blobs.put_file(s, path, max_bytes=1000)
+    assert blobs.put_file(s, path, max_bytes=2000) == (sha256_bytes(b"x" * 2000), 2000)
+    with pytest.raises(BlobError, match="not a regular file"):
+        blobs.put_file(s, tmp_path)
+    with pytest.raises(BlobError, match="cannot read"):
+        blobs.put_file(s, tmp_path / "missing.pdf")
+
+
+def test_a_stream_over_the_limit_stores_nothing(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BlobError), db.session_scope(engine) as s:
+        blobs.put_stream(s, io.BytesIO(b"y" * (3 * blobs.CHUNK_SIZE)), max_bytes=blobs.CHUNK_SIZE)
+    with db.session_scope(engine) as s:
+        assert list(s.scalars(select(Blob.id))) == []
+        assert list(s.scalars(select(BlobChunk.seq))) == []
+
+
+def test_a_failure_mid_write_leaves_nothing(engine, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    written = []
+
+    def full_disk(piece: bytes) -> None:
+        written.append(len(piece))
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(blobs, "fault_hook", full_disk)
+    with pytest.raises(OSError), db.session_scope(engine) as s:
+        blobs.put_bytes(s, os.urandom(5 * blobs.CHUNK_SIZE))
+    monkeypatch.setattr(blobs, "fault_hook", None)
+    with db.session_scope(engine) as s:
+        assert list(s.scalars(select(Blob.id))) == []
+        assert list(s.scalars(select(BlobChunk.seq))) == []
+        assert blobs.check(s) == []
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "A" * 64, "g" * 64, "../" + "a" * 61, None])
+def test_invalid_sha_rejected(s: Session, bad: str) -> None:
+    with pytest.raises(BlobError, match="not a SHA-256"):
+        blobs.read_blob(s, bad)
+
+
+def test_missing_blob(s: Session, tmp_path: Path) -> None:
+    with pytest.raises(BlobError, match="not in the database"):
+        blobs.read_blob(s, "a" * 64)
+    with pytest.raises(BlobError, match="not in the database"):
+        blobs.export_blob(s, "a" * 64, tmp_path / "out", "x.pdf")
+    assert not (tmp_path / "out").exists()
+
+
+def _corrupt(s: Session, sha: str, data: bytes) -> None:
+    blob_id = s.scalar(select(Blob.id).where(Blob.sha256 == sha))
+    s.execute(
+        update(BlobChunk).where(BlobChunk.blob_id == blob_id, BlobChunk.seq == 0).values(data=data)
     )
 
 
-def test_put_get_round_trip(store: BlobStore) -> None:
-    sha = store.put(b"Dear FOI officer")
-    assert sha == sha256_bytes(b"Dear FOI officer")
-    assert store.get(sha) == b"Dear FOI officer"
-    assert store.exists(sha)
-    assert store.path(sha) == store.root / sha[:2] / sha
-    assert store.path(sha).read_bytes() == b"Dear FOI officer"
+def test_corruption_detected_on_read_export_and_check(s: Session, tmp_path: Path) -> None:
+    sha = blobs.put_bytes(s, b"original content")
+    s.add(InboxMessage(dedupe_key="k", sha256=sha, kind="reply", state="held", imported_at=_now()))
+    s.flush()
+    assert blobs.check(s) == []
+    _corrupt(s, sha, b"tampered content")
+    with pytest.raises(BlobError, match="corrupt"):
+        blobs.read_blob(s, sha)
+    with pytest.raises(BlobError, match="corrupt"):
+        blobs.export_blob(s, sha, tmp_path / "out", "letter.pdf")
+    assert list((tmp_path / "out").iterdir()) == []  # no file, not even a temporary one
+    assert blobs.check(s) == [f"blob {sha} is corrupt: its bytes no longer match its hash"]
+    _corrupt(s, sha, b"short")
+    assert blobs.check(s) == [f"blob {sha} holds 5 bytes where 16 were stored"]
 
 
-def test_empty_blob(store: BlobStore) -> None:
-    sha = store.put(b"")
-    assert store.get(sha) == b""
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime(2026, 12, 1, tzinfo=UTC)
 
 
-def test_same_content_stored_once(store: BlobStore) -> None:
-    first = store.put(b"response.pdf bytes")
-    mtime = store.path(first).stat().st_mtime_ns
-    second = store.put(b"response.pdf bytes")
-    assert first == second
-    assert _all_files(store.root) == [store.path(first)]
-    assert store.path(first).stat().st_mtime_ns == mtime  # not rewritten
+def test_check_finds_missing_blobs_orphans_and_gaps(s: Session) -> None:
+    kept = blobs.put_bytes(s, b"referenced")
+    orphan = blobs.put_bytes(s, b"nobody refers to me")
+    big = blobs.put_bytes(s, b"b" * (2 * blobs.CHUNK_SIZE + 1))
+    s.add(InboxMessage(dedupe_key="a", sha256=kept, kind="reply", state="held", imported_at=_now()))
+    s.add(InboxMessage(dedupe_key="b", sha256=big, kind="reply", state="held", imported_at=_now()))
+    s.add(Attachment(sha256="c" * 64, size=3, filename="gone.pdf", created_at=_now()))
+    s.flush()
+    big_id = s.scalar(select(Blob.id).where(Blob.sha256 == big))
+    s.query(BlobChunk).filter(BlobChunk.blob_id == big_id, BlobChunk.seq == 1).delete()
+    attachment_id = s.scalar(select(Attachment.id))
+    assert blobs.check(s) == [
+        f"blob {big} is missing piece 1",
+        f"blob {orphan} (19 bytes) is referred to by nothing",
+        f"attachment {attachment_id} refers to blob {'c' * 64}, which is not stored",
+    ]
+    assert blobs.unreferenced(s) == [orphan]
+    assert blobs.remove(s, orphan) and not blobs.remove(s, orphan)
 
 
-def test_root_created_lazily(store: BlobStore) -> None:
-    assert not store.root.exists()
-    assert list(store.shas()) == []
-    assert store.verify() == []
-    assert store.temp_files() == []
-    store.put(b"x")
-    assert store.root.is_dir()
-
-
-@POSIX
-def test_modes_are_private(tmp_path: Path) -> None:
-    old = os.umask(0o022)
-    try:
-        store = BlobStore(tmp_path / "deep" / "blobs")
-        sha = store.put(b"health data")
-        source = tmp_path / "big.bin"
-        source.write_bytes(b"y" * 10)
-        sha2, _ = store.put_file(source)
-        exported = store.export(sha, tmp_path / "out", "letter.txt")
-    finally:
-        os.umask(old)
-    assert _mode(store.root) == 0o700
-    assert _mode(store.path(sha).parent) == 0o700
-    assert _mode(store.path(sha)) == 0o600
-    assert _mode(store.path(sha2)) == 0o600
-    assert _mode(exported) == 0o600
-
-
-@POSIX
-def test_existing_root_mode_is_left_alone(tmp_path: Path) -> None:
-    root = tmp_path / "blobs"
-    root.mkdir(mode=0o750)
-    os.chmod(root, 0o750)
-    BlobStore(root).put(b"x")
-    assert _mode(root) == 0o750
-
-
-def test_failed_replace_leaves_nothing(store: BlobStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    store.put(b"an earlier blob")
-    before = _all_files(store.root)
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(BlobError) as info:
-        store.put(b"new content")
-    assert str(info.value) == f"cannot store a file in {store.root}: No space left on device"
-    assert _all_files(store.root) == before  # no partial blob, no temporary file
-    assert not store.exists(sha256_bytes(b"new content"))
-    assert store.temp_files() == []
-
-
-def test_failed_write_leaves_nothing(store: BlobStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_fsync(fd: int) -> None:
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(BlobError, match="Input/output error"):
-        store.put(b"content")
-    assert _all_files(store.root) == []
-
-
-def test_failed_replace_in_put_file_leaves_nothing(
-    store: BlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    source = tmp_path / "scan.pdf"
-    source.write_bytes(b"%PDF" * 1000)
-    monkeypatch.setattr(os, "replace", lambda src, dst: (_ for _ in ()).throw(OSError(13, "no")))
-    with pytest.raises(BlobError):
-        store.put_file(source)
-    assert _all_files(store.root) == []
-
-
-def test_no_temp_files_after_success(store: BlobStore, tmp_path: Path) -> None:
-    store.put(b"one")
-    source = tmp_path / "two.bin"
-    source.write_bytes(b"two")
-    store.put_file(source)
-    assert not [p for p in store.root.rglob("*") if p.name.startswith(".tmp-")]
-
-
-def test_temp_files_are_reported_not_listed(store: BlobStore) -> None:
-    sha = store.put(b"kept")
-    leftover = store.path(sha).parent / ".tmp-crash"
-    leftover.write_bytes(b"half")
-    (store.root / ".tmp-other").write_bytes(b"half")
-    assert list(store.shas()) == [sha]
-    assert store.temp_files() == sorted([leftover, store.root / ".tmp-other"])
-
-
-def test_put_file_streams_in_chunks(store: BlobStore, tmp_path: Path) -> None:
-    size = 5 * 1024 * 1024 + 123
-    source = tmp_path / "big.bin"
-    with source.open("wb") as fh:
-        for i in range(6):
-            fh.write(bytes([i]) * (size // 6))
-        fh.write(b"z" * (size - 6 * (size // 6)))
-    expected = hashlib.sha256(source.read_bytes()).hexdigest()
-
-    tracemalloc.start()
-    try:
-        sha, stored = store.put_file(source)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert (sha, stored) == (expected, size)
-    assert peak < 3 * 1024 * 1024  # never the whole 5 MB at once
-    assert store.path(sha).stat().st_size == size
-    assert store.verify() == []
-
-
-def test_put_file_same_as_put(store: BlobStore, tmp_path: Path) -> None:
-    source = tmp_path / "a.txt"
-    source.write_bytes(b"same bytes")
-    sha, size = store.put_file(source)
-    assert (sha, size) == (store.put(b"same bytes"), 10)
-    assert store.put_file(source) == (sha, size)
-    assert len(_all_files(store.root)) == 1
-
-
-def test_put_file_honours_max_bytes(store: BlobStore, tmp_path: Path) -> None:
-    source = tmp_path / "huge.bin"
-    source.write_bytes(b"x" * 1001)
-    with pytest.raises(BlobError) as info:
-        store.put_file(source, max_bytes=1000)
-    assert str(info.value) == f"{source} is larger than the limit of 1000 bytes"
-    assert store.put_file(source, max_bytes=1001)[1] == 1001
-
-
-def test_put_file_max_bytes_checked_while_streaming(
-    store: BlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A file that grows after it was measured (a download in progress) is stopped mid-stream.
-    source = tmp_path / "growing.bin"
-    source.write_bytes(b"x" * 100)
-    real_stat = Path.stat
-
-    def small_stat(self: Path, **kwargs: object) -> os.stat_result:
-        result = real_stat(self, **kwargs)  # type: ignore[arg-type]
-        if self == source:
-            return os.stat_result((result.st_mode, 0, 0, 0, 0, 0, 10, 0, 0, 0))
-        return result
-
-    monkeypatch.setattr(Path, "stat", small_stat)
-    monkeypatch.setattr(blobstore, "CHUNK_SIZE", 16)
-    with pytest.raises(BlobError, match="larger than the limit of 50 bytes"):
-        store.put_file(source, max_bytes=50)
-    assert _all_files(store.root) == []
-
-
-def test_put_file_missing_or_not_a_file(store: BlobStore, tmp_path: Path) -> None:
-    with pytest.raises(BlobError, match=r"cannot read .*nope\.pdf: No such file"):
-        store.put_file(tmp_path / "nope.pdf")
-    with pytest.raises(BlobError, match="not a regular file"):
-        store.put_file(tmp_path)
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        "../../x",
-        "",
-        "abc",
-        "A" * 64,
-        "0" * 63,
-        "0" * 65,
-        "0" * 64 + "\n",
-        "../" + "0" * 61,
-        "/" + "0" * 63,
-        "g" * 64,
-    ],
-)
-def test_invalid_sha_rejected(store: BlobStore, bad: str) -> None:
-    with pytest.raises(BlobError) as info:
-        store.path(bad)
-    assert "is not a SHA-256" in str(info.value)
-    with pytest.raises(BlobError):
-        store.get(bad)
-    with pytest.raises(BlobError):
-        store.exists(bad)
-    with pytest.raises(BlobError):
-        store.export(bad, store.root, "x.txt")
-
-
-def test_missing_blob(store: BlobStore) -> None:
-    sha = sha256_bytes(b"never stored")
-    assert not store.exists(sha)
-    with pytest.raises(BlobError) as info:
-        store.get(sha)
-    assert str(info.value) == f"stored file {sha} is missing from {store.root}"
-    assert isinstance(info.value, FoiError)
-
-
-def test_corruption_detected(store: BlobStore) -> None:
-    good = store.put(b"good")
-    bad = store.put(b"original content")
-    path = store.path(bad)
-    os.chmod(path, 0o600)
-    path.write_bytes(b"tampered content")
-    with pytest.raises(BlobError, match="is corrupt"):
-        store.get(bad)
-    assert store.verify() == [bad]
-    assert store.get(good) == b"good"
-
-
-def test_truncated_blob_detected(store: BlobStore) -> None:
-    sha = store.put(b"0123456789")
-    store.path(sha).write_bytes(b"01234")
-    assert store.verify() == [sha]
-
-
-def test_put_repairs_corruption(store: BlobStore) -> None:
-    sha = store.put(b"original content")
-    store.path(sha).write_bytes(b"tampered content")  # same size, wrong hash
-    assert store.put(b"original content") == sha
-    assert store.get(sha) == b"original content"
-    assert store.verify() == []
-    store.path(sha).write_bytes(b"short")  # wrong size
-    assert store.put(b"original content") == sha
-    assert store.verify() == []
-
-
-def test_put_file_repairs_corruption(store: BlobStore, tmp_path: Path) -> None:
-    source = tmp_path / "a.bin"
-    source.write_bytes(b"file content")
-    sha, _ = store.put_file(source)
-    store.path(sha).write_bytes(b"garbage!!!!!")
-    assert store.put_file(source)[0] == sha
-    assert store.get(sha) == b"file content"
-
-
-def test_shas_and_orphans(store: BlobStore) -> None:
-    a = store.put(b"a")
-    b = store.put(b"b")
-    c = store.put(b"c")
-    (store.root / "README").write_text("not a blob")
-    (store.root / "zz").mkdir()
-    (store.root / "zz" / ("0" * 64)).write_text("in the wrong folder")
-    assert list(store.shas()) == sorted([a, b, c])
-    assert store.orphans({a, c}) == [b]
-    assert store.orphans({a, b, c, "f" * 64}) == []
-
-
-def test_remove(store: BlobStore) -> None:
-    sha = store.put(b"erase me")
-    assert store.remove(sha)
-    assert not store.exists(sha)
-    assert not store.remove(sha)
-
-
-def test_export(store: BlobStore, tmp_path: Path) -> None:
-    sha = store.put(b"%PDF-1.4 report")
+def test_export(s: Session, tmp_path: Path) -> None:
+    sha = blobs.put_bytes(s, b"%PDF-1.7 refusal")
     out = tmp_path / "out"
-    first = store.export(sha, out, "report.pdf")
-    assert first == out / "report.pdf"
-    assert first.read_bytes() == b"%PDF-1.4 report"
-    second = store.export(sha, out, "report.pdf")
-    third = store.export(sha, out, "report.pdf")
-    assert second == out / "report (2).pdf"
-    assert third == out / "report (3).pdf"
-    assert first.read_bytes() == b"%PDF-1.4 report"  # never overwritten
-    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
+    first = blobs.export_blob(s, sha, out, "Refusal letter.pdf")
+    second = blobs.export_blob(s, sha, out, "Refusal letter.pdf")
+    assert (first.name, second.name) == ("Refusal letter.pdf", "Refusal letter (2).pdf")
+    assert first.read_bytes() == second.read_bytes() == b"%PDF-1.7 refusal"
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    assert sorted(p.name for p in out.iterdir()) == ["Refusal letter (2).pdf", "Refusal letter.pdf"]
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [
-        ("../../etc/passwd", "passwd"),
-        ("..\\..\\windows\\system.ini", "system.ini"),
-        ("/etc/shadow", "shadow"),
-        ("..", "attachment"),
-        ("", "attachment"),
-        ("CON", "_CON"),
-    ],
+    [("../../etc/passwd", "passwd"), ("..", "attachment"), ("a/b/.bashrc", "bashrc")],
 )
-def test_export_cannot_escape(store: BlobStore, tmp_path: Path, name: str, expected: str) -> None:
-    sha = store.put(b"data")
+def test_export_cannot_escape(s: Session, tmp_path: Path, name: str, expected: str) -> None:
+    sha = blobs.put_bytes(s, b"x")
     out = tmp_path / "out"
-    result = store.export(sha, out, name)
-    assert result == out / expected
-    assert result.parent == out
+    assert blobs.export_blob(s, sha, out, name) == out / expected
     assert [p.name for p in out.iterdir()] == [expected]
-    assert not (tmp_path / "etc").exists()
 
 
-def test_export_existing_file_untouched(store: BlobStore, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "notes").write_text("mine")
-    sha = store.put(b"theirs")
-    assert store.export(sha, out, "notes") == out / "notes (2)"
-    assert (out / "notes").read_text() == "mine"
+def test_export_existing_file_untouched(s: Session, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"mine")
+    sha = blobs.put_bytes(s, b"theirs")
+    assert blobs.export_blob(s, sha, tmp_path, "a.txt").name == "a (2).txt"
+    assert (tmp_path / "a.txt").read_bytes() == b"mine"
 
 
 def test_export_without_hard_links(
-    store: BlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    s: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_links(src: object, dst: object) -> None:
+    def no_links(*_a: object) -> None:
         raise OSError(1, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
-    sha = store.put(b"data")
-    out = tmp_path / "out"
-    assert store.export(sha, out, "a.txt") == out / "a.txt"
-    assert store.export(sha, out, "a.txt") == out / "a (2).txt"
-    assert sorted(p.name for p in out.iterdir()) == ["a (2).txt", "a.txt"]
-
-
-def test_export_refuses_corrupt_blob(store: BlobStore, tmp_path: Path) -> None:
-    sha = store.put(b"original")
-    store.path(sha).write_bytes(b"tampered")
-    out = tmp_path / "out"
-    with pytest.raises(BlobError, match="is corrupt"):
-        store.export(sha, out, "x.txt")
-    assert list(out.iterdir()) == []
-
-
-def test_export_missing_blob(store: BlobStore, tmp_path: Path) -> None:
-    with pytest.raises(BlobError, match="is missing"):
-        store.export("a" * 64, tmp_path, "x.txt")
+    (tmp_path / "a.txt").write_bytes(b"mine")
+    sha = blobs.put_bytes(s, b"theirs")
+    assert blobs.export_blob(s, sha, tmp_path, "a.txt").name == "a (2).txt"
+    assert sorted(p.name for p in tmp_path.glob("a*")) == ["a (2).txt", "a.txt"]
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 @pytest.mark.parametrize(
@@ -456,3 +321,50 @@ def test_safe_filename_results_are_safe() -> None:
         assert "/" not in result and "\\" not in result
         assert result not in (".", "..")
         assert not result.startswith(".")
+
+
+def test_export_removes_what_a_killed_export_left(s: Session, tmp_path: Path) -> None:
+    import time
+
+    stale = tmp_path / ".report.pdf.k1ll3d.tmp"
+    stale.write_bytes(b"half")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    sha = blobs.put_bytes(s, b"whole")
+    blobs.export_blob(s, sha, tmp_path, "report.pdf", now=time.time())
+    assert not stale.exists() and (tmp_path / "report.pdf").read_bytes() == b"whole"
+
+
+@pytest.mark.parametrize("how", ["bytes", "stream"])
+def test_two_transactions_storing_the_same_bytes_at_once(engine, db_url: str, how: str) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time (BEGIN IMMEDIATE): no race to test")
+    data = os.urandom(blobs.CHUNK_SIZE + 10)
+
+    def put(s: Session) -> str:
+        if how == "bytes":
+            return blobs.put_bytes(s, data)
+        return blobs.put_stream(s, io.BytesIO(data))[0]
+
+    first, second = Session(engine), Session(engine)
+    try:
+        sha = put(first)  # not committed yet
+        got: list[str] = []
+        racer = threading.Thread(target=lambda: got.append(put(second)))
+        racer.start()
+        time.sleep(0.5)
+        assert racer.is_alive()  # waiting for the first transaction's row
+        first.commit()
+        racer.join(10)
+        second.commit()
+        assert got == [sha]
+    finally:
+        first.close()
+        second.close()
+    with db.session_scope(engine) as s:
+        assert len(list(s.scalars(select(Blob.id)))) == 1
+        assert blobs.read_blob(s, sha) == data
+        assert blobs.check(s) == [f"blob {sha} ({len(data)} bytes) is referred to by nothing"]

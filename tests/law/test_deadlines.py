@@ -944,3 +944,27 @@ def test_format_lists_the_windows_after_a_response(hs: HolidaySet) -> None:
         explain(Regime.FOISA, events, scot), compute_clocks(Regime.FOISA, events, scot)
     )
     assert "Appeal to the Scottish Information Commissioner by: 2026-10-30 (Friday)" in text
+
+
+def test_table_lookups_equal_the_bisect_walk_1990_to_2100() -> None:
+    """add_working_days and working_days_between (index look-ups) equal the bisect walk."""
+    import random
+
+    from foi.law.deadlines import Regime as R
+    from foi.law.deadlines import calendar_for as cal_for
+    from foi.law.holidays import load_default as default
+
+    rng = random.Random(12)
+    hs = default()
+    first, last = date(1990, 1, 1).toordinal(), date(2100, 12, 31).toordinal()
+    for regime in R:
+        cal = cal_for(regime, hs)
+        for _ in range(3000):
+            a = rng.randrange(first, last)
+            n = rng.choice((0, 1, 2, 5, 20, 40, 60, 200, 400))
+            got = cal.add_working_days(date.fromordinal(a), n)
+            assert got.toordinal() == (cal._add(a, n) if n else a), (regime, a, n)
+            b = a + rng.randrange(-400, 400)
+            assert cal.working_days_between(date.fromordinal(a), date.fromordinal(b)) == (
+                cal._between(a, b)
+            )

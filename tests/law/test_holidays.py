@@ -235,3 +235,66 @@ def test_importing_foi_holidays_does_not_import_the_holidays_package() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# --- The shipped table of the `holidays` package's answers -----------------------------------
+
+
+def _package_dates(regions: set[str], first: int, last: int) -> set[date]:
+    import holidays
+
+    subdivisions = {
+        ENGLAND_AND_WALES: ("ENG", "WLS"),
+        SCOTLAND: ("SCT",),
+        NORTHERN_IRELAND: ("NIR",),
+    }
+    years = range(first, last + 1)
+    return {
+        on
+        for region in regions
+        for sub in subdivisions[region]
+        for on in holidays.country_holidays("GB", subdiv=sub, years=years)
+        if on.weekday() < 5
+    }
+
+
+def test_shipped_table_equals_the_installed_package_1990_to_2100() -> None:
+    """The table is what the package computes: UK-wide (any region) and Scotland alone."""
+    from foi.law.holidays import _package_version, _table, compute_package_block, table_block
+
+    table = _table()
+    assert table["package_version"] == _package_version(), (
+        "the holidays package was upgraded: run scripts/build_holiday_table.py"
+    )
+    shipped = HolidaySet(use_package=True)  # no snapshot: the table alone
+    assert shipped.in_regions(REGIONS, 1990, 2100) == _package_dates(set(REGIONS), 1990, 2100)
+    assert shipped.in_regions([SCOTLAND], 1990, 2100) == _package_dates({SCOTLAND}, 1990, 2100)
+    for block in range(1990, 2101, 10):  # names and regions too, block by block
+        assert table_block(table, block) == compute_package_block(block)
+
+
+def test_commands_do_not_import_the_holidays_package() -> None:
+    """With the table current, working out deadlines never imports the package."""
+    code = (
+        "import sys; from datetime import date;"
+        "from foi.law.holidays import load_default;"
+        "from foi.law.deadlines import Regime, calendar_for;"
+        "hs = load_default(); cal = calendar_for(Regime.FOISA, hs);"
+        "print(cal.add_working_days(date(2026, 6, 12), 1), hs.fingerprint());"
+        "print('holidays' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    day, imported = done.stdout.split("\n")[:2]
+    assert day.split()[0] == "2026-06-16"  # 15 June 2026 is a Scottish bank holiday
+    assert imported == "False"
+
+
+def test_a_year_outside_the_table_asks_the_package() -> None:
+    from foi.law.holidays import _table, table_block
+
+    table = _table()
+    assert table_block(table, table["last_year"] + 1) is None
+    assert table_block(table, table["first_year"] - 10) is None
+    hs = HolidaySet(use_package=True)
+    earlier = table["first_year"] - 5  # 1985
+    assert date(1985, 12, 25) in {h.date for h in hs.list(earlier, ENGLAND_AND_WALES)}

@@ -325,6 +325,9 @@ def test_ico_complaint_without_any_response() -> None:
     assert "Response: none received" in text
     assert "without an internal review" in text
     assert "requester@example.org" in text
+    # It names the bundle 'foi request bundle' writes, and promises nothing else.
+    assert "in the file FOI-2026-0000-correspondence.zip" in text
+    assert "I attach" not in text
 
 
 def test_ico_complaint_after_a_review() -> None:

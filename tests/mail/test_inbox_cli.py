@@ -173,25 +173,36 @@ def test_real_world_mail_is_kept_byte_for_byte_with_safe_attachments(foi, isolat
     )
     assert parts == data["total"] > 60
     assert data["auto_replies"] >= 2 and data["bounces"] >= 5
-    store = isolated / "requests-files"
     with sqlite3.connect(isolated / "requests.db") as conn:
         shas = {row[0] for row in conn.execute("SELECT sha256 FROM inbox")}
         names = [row[0] for row in conn.execute("SELECT filename FROM attachments")]
-    for sha in shas:
-        assert (store / sha[:2] / sha).exists()
+        stored = {row[0] for row in conn.execute("SELECT sha256 FROM blobs")}
+    assert shas <= stored
     raw = (FIXTURES / "path-traversal.eml").read_bytes()
     import hashlib
 
     assert hashlib.sha256(raw).hexdigest() in shas
-    assert (
-        store / hashlib.sha256(raw).hexdigest()[:2] / hashlib.sha256(raw).hexdigest()
-    ).read_bytes() == raw
+    assert _stored_bytes(isolated / "requests.db", hashlib.sha256(raw).hexdigest()) == raw
     assert all("/" not in n and not n.startswith(".") for n in names)
     assert "passwd" in names
     assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".xlsx") for n in names)
     assert any(n.endswith(".docx") for n in names)
     assert any(n.lower() == "winmail.dat" for n in names)
-    assert oct((isolated / "requests-files").stat().st_mode & 0o777) == "0o700"
+    assert not (isolated / "requests-files").exists()  # evidence lives in the database
+    assert foi("db", "check").exit_code == 0
+
+
+def _stored_bytes(db_path: Path, sha: str) -> bytes:
+    """A blob's bytes read back through the evidence store's interface."""
+    from foi.evidence import blobs
+    from foi.store.engine import make_engine, resolve_url, session_scope
+
+    engine = make_engine(resolve_url(str(db_path)))
+    try:
+        with session_scope(engine) as s:
+            return blobs.read_blob(s, sha)
+    finally:
+        engine.dispose()
 
 
 def test_responses_with_answers_exemptions_and_evidence(foi, db_url: str, isolated: Path) -> None:
@@ -415,5 +426,5 @@ def test_attachments_over_the_configured_limit_are_not_stored(foi, isolated: Pat
     sha = foi("inbox", "show", str(result.json()["messages"][0]["inbox_id"]), "--json").json()[
         "sha256"
     ]
-    raw = (isolated / "requests-files" / sha[:2] / sha).read_bytes()
+    raw = _stored_bytes(isolated / "requests.db", sha)
     assert b"big.pdf" in raw and len(raw) > 5000

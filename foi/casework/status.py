@@ -1,0 +1,77 @@
+"""The counts behind `foi status`: COUNT queries on indexed columns, no rows loaded.
+
+Takes a session, today's date and the holiday set from the caller; never commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from foi.law.deadlines import Regime, calendar_for
+from foi.law.holidays import HolidaySet
+from foi.store.models import InboxMessage, Request
+
+
+@dataclass
+class StatusCounts:
+    """What `foi status` reports; as_dict() is its --json shape, in this order."""
+
+    overdue: int
+    very_overdue: int
+    due_soon: int
+    needs_classification: int
+    held_messages: int
+    drafts: int
+    delivery_failed: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape."""
+        return asdict(self)
+
+
+# Core tables, not ORM entities: counting never configures the mappers.
+_REQUESTS = Request.__table__.c
+_INBOX = InboxMessage.__table__.c
+
+
+def _count(session: Session, *where: Any, table: Any = Request.__table__) -> int:
+    return int(session.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+
+def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days: int) -> int:
+    """Requests due from today to `days` working days ahead, each on its regime's calendar."""
+    # N working days never span more than 2N + 30 calendar days (weekends, and at most a
+    # few holidays in a row), so the few (regime, due date) groups inside that window are
+    # checked exactly, each on its own calendar (built only for the regimes found).
+    horizon = today + timedelta(days=2 * days + 30)
+    groups = session.execute(
+        select(_REQUESTS.regime, _REQUESTS.due_on, func.count())
+        .where(_REQUESTS.due_on >= today, _REQUESTS.due_on <= horizon)
+        .group_by(_REQUESTS.regime, _REQUESTS.due_on)
+    )
+    return sum(
+        n
+        for regime, due_on, n in groups
+        if calendar_for(Regime(regime), holidays).working_days_between(today, due_on) <= days
+    )
+
+
+def status_counts(
+    session: Session, *, today: date, holidays: HolidaySet, due_soon_days: int
+) -> StatusCounts:
+    """Overdue, very overdue, due soon, to classify, held messages, drafts, bounced requests."""
+    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    return StatusCounts(
+        overdue=_count(session, _REQUESTS.due_on < today),
+        very_overdue=_count(session, _REQUESTS.due_on < today, _REQUESTS.very_overdue_on < today),
+        due_soon=due_soon_count(session, today=today, holidays=holidays, days=due_soon_days),
+        needs_classification=_count(session, _REQUESTS.status == "needs-classification"),
+        held_messages=_count(session, _INBOX.state == "held", table=InboxMessage.__table__),
+        drafts=_count(session, _REQUESTS.status == "draft"),
+        delivery_failed=_count(session, _REQUESTS.status == "delivery-failed"),
+    )

@@ -1,0 +1,185 @@
+"""`foi publish` (the evidence site), `foi request bundle` and `foi request publishable`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from foi.cli._common import emit_json, env, info, out, session, table
+
+
+def redactor_for(e, s):  # type: ignore[no-untyped-def]
+    """Removes every requester and volunteer in the database, and the configured requester."""
+    from foi.evidence.publish import privacy_redactor
+
+    st = e.settings
+    return privacy_redactor(
+        s,
+        names=[st.requester_name],
+        emails=[st.requester_email],
+        addresses=[st.requester_address],
+    )
+
+
+def _question_text(e):  # type: ignore[no-untyped-def]
+    """Look up a question's wording in the letter's template (None if unknown)."""
+    from foi.cli.letters_cmd import library
+    from foi.letters.templates import TemplateError
+
+    cache: dict[str | None, dict[int, str]] = {}
+
+    def lookup(template: str | None, number: int) -> str | None:
+        if template not in cache:
+            try:
+                info_ = library(e).get(template) if template else None
+                cache[template] = {q.number: q.text for q in info_.questions} if info_ else {}
+            except TemplateError:
+                cache[template] = {}
+        return cache[template].get(number)
+
+    return lookup
+
+
+def register(app_: typer.Typer) -> None:
+    """Add `foi publish`."""
+
+    @app_.command("publish")
+    def publish(
+        ctx: typer.Context,
+        out_dir: Path = typer.Argument(..., help="Folder for the site (new, or one made before)."),
+        campaign: str = typer.Option(..., "--campaign", help="The campaign's name."),
+        kind: str | None = typer.Option(None, "--kind", help="Only bodies of this kind."),
+        json_out: bool = typer.Option(False, "--json", help="Print a summary as JSON."),
+    ) -> None:
+        """Build the campaign's evidence site: a static site that opens from disk, no server.
+
+        index.html (figures, charts, every body), one page per body (requests, timelines,
+        letters, replies, answers, exemptions, SIM evidence) and data/results.csv, .json.
+        Requesters' and volunteers' names, emails and addresses are removed from all text;
+        subject access requests are never included; attachments only when marked
+        publishable ('foi respond --publishable', 'foi request publishable').
+
+        Example:  foi publish --campaign sim-2026 site/ && xdg-open site/index.html
+        """
+        from foi.casework.requests import get_campaign
+        from foi.casework.user_holidays import holiday_set
+        from foi.evidence.publish import build_site
+
+        e = env(ctx)
+        with session(e) as s:
+            camp = get_campaign(s, campaign, e.now, create=False)
+            report = build_site(
+                s,
+                camp,
+                out_dir,
+                today=e.today,
+                holidays=holiday_set(s),
+                redactor=redactor_for(e, s),
+                question_text=_question_text(e),
+                kind=kind,
+            )
+        result = {
+            "out_dir": str(report.out_dir),
+            "index": str(report.out_dir / "index.html"),
+            "bodies": report.bodies,
+            "requests": report.requests,
+            "files_published": report.files_published,
+            "files_withheld": report.files_withheld,
+        }
+        if json_out:
+            emit_json(result)
+            return
+        out(f"published {report.bodies} bodies ({report.requests} requests) to {result['index']}")
+        if report.files_withheld:
+            info(
+                f"{report.files_withheld} attachments not published: mark them with "
+                "'foi request publishable REF ID'"
+            )
+
+
+def register_request(app_: typer.Typer) -> None:
+    """Add `foi request bundle` and `foi request publishable`."""
+
+    @app_.command("bundle")
+    def bundle(
+        ctx: typer.Context,
+        reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
+        path: Path | None = typer.Argument(
+            None, help="The zip to write (default: REFERENCE-correspondence.zip)."
+        ),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Write every letter, reply (.eml and text) and attachment of a request, in date
+        order with an index, to one zip: the enclosure for an internal review or an ICO
+        complaint.
+
+        Example:  foi request bundle FOI-2026-0001 FOI-2026-0001-correspondence.zip
+        """
+        from foi.casework.requests import find_request
+        from foi.evidence.bundle import bundle_name, write_bundle
+
+        e = env(ctx)
+        with session(e) as s:
+            req = find_request(s, reference)
+            report = write_bundle(s, req, path or Path(bundle_name(req)))
+            ref = req.reference
+        result = {
+            "reference": ref,
+            "path": str(report.path),
+            "letters": report.letters,
+            "replies": report.replies,
+            "attachments": report.attachments,
+            "files": report.files,
+        }
+        if json_out:
+            emit_json(result)
+            return
+        out(
+            f"{ref}: wrote {report.path} ({report.letters} letters, {report.replies} replies, "
+            f"{report.attachments} attachments)"
+        )
+
+    @app_.command("publishable")
+    def publishable(
+        ctx: typer.Context,
+        reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
+        ids: list[int] = typer.Argument(None, help="Attachment ids (see the list without ids)."),
+        off: bool = typer.Option(False, "--off", help="Unmark: keep them off the site."),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """List a request's attachments and whether each may be published; with ids, mark
+        them publishable (or not, with --off). Attachments are unpublished until marked.
+
+        Example:  foi request publishable FOI-2026-0001 12 13
+        """
+        from foi.casework.requests import find_request
+        from foi.evidence.bundle import attachments
+        from foi.evidence.publish import set_publishable
+
+        e = env(ctx)
+        with session(e) as s:
+            req = find_request(s, reference)
+            if ids:
+                set_publishable(s, req, ids, not off)
+            rows = [
+                {
+                    "id": a.id,
+                    "filename": a.filename,
+                    "size": a.size,
+                    "publishable": a.publishable,
+                }
+                for a in attachments(s, req)
+            ]
+            ref = req.reference
+        if json_out:
+            emit_json(rows)
+            return
+        table(
+            ("id", "file", "bytes", "publishable"),
+            [
+                (r["id"], r["filename"], r["size"], "yes" if r["publishable"] else "no")
+                for r in rows
+            ],
+            title=f"{ref}: attachments",
+        )

@@ -1,0 +1,287 @@
+"""A campaign's findings: one row per body, and the per-request facts statistics are made of.
+
+Subject access requests are never part of findings: they are left out here, at the source,
+so no table, statistic, export or published page can include or count them. Requesters,
+volunteers and assignees are not part of any row. Takes a session and `today`; never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from foi.casework.requests import clocks
+from foi.directory.bodies import sim_status
+from foi.evidence.stats import RequestFacts, summarise
+from foi.law.deadlines import Regime
+from foi.law.holidays import HolidaySet
+from foi.store.models import Answer, Body, Campaign, ExemptionCited, Request
+
+# Columns of the results table, in order; `answers` becomes one column per question.
+RESULT_COLUMNS = (
+    "body",
+    "kind",
+    "ods_code",
+    "police_id",
+    "sim_status",
+    "sim_evidence_source",
+    "sim_evidence_on",
+    "local_names",
+    "requests",
+    "latest_reference",
+    "latest_status",
+    "outcome",
+    "sent_on",
+    "due_on",
+    "responded_on",
+    "working_days",
+    "late_by",
+    "answered_in_time",
+    "exemptions",
+    "references",
+    "evidence_sources",
+    "wdtk_urls",
+)
+
+
+@dataclass
+class RequestView:
+    """One campaign request with what findings need from its events and clocks."""
+
+    request: Request
+    facts: RequestFacts
+    received: date | None
+    due: date | None
+    responded_on: date | None
+    answers: list[Answer]
+    exemptions: list[ExemptionCited]
+
+
+def campaign_requests(
+    session: Session,
+    campaign: Campaign,
+    *,
+    today: date,
+    holidays: HolidaySet,
+    kind: str | None = None,
+) -> list[RequestView]:
+    """Every sent, non-SAR request of the campaign, oldest first, with its facts."""
+    stmt = (
+        select(Request)
+        .join(Body, Request.body_id == Body.id)
+        .where(
+            Request.campaign_id == campaign.id,
+            Request.regime != Regime.SAR.value,  # never published, never counted
+            Request.sent_on.is_not(None),
+        )
+        .options(
+            selectinload(Request.events),
+            selectinload(Request.letters),
+            selectinload(Request.body).selectinload(Body.evidence),
+        )
+        .order_by(Request.sent_on, Request.id)
+    )
+    if kind:
+        stmt = stmt.where(Body.kind == kind)
+    reqs = list(session.scalars(stmt))
+    ids = [r.id for r in reqs]
+    answers: dict[int, list[Answer]] = {}
+    cited: dict[int, list[ExemptionCited]] = {}
+    for chunk in _chunks(ids):
+        for a in session.scalars(
+            select(Answer).where(Answer.request_id.in_(chunk)).order_by(Answer.id)
+        ):
+            answers.setdefault(a.request_id, []).append(a)
+        for x in session.scalars(
+            select(ExemptionCited)
+            .where(ExemptionCited.request_id.in_(chunk))
+            .order_by(ExemptionCited.id)
+        ):
+            cited.setdefault(x.request_id, []).append(x)
+    return [_view(r, answers.get(r.id, []), cited.get(r.id, []), today, holidays) for r in reqs]
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
+    # Bound the IN list: SQLite and PostgreSQL both cap the number of bind parameters.
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _view(
+    req: Request,
+    answers: list[Answer],
+    cited: list[ExemptionCited],
+    today: date,
+    holidays: HolidaySet,
+) -> RequestView:
+    c = clocks(req, holidays)
+    cal = c.calendar
+    due = c.effective_due
+    responded = c.responded_on
+    working_days = late_by = None
+    in_time: bool | None = None
+    if cal is not None and c.received is not None and responded is not None:
+        # Counted as the deadline is: day 0 is the date of receipt (FOIA s.10(1)).
+        working_days = cal.working_days_between(c.received, responded)
+    if cal is not None and due is not None:
+        if responded is not None:
+            in_time = responded <= due
+            late_by = max(0, cal.working_days_between(due, responded))
+        elif c.withdrawn_on is None and today > due:
+            in_time = False
+            late_by = cal.working_days_between(due, today)
+    kinds = [e for e in req.events]
+    review_outcome = next(
+        (e.outcome for e in reversed(kinds) if e.kind == "internal-review-response"), None
+    )
+    ico_outcome = next((e.outcome for e in reversed(kinds) if e.kind == "ico-decision"), None)
+    facts = RequestFacts(
+        reference=req.reference,
+        body=req.body.name,
+        status=req.status,
+        resolution=req.resolution,
+        responded=responded is not None,
+        working_days=working_days,
+        in_time=in_time,
+        late_by=late_by,
+        exemptions=tuple(sorted({x.section for x in cited})),
+        review_requested=any(e.kind == "internal-review-requested" for e in kinds),
+        review_outcome=review_outcome,
+        ico_complaint=any(e.kind == "ico-complaint" for e in kinds),
+        ico_outcome=ico_outcome,
+    )
+    return RequestView(req, facts, c.received, due, responded, answers, cited)
+
+
+def latest_answers(view: RequestView) -> dict[int, Answer]:
+    """The newest answer to each question of a request."""
+    found: dict[int, Answer] = {}
+    for a in view.answers:
+        found[a.question] = a
+    return dict(sorted(found.items()))
+
+
+def results_rows(views: Sequence[RequestView]) -> list[dict[str, Any]]:
+    """One row per body written to: SIM status from evidence, the latest request's fate."""
+    by_body: dict[int, list[RequestView]] = {}
+    for v in views:
+        by_body.setdefault(v.request.body_id, []).append(v)
+    rows = []
+    for group in by_body.values():
+        body = group[0].request.body
+        latest = max(group, key=lambda v: (v.request.sent_on or date.min, v.request.id))
+        newest = sim_status(body)
+        local_names = sorted(
+            {e.local_name for e in body.evidence if e.local_name}
+            | {
+                str((ev.data or {}).get("local_name"))
+                for v in group
+                for ev in v.request.events
+                if (ev.data or {}).get("local_name")
+            }
+        )
+        exemptions = sorted({s for v in group for s in v.facts.exemptions})
+        rows.append(
+            {
+                "body": body.name,
+                "kind": body.kind,
+                "ods_code": body.ods_code,
+                "police_id": body.police_id,
+                "sim_status": newest.status if newest else None,
+                "sim_evidence_source": newest.source if newest else None,
+                "sim_evidence_on": newest.on if newest else None,
+                "local_names": local_names,
+                "requests": len(group),
+                "latest_reference": latest.request.reference,
+                "latest_status": latest.request.status,
+                "outcome": latest.request.resolution,
+                "sent_on": latest.request.sent_on,
+                "due_on": latest.due,
+                "responded_on": latest.responded_on,
+                "working_days": latest.facts.working_days,
+                "late_by": latest.facts.late_by,
+                "answered_in_time": latest.facts.in_time,
+                "exemptions": exemptions,
+                "answers": {
+                    str(q): a.status or ("answered" if a.text else None)
+                    for q, a in latest_answers(latest).items()
+                },
+                "answer_texts": {str(q): a.text for q, a in latest_answers(latest).items()},
+                "references": [v.request.reference for v in group],
+                "evidence_sources": sorted({e.source for e in body.evidence}),
+                "wdtk_urls": [v.request.wdtk_url for v in group if v.request.wdtk_url],
+            }
+        )
+    rows.sort(key=lambda r: (r["body"].casefold(), r["body"]))
+    return rows
+
+
+def question_numbers(rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Every question number that has an answer in some row, in order."""
+    return sorted({int(q) for r in rows for q in r["answers"]})
+
+
+def flat_header(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The results table's columns for CSV and XLSX: one `qN` column per question."""
+    return [*RESULT_COLUMNS, *(f"q{n}" for n in question_numbers(rows))]
+
+
+def flat_row(row: dict[str, Any], questions: Sequence[int]) -> list[Any]:
+    """A results row as cells (lists joined with '; ', dates kept as dates)."""
+    return [*(row[c] for c in RESULT_COLUMNS), *(row["answers"].get(str(q)) for q in questions)]
+
+
+def as_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A results row for --json: dates as ISO text."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+
+
+def campaign_stats(views: Sequence[RequestView]) -> dict[str, Any]:
+    """The campaign's statistics (SAR requests are not in `views`)."""
+    return summarise(v.facts for v in views)
+
+
+def workbook_sheets(
+    rows: Sequence[dict[str, Any]], stats: dict[str, Any]
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The views of the results workbook: results, answers (one row per question), figures."""
+    qs = question_numbers(rows)
+    answers = answer_rows(rows)
+    figures: list[list[Any]] = [["requests", stats["requests"]], ["bodies", stats["bodies"]]]
+    figures += [[f"status: {k}", v] for k, v in stats["by_status"].items()]
+    figures += [[f"outcome: {k}", v] for k, v in stats["by_outcome"].items()]
+    ot = stats["on_time"]
+    figures += [
+        ["answered in time", ot["answered_in_time"]],
+        ["counted for timeliness", ot["counted"]],
+    ]
+    if ot["rate"] is not None:
+        figures += [
+            ["on-time rate", ot["rate"]],
+            ["on-time 95% interval, low", ot["wilson_95"][0]],
+            ["on-time 95% interval, high", ot["wilson_95"][1]],
+        ]
+    wd = stats["working_days_to_respond"]
+    figures += [["median working days to respond", wd["median"]], ["90th percentile", wd["p90"]]]
+    figures += [[f"exemption cited: {k}", v] for k, v in stats["exemptions"].items()]
+    return [
+        ("results", flat_header(rows), [flat_row(r, qs) for r in rows]),
+        ("answers", list(ANSWER_COLUMNS), answers),
+        ("statistics", ["figure", "value"], figures),
+    ]
+
+
+ANSWER_COLUMNS = ("body", "reference", "question", "status", "answer")
+
+
+def answer_rows(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    """One row per body and question: the latest request's answer and its status."""
+    return [
+        [r["body"], r["latest_reference"], int(q), status, r["answer_texts"].get(q)]
+        for r in rows
+        for q, status in r["answers"].items()
+    ]

@@ -1,0 +1,399 @@
+"""`foi report results`, `foi report stats`, `foi publish`: figures by hand, privacy, safety.
+
+The campaign is built through the real CLI (tests/evidence/campaign.py says what happened and
+works out every figure), on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.evidence.campaign import (
+    ALPHA,
+    ANSWER_CMD,
+    ANSWER_HYPERLINK,
+    ANSWER_SUM,
+    BETA,
+    CAMPAIGN,
+    DELTA,
+    EPSILON,
+    GAMMA,
+    PDF,
+    REQUESTER,
+    TODAY,
+    VOLUNTEERS,
+    build,
+)
+
+PRIVATE = (
+    "Jane Quillfeather",
+    "Quillfeather",
+    "jane.quillfeather@quillmail.org.uk",
+    "Acacia Avenue",
+    "LS1 4AB",
+    *VOLUNTEERS,
+    "Volunteerson",
+    "Oyelaran",
+    "SECRET-SAR-ANSWER",
+    "own records",
+)
+
+
+@pytest.fixture
+def campaign(foi, db_url: str, isolated: Path, smtp):  # type: ignore[no-untyped-def]
+    refs = build(foi, db_url, isolated, smtp[1])
+    return db_url, refs
+
+
+def _row(**kw: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "kind": "mental-health-trust",
+        "police_id": None,
+        "sim_status": None,
+        "sim_evidence_source": None,
+        "sim_evidence_on": None,
+        "local_names": [],
+        "requests": 1,
+        "outcome": None,
+        "sent_on": "2026-11-02",
+        "due_on": "2026-12-01",
+        "responded_on": None,
+        "working_days": None,
+        "late_by": None,
+        "answered_in_time": None,
+        "exemptions": [],
+        "answers": {},
+        "answer_texts": {},
+        "evidence_sources": [],
+        "wdtk_urls": [],
+    }
+    base.update(kw)
+    base["references"] = [base["latest_reference"]]
+    return base
+
+
+def test_results_and_stats_match_the_figures_worked_out_by_hand(foi, campaign) -> None:
+    db, refs = campaign
+    rows = foi("report", "results", "--campaign", CAMPAIGN, "--json", db=db, today=TODAY)
+    assert rows.exit_code == 0, rows.stderr
+    expected = [
+        _row(body=EPSILON, ods_code="RE5", latest_reference=refs[EPSILON],
+             latest_status="awaiting-response", sent_on="2026-12-01", due_on="2026-12-31"),
+        _row(body=DELTA, ods_code="RD4", latest_reference=refs[DELTA],
+             latest_status="awaiting-response", late_by=7, answered_in_time=False),
+        _row(body=BETA, ods_code="RB2", latest_reference=refs[BETA], latest_status="closed",
+             outcome="refused", sim_status="denied", sim_evidence_source=refs[BETA],
+             sim_evidence_on="2026-11-25", responded_on="2026-11-25", working_days=17,
+             late_by=0, answered_in_time=True, exemptions=["s12"], answers={"1": "refused"},
+             answer_texts={"1": ANSWER_CMD}, evidence_sources=[refs[BETA]]),
+        _row(body=GAMMA, ods_code="RC3", latest_reference=refs[GAMMA], latest_status="closed",
+             outcome="partially-successful", responded_on="2026-12-04", working_days=23,
+             late_by=3, answered_in_time=False, exemptions=["s40(2)"],
+             answers={"1": "not-held", "2": "refused"},
+             answer_texts={"1": "Not held under that name", "2": None}),
+        _row(body=ALPHA, ods_code="RA1", latest_reference=refs[ALPHA], latest_status="closed",
+             outcome="successful", sim_status="adopted", sim_evidence_source=refs[ALPHA],
+             sim_evidence_on="2026-11-16", local_names=["Crisis Support Team"],
+             responded_on="2026-11-16", working_days=10, late_by=0, answered_in_time=True,
+             answers={"1": "answered", "2": "answered", "4": "partial"},
+             answer_texts={
+                 "1": "Yes: the Crisis Support Team, with the police, 2018 to 2021",
+                 "2": ANSWER_HYPERLINK,
+                 "4": f"{ANSWER_SUM} (sent to [name removed])",
+             },
+             evidence_sources=[refs[ALPHA]]),
+    ]  # fmt: skip
+    got = rows.json()
+    assert [r["body"] for r in got] == [r["body"] for r in expected]
+    for have, want in zip(got, expected, strict=True):
+        assert have == want, want["body"]
+    assert refs["SAR"] not in rows.stdout
+
+    stats = foi("report", "stats", "--campaign", CAMPAIGN, "--json", db=db, today=TODAY)
+    assert stats.exit_code == 0, stats.stderr
+    figures = stats.json()
+    assert figures["requests"] == 5 and figures["bodies"] == 5  # the SAR is not counted
+    assert figures["by_status"] == {"awaiting-response": 2, "closed": 3}
+    assert figures["by_outcome"] == {
+        "none yet": 2,
+        "partially-successful": 1,
+        "refused": 1,
+        "successful": 1,
+    }
+    assert figures["on_time"]["answered_in_time"] == 2
+    assert figures["on_time"]["counted"] == 4
+    assert figures["on_time"]["rate"] == 0.5
+    assert figures["on_time"]["wilson_95"] == [0.15, 0.85]
+    assert figures["working_days_to_respond"] == {
+        "responses": 3,
+        "median": 17.0,
+        "p90": 23.0,
+        "max": 23,
+    }
+    assert figures["latest"] == [
+        {"body": DELTA, "reference": refs[DELTA], "late_by": 7, "responded": False},
+        {"body": GAMMA, "reference": refs[GAMMA], "late_by": 3, "responded": True},
+    ]
+    assert figures["exemptions"] == {"s12": 1, "s40(2)": 1}
+    assert figures["reviews"] == {"requested": 1, "outcomes": {"refused": 1}}
+    assert figures["ico"] == {"complaints": 0, "outcomes": {}}
+
+    text = foi("report", "stats", "--campaign", CAMPAIGN, db=db, today=TODAY)
+    assert "on time:    2 of 4 (50%; 95% interval 15% to 85%)" in text.stdout
+    assert "median 17, 90th percentile 23" in text.stdout
+
+    kind = foi("report", "results", "--campaign", CAMPAIGN, "--kind", "police-force", "--json",
+               db=db, today=TODAY)  # fmt: skip
+    assert kind.json() == []
+    missing = foi("report", "stats", "--campaign", "nope", db=db, today=TODAY)
+    assert missing.exit_code != 0 and "nope" in missing.stderr
+
+
+def _xlsx_rows(path: Path, sheet: str) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)[sheet]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
+    foi, campaign, isolated: Path
+) -> None:
+    from datetime import datetime
+
+    db, _ = campaign
+    xlsx, out_csv = isolated / "results.xlsx", isolated / "results.csv"
+    made = foi("report", "results", "--campaign", CAMPAIGN, "--xlsx", str(xlsx),
+               "--csv", str(out_csv), db=db, today=TODAY)  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    rows = foi("report", "results", "--campaign", CAMPAIGN, "--json", db=db, today=TODAY).json()
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["results", "answers", "statistics"]
+    assert wb["results"].freeze_panes == "A2"
+    sheet = _xlsx_rows(xlsx, "results")
+    header = sheet[0]
+    assert header[:3] == ["body", "kind", "ods_code"] and header[-3:] == ["q1", "q2", "q4"]
+    assert len(sheet) - 1 == len(rows)
+
+    def cell(value: Any) -> Any:  # what the JSON value looks like once made spreadsheet-safe
+        if isinstance(value, list):
+            value = "; ".join(value)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value[0] in "=+-@":
+            return "'" + value
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return datetime.fromisoformat(value)  # dates come back as dates
+        return value
+
+    for line, row in zip(sheet[1:], rows, strict=True):
+        by_col = dict(zip(header, line, strict=True))
+        for col in header:
+            if col.startswith("q") and col[1:].isdigit():
+                assert by_col[col] == row["answers"].get(col[1:]), col
+            else:
+                want = cell(row[col])
+                assert by_col[col] == want, (row["body"], col)
+
+    names = [r[0] for r in sheet[1:]]
+    assert names == ["'+cmd Epsilon NHS Trust", "<script>alert(1)</script> Delta NHS Trust",
+                     "'" + BETA, "'" + GAMMA, ALPHA]  # fmt: skip
+    answers = {(r[0], r[2]): r[4] for r in _xlsx_rows(xlsx, "answers")[1:]}
+    assert answers[(ALPHA, 2)] == "'" + ANSWER_HYPERLINK
+    assert answers[(ALPHA, 4)].startswith("'@SUM(")
+    assert answers[("'" + BETA, 1)] == "'" + ANSWER_CMD
+
+    with out_csv.open(encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.reader(fh))
+    assert [r[0] for r in lines[1:]] == names
+    assert len(lines[0]) == len(header)
+
+    # The existing per-question report is neutralised too.
+    q2 = foi("report", "answers", "2", "--campaign", CAMPAIGN, "--csv", db=db, today=TODAY)
+    assert q2.stdout.splitlines()[0] == (
+        "reference,body,request_status,outcome,answer,answer_status,exemptions"
+    )
+    cells = [c for r in csv.reader(q2.stdout.splitlines()) for c in r]
+    assert "'" + ANSWER_HYPERLINK in cells and ANSWER_HYPERLINK not in cells
+    assert "'" + BETA in cells and "'" + GAMMA in cells
+
+
+def _all_text(folder: Path) -> dict[str, str]:
+    """Every file under `folder` as text; zip files (XLSX) opened and their parts included."""
+    found: dict[str, str] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"PK":
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    found[f"{path}:{name}"] = zf.read(name).decode("utf-8", "replace")
+        else:
+            found[str(path)] = data.decode("utf-8", "replace")
+    return found
+
+
+def test_published_site_and_exports_carry_no_private_details(foi, campaign, isolated: Path) -> None:
+    db, refs = campaign
+    site = isolated / "site"
+    exports = isolated / "exports"
+    exports.mkdir()
+    pub = foi("publish", "--campaign", CAMPAIGN, str(site), "--json", db=db, today=TODAY,
+              env=REQUESTER)  # fmt: skip
+    assert pub.exit_code == 0, pub.stderr
+    assert pub.json()["bodies"] == 5 and pub.json()["requests"] == 5
+    assert pub.json()["files_published"] == 1 and pub.json()["files_withheld"] == 1
+    for args in (("--csv", str(exports / "r.csv")), ("--xlsx", str(exports / "r.xlsx"))):
+        assert foi("report", "results", "--campaign", CAMPAIGN, *args, db=db,
+                   today=TODAY).exit_code == 0  # fmt: skip
+    for n in ("1", "2", "4"):
+        got = foi("report", "answers", n, "--campaign", CAMPAIGN, "--csv", db=db, today=TODAY)
+        (exports / f"answers-{n}.csv").write_text(got.stdout)
+    stats = foi("report", "stats", "--campaign", CAMPAIGN, "--json", db=db, today=TODAY)
+    (exports / "stats.json").write_text(stats.stdout)
+
+    files = {**_all_text(site), **_all_text(exports)}
+    expected_site = {"index.html", "data/results.csv", "data/answers.csv", "data/results.json",
+                     "data/stats.json", ".foi-site"}  # fmt: skip
+    assert expected_site <= {
+        str(Path(k).relative_to(site)) for k in files if k.startswith(str(site))
+    }
+    assert len(list((site / "bodies").glob("*.html"))) == 5
+    for name, text in files.items():
+        low = text.lower()
+        for secret in PRIVATE:
+            assert secret.lower() not in low, f"{secret!r} in {name}"
+        if ":" not in name or not name.endswith((".csv", ".json")):
+            assert refs["SAR"] not in text, name
+    # No cell of any CSV or XLSX written could run as a formula.
+    cells = 0
+    for path in [*site.rglob("*.csv"), *exports.glob("*.csv")]:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                for value in row:
+                    cells += 1
+                    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (path, value)
+    from openpyxl import load_workbook
+
+    for ws in load_workbook(exports / "r.xlsx").worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                cells += 1
+                if isinstance(value, str):
+                    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert cells > 200
+    site_answers = (site / "data" / "answers.csv").read_text(encoding="utf-8-sig")
+    assert "'" + ANSWER_HYPERLINK.replace('"', '""') in site_answers
+    # The letters and replies are there, with the details removed.
+    alpha = next((site / "bodies").glob("alpha-*.html")).read_text()
+    assert "Dear [name removed]," in alpha and "[address removed]" in alpha
+    assert "[email removed]" in alpha and "Crisis Support Team" in alpha
+    # Only the attachment marked publishable is copied, byte for byte.
+    copied = list((site / "files").rglob("*.pdf"))
+    assert [p.name for p in copied] == ["alpha-letter.pdf"]
+    assert copied[0].read_bytes() == PDF.replace(b"minimal", b"signed")
+    assert "alpha-response.pdf" not in alpha and "1 attachment not published" in alpha
+    assert f'<a href="#req-{refs[ALPHA]}">' in alpha  # the evidence links to its request
+    # A site is for sharing: readable by all, unlike foi's private files.
+    for path in [site, *site.rglob("*")]:
+        want = 0o755 if path.is_dir() else 0o644
+        assert path.stat().st_mode & 0o777 == want, path
+
+
+def test_script_in_a_name_is_text_in_html(foi, campaign, isolated: Path) -> None:
+    db, _ = campaign
+    site = isolated / "site"
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    pages = [site / "index.html", *(site / "bodies").glob("*.html")]
+    for page in pages:
+        html = page.read_text()
+        assert "<script>alert" not in html, page
+    index = (site / "index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Delta NHS Trust" in index
+    assert index.count("<script>") == 1  # the sorting script, and nothing else
+
+
+def test_marking_a_reply_attachment_publishable_puts_it_on_the_site(
+    foi, campaign, isolated: Path
+) -> None:
+    db, refs = campaign
+    listed = foi("request", "publishable", refs[ALPHA], "--json", db=db, today=TODAY).json()
+    assert [(a["filename"], a["publishable"]) for a in listed] == [
+        ("alpha-response.pdf", False),
+        ("alpha-letter.pdf", True),
+    ]
+    reply_pdf = listed[0]["id"]
+    marked = foi("request", "publishable", refs[ALPHA], str(reply_pdf), "--json", db=db,
+                 today=TODAY)  # fmt: skip
+    assert [a["publishable"] for a in marked.json()] == [True, True]
+    site = isolated / "site"
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    assert sorted(p.name for p in (site / "files").rglob("*.pdf")) == [
+        "alpha-letter.pdf",
+        "alpha-response.pdf",
+    ]
+    # Unmarked again, a rebuild takes it off the site.
+    off = foi("request", "publishable", refs[ALPHA], str(reply_pdf), "--off", db=db, today=TODAY)
+    assert off.exit_code == 0, off.stderr
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    assert [p.name for p in (site / "files").rglob("*.pdf")] == ["alpha-letter.pdf"]
+
+    unknown = foi("request", "publishable", refs[ALPHA], "999", db=db, today=TODAY)
+    assert unknown.exit_code == 3, unknown.stderr
+    assert f"{refs[ALPHA]} has no attachment 999" in unknown.stderr
+    sar = foi("request", "publishable", refs["SAR"], str(reply_pdf), db=db, today=TODAY)
+    assert sar.exit_code == 2
+    assert "subject access request: it is never published" in sar.stderr
+
+
+def test_publish_will_not_write_into_a_folder_it_did_not_make(
+    foi, campaign, isolated: Path
+) -> None:
+    db, _ = campaign
+    mine = isolated / "mine"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("keep me")
+    refused = foi("publish", "--campaign", CAMPAIGN, str(mine), db=db, today=TODAY)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"foi: error: {mine} is not empty and was not made by 'foi publish': give a new folder\n"
+    )
+    assert sorted(p.name for p in mine.iterdir()) == ["thesis.txt"]
+
+
+def test_results_json_is_the_published_json(foi, campaign, isolated: Path) -> None:
+    db, _ = campaign
+    site = isolated / "site"
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    rows = foi("report", "results", "--campaign", CAMPAIGN, "--json", db=db, today=TODAY).json()
+    assert json.loads((site / "data" / "results.json").read_text()) == rows
+
+
+def test_a_campaign_with_nothing_sent_publishes_an_empty_site(
+    foi, db_url: str, isolated: Path
+) -> None:
+    from tests.conftest import empty_database
+
+    empty_database(db_url)
+    made = foi("request", "new", "--body", "x", "--title", "t", db=db_url, today=TODAY)
+    assert made.exit_code == 3  # no such body: the campaign has no requests at all
+    assert foi("body", "add", "Solo Trust", "--kind", "mental-health-trust", db=db_url,
+               today=TODAY).exit_code == 0  # fmt: skip
+    draft = foi("request", "new", "--body", "Solo Trust", "--title", "Draft only", "--campaign",
+                "quiet", db=db_url, today=TODAY)  # fmt: skip
+    assert draft.exit_code == 0, draft.stderr
+    site = isolated / "site"
+    pub = foi("publish", "--campaign", "quiet", str(site), "--json", db=db_url, today=TODAY)
+    assert pub.exit_code == 0, pub.stderr
+    assert (pub.json()["bodies"], pub.json()["requests"]) == (0, 0)  # a draft was never sent
+    assert "0 requests to 0 bodies" in (site / "index.html").read_text()
+    stats = foi("report", "stats", "--campaign", "quiet", db=db_url, today=TODAY)
+    assert "on time:    nothing answered or due yet" in stats.stdout
