@@ -459,3 +459,22 @@ def test_a_letter_signed_before_the_checks_is_not_sent(foi, isolated: Path) -> N
     assert result.stdout.strip() == "1 letter not sendable now (see above)"
     assert not (isolated / "out").exists() or not list((isolated / "out").iterdir())
     assert foi("request", "show", ref, "--json").json()["letters"][0]["state"] == "draft"
+
+
+def test_a_retracted_chaser_no_longer_quiets_the_overdue_reminder(foi, db_url: str) -> None:
+    foi("init", db=db_url)
+    ref = foi("request", "new", "--body", "RXX", "--title", "t", "--sent-on", "2026-11-02",
+              "--json", db=db_url, today="2026-11-02").json()["reference"]  # fmt: skip
+
+    def overdue() -> bool:
+        due = foi("remind", "list", "--json", db=db_url, today="2026-12-03").json()["due"]
+        return any(r["reference"] == ref and r["kind"] == "overdue" for r in due)
+
+    assert overdue()
+    foi("request", "log", ref, "chased", "--on", "2026-12-02", db=db_url, today="2026-12-02")
+    assert not overdue()  # a chaser went after the deadline: the volunteer has acted
+    events = foi("request", "show", ref, "--json", db=db_url).json()["events"]
+    chased = next(e["id"] for e in events if e["kind"] == "chased")
+    foi("request", "retract", ref, str(chased), "--reason", "never sent", db=db_url,
+        today="2026-12-03")  # fmt: skip
+    assert overdue()
