@@ -1,8 +1,8 @@
 """Settings: defaults < config file < FOI_* environment < command-line flags.
 
 The config file is TOML, found at ``$FOI_CONFIG`` or ``./foi.toml`` or
-``~/.config/foi/config.toml``. A file that holds a secret (the SMTP password) must be
-private (mode 600): it is refused otherwise. Secrets are never written anywhere by foi.
+``~/.config/foi/config.toml``. A file that holds a secret (the SMTP or IMAP password) must
+be private (mode 600): it is refused otherwise. Secrets are never written anywhere by foi.
 """
 
 from __future__ import annotations
@@ -47,11 +47,31 @@ class Settings:
     chase_interval_days: int = 10
     default_assignee: str | None = None
     postal_delay_days: int = 2  # working days a posted letter takes to reach the body
+    imap_host: str | None = None
+    imap_port: int | None = None  # default: 993 for ssl, 143 otherwise
+    imap_user: str | None = None
+    imap_password: str | None = field(default=None, repr=False)
+    imap_security: str = "ssl"  # none (loopback only) | starttls | ssl
+    imap_folder: str = "INBOX"
+    imap_poll_minutes: float = 10.0  # how often the daemon reads the mailbox
     config_path: str | None = None
 
-    def __repr__(self) -> str:  # never show the password, even in a debugger or traceback
-        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "smtp_password"}
-        return f"Settings({shown}, smtp_password={'***' if self.smtp_password else None})"
+    def own_addresses(self) -> list[str]:
+        """The campaign's own addresses: mail from them is not a reply.
+
+        Only the sending address: a volunteer may forward a body's reply from their own.
+        """
+        from email.utils import parseaddr
+
+        return [parseaddr(self.from_addr)[1] or self.from_addr] if self.from_addr else []
+
+    def __repr__(self) -> str:  # never show a password, even in a debugger or traceback
+        secret = ("smtp_password", "imap_password")
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in secret}
+        return (
+            f"Settings({shown}, smtp_password={'***' if self.smtp_password else None}, "
+            f"imap_password={'***' if self.imap_password else None})"
+        )
 
 
 _ENV = {
@@ -78,6 +98,13 @@ _ENV = {
     "FOI_CHASE_INTERVAL_DAYS": "chase_interval_days",
     "FOI_DEFAULT_ASSIGNEE": "default_assignee",
     "FOI_POSTAL_DELAY_DAYS": "postal_delay_days",
+    "FOI_IMAP_HOST": "imap_host",
+    "FOI_IMAP_PORT": "imap_port",
+    "FOI_IMAP_USER": "imap_user",
+    "FOI_IMAP_PASSWORD": "imap_password",
+    "FOI_IMAP_SECURITY": "imap_security",
+    "FOI_IMAP_FOLDER": "imap_folder",
+    "FOI_IMAP_POLL_MINUTES": "imap_poll_minutes",
 }
 
 # Keys accepted in the config file: the field names, plus a few sectioned spellings.
@@ -105,6 +132,15 @@ _FILE_SECTIONS = {
         "chase_interval_days": "chase_interval_days",
         "default_assignee": "default_assignee",
     },
+    "imap": {
+        "host": "imap_host",
+        "port": "imap_port",
+        "user": "imap_user",
+        "password": "imap_password",
+        "security": "imap_security",
+        "folder": "imap_folder",
+        "poll_minutes": "imap_poll_minutes",
+    },
 }
 
 SECURITY_CHOICES = ("none", "starttls", "ssl")
@@ -121,9 +157,11 @@ def _coerce(name: str, value: Any) -> Any:
         "postal_delay_days": int,
         "smtp_timeout": float,
         "send_throttle_seconds": float,
+        "imap_port": int,
+        "imap_poll_minutes": float,
     }
     if value is None or value == "":
-        return None if name not in ("smtp_security",) else "starttls"
+        return {"smtp_security": "starttls", "imap_security": "ssl"}.get(name)
     kind = kinds.get(name, str)
     try:
         out = kind(value)
@@ -138,6 +176,16 @@ def _coerce(name: str, value: Any) -> Any:
     if name == "smtp_security" and out not in SECURITY_CHOICES:
         raise ConfigError(
             f"smtp security must be one of {', '.join(SECURITY_CHOICES)}, got {out!r}"
+        )
+    if name == "imap_security" and out not in SECURITY_CHOICES:
+        raise ConfigError(
+            f"imap security (FOI_IMAP_SECURITY or [imap] security) must be one of "
+            f"{', '.join(SECURITY_CHOICES)}, got {out!r}"
+        )
+    if name == "imap_poll_minutes" and not out > 0:
+        raise ConfigError(
+            f"imap poll minutes (FOI_IMAP_POLL_MINUTES or [imap] poll_minutes) must be "
+            f"above 0, got {value!r}"
         )
     return out
 
@@ -182,11 +230,13 @@ def read_config_file(path: Path) -> dict[str, Any]:
             out[key] = value
         else:
             raise ConfigError(f"config file {path}: unknown setting {key!r}")
-    if out.get("smtp_password"):
+    for secret, what in (("smtp_password", "SMTP"), ("imap_password", "IMAP")):
+        if not out.get(secret):
+            continue
         mode = path.stat().st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise ConfigError(
-                f"config file {path} holds the SMTP password but others can read it: "
+                f"config file {path} holds the {what} password but others can read it: "
                 f"run 'chmod 600 {path}'"
             )
     return out

@@ -54,3 +54,9 @@ class DeliveryError(FoiError):
     """Mail could not be sent or written."""
 
     exit_code = 7
+
+
+class MailboxError(FoiError):
+    """The mailbox could not be read: server unreachable, certificate refused, connection lost."""
+
+    exit_code = 8

@@ -6,7 +6,7 @@ Takes a session, today's date and the holiday set from the caller; never commits
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from foi.law.deadlines import Regime, calendar_for
 from foi.law.holidays import HolidaySet
-from foi.store.models import InboxMessage, Request
+from foi.store.models import ImapFolder, InboxMessage, Request
 
 
 @dataclass
@@ -28,10 +28,13 @@ class StatusCounts:
     held_messages: int
     drafts: int
     delivery_failed: int
+    mailbox_read_at: datetime | None  # when `foi inbox fetch` last read the mailbox (UTC)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape."""
-        return asdict(self)
+        data = asdict(self)
+        data["mailbox_read_at"] = self.mailbox_read_at.isoformat() if self.mailbox_read_at else None
+        return data
 
 
 # Core tables, not ORM entities: counting never configures the mappers.
@@ -74,4 +77,5 @@ def status_counts(
         held_messages=_count(session, _INBOX.state == "held", table=InboxMessage.__table__),
         drafts=_count(session, _REQUESTS.status == "draft"),
         delivery_failed=_count(session, _REQUESTS.status == "delivery-failed"),
+        mailbox_read_at=session.scalar(select(func.max(ImapFolder.__table__.c.last_read_at))),
     )

@@ -54,6 +54,8 @@ def register(app: typer.Typer) -> None:
         Runs in the foreground and logs to stderr; run it under systemd or similar. The
         schedule is kept in the database, so a run missed while the daemon was down happens
         once when it starts again. Safe beside `foi remind run`: nothing is delivered twice.
+        When FOI_IMAP_HOST is set, it also reads the mailbox every FOI_IMAP_POLL_MINUTES
+        (as `foi inbox fetch` does, each message imported once even with two daemons).
 
         Example:  foi remind daemon --time 08:30
         """
@@ -80,7 +82,10 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"--interval {interval:g}: give a number of seconds above 0")
         configure_logging()
         code = run_daemon(
-            e.settings.database, reminder_time=f"{hh:02d}:{mm:02d}", interval_seconds=interval
+            e.settings.database,
+            reminder_time=f"{hh:02d}:{mm:02d}",
+            interval_seconds=interval,
+            imap_poll_minutes=e.settings.imap_poll_minutes if e.settings.imap_host else None,
         )
         if code:
             raise typer.Exit(code)

@@ -26,8 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-BATCH = 100  # messages per transaction: a killed import loses at most one uncommitted batch
-
 
 @app.command("import")
 def import_(
@@ -44,40 +42,20 @@ def import_(
 
     Example:  foi inbox import replies.mbox Maildir/ --json
     """
-    from foi.casework.user_holidays import holiday_set
-    from foi.mail.inbox import Matcher, Summary, import_one
+    from foi.mail.inbox import chunks, import_batches
     from foi.mail.sources import MailSourceError, iter_messages
-    from foi.store.engine import session_scope
 
     e = env(ctx)
-    summary = Summary()
-    own = _own_addresses(e)
     try:
-        messages = iter_messages(paths, spool_bytes=e.settings.mail_spool_bytes)
         with open_engine(e) as engine:
-            matcher = None
-            batch_open = True
-            while batch_open:
-                batch_open = False
-                with session_scope(engine) as s:
-                    hs = holiday_set(s)
-                    if matcher is None:
-                        matcher = Matcher(s, own_addresses=own)
-                    matcher.session = s  # its lookup tables serve the whole import
-                    for n, raw in enumerate(messages):
-                        category, detail = import_one(
-                            s,
-                            raw,
-                            today=e.today,
-                            now=e.now,
-                            holidays=hs,
-                            matcher=matcher,
-                            max_attachment_bytes=e.settings.attachment_max_bytes,
-                        )
-                        summary.add(category, detail)
-                        if n + 1 >= BATCH:
-                            batch_open = True
-                            break
+            summary = import_batches(
+                engine,
+                chunks(iter_messages(paths, spool_bytes=e.settings.mail_spool_bytes)),
+                today=e.today,
+                now=e.now,
+                own_addresses=e.settings.own_addresses(),
+                max_attachment_bytes=e.settings.attachment_max_bytes,
+            )
     except MailSourceError as exc:
         raise UsageError(str(exc)) from None
     if json_out:
@@ -92,16 +70,101 @@ def import_(
         info("see 'foi inbox list' for held messages; 'foi inbox assign ID REF' to match one")
 
 
-def _own_addresses(e) -> list[str]:  # type: ignore[no-untyped-def]
-    """The campaign's own addresses: mail from them is not a reply."""
-    from email.utils import parseaddr
+@app.command("fetch")
+def fetch(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    since: str | None = typer.Option(
+        None, "--since", metavar="DATE", help="Skip mail that arrived before DATE (a first run)."
+    ),
+    move_to: str | None = typer.Option(
+        None, "--move-to", metavar="FOLDER", help="Move each message there once imported."
+    ),
+    folder: str | None = typer.Option(
+        None, "--folder", help="The folder to read (default: FOI_IMAP_FOLDER, INBOX)."
+    ),
+    batch: int = typer.Option(
+        100, "--batch", min=1, max=10000, help="Messages per download and transaction."
+    ),
+) -> None:
+    """Read new replies from the IMAP mailbox and import them, each exactly once.
 
-    found = []
-    # Only the sending address: a volunteer may forward a body's reply from their own.
-    for value in (e.settings.from_addr,):
-        if value:
-            found.append(parseaddr(value)[1] or value)
-    return found
+    Uses the FOI_IMAP_* settings (IMAPS by default). Only messages not fetched before are
+    read: foi remembers the folder's UIDVALIDITY and last UID in the database, committed
+    with each batch, so an interrupted fetch can simply be run again. Messages are imported
+    as by `foi inbox import` (kept byte for byte, matched or held, duplicates skipped); the
+    summary counts only the new ones. With --move-to, each batch is moved after it is saved.
+
+    Example:  foi inbox fetch --since 2026-11-01 --move-to Imported --json
+    """
+    from foi.mail.fetch import fetch_new
+    from foi.mail.imap import ImapMailbox, imap_config
+
+    e = env(ctx)
+    first = parse_date(since, "--since") if since else None
+    config = imap_config(e.settings, folder)
+    bar = _Bar("reading the mailbox")
+    try:
+        with open_engine(e) as engine, ImapMailbox(config) as mailbox:
+            result = fetch_new(
+                engine,
+                mailbox,
+                folder=config.folder,
+                today=e.today,
+                now=e.now,
+                own_addresses=e.settings.own_addresses(),
+                max_attachment_bytes=e.settings.attachment_max_bytes,
+                since=first,
+                move_to=move_to,
+                batch_size=batch,
+                progress=bar.update,
+            )
+    finally:
+        bar.close()
+    summary = result.summary
+    if json_out:
+        emit_json(result.as_dict())
+        return
+    out(
+        f"{summary.total} new in {result.folder}: {summary.matched} matched, "
+        f"{summary.held} held, {summary.auto_replies} auto-replies, {summary.bounces} bounces, "
+        f"{summary.duplicates} duplicates, {summary.errors} unreadable"
+        + (f"; {result.moved} moved to {result.move_to}" if result.moved else "")
+    )
+    if result.renumbered:
+        info(
+            f"the server renumbered {result.folder} (UIDVALIDITY changed): it was read again "
+            "and messages already imported were counted as duplicates"
+        )
+    if summary.held or summary.errors:
+        info("see 'foi inbox list' for held messages; 'foi inbox assign ID REF' to match one")
+
+
+class _Bar:
+    """A progress bar on a terminal, made when the total is known; nothing otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.task = None
+
+    def update(self, done: int, total: int) -> None:
+        import sys
+
+        if self.bar is None:
+            if not sys.stderr.isatty() or not total:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command("list")

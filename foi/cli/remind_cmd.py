@@ -196,6 +196,11 @@ def register(root: typer.Typer) -> None:
             + f"{classify} replies to classify, {held} held messages, {drafts} drafts"
             + (f", {undelivered} not delivered (bounced: see 'foi chase')" if undelivered else "")
         )
+        if counts.mailbox_read_at is not None:
+            from zoneinfo import ZoneInfo
+
+            shown = counts.mailbox_read_at.astimezone(ZoneInfo("Europe/London"))
+            line += f", mailbox read {shown:%d %b %H:%M}"
         out(("OVERDUE: " if counts.overdue else "") + line)
 
 

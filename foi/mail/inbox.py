@@ -12,11 +12,12 @@ classifies it with `foi respond`. Never prints, never commits, never reads the c
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -31,6 +32,9 @@ from foi.mail.large import Split, split
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
 from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 LONDON = ZoneInfo("Europe/London")
 BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
@@ -665,3 +669,60 @@ def attachments_of(session: Session, msg: InboxMessage) -> Iterable[Attachment]:
     return session.scalars(
         select(Attachment).where(Attachment.inbox_id == msg.id).order_by(Attachment.id)
     )
+
+
+BATCH = 100  # messages per transaction: a killed import loses at most one uncommitted batch
+
+
+def chunks(messages: Iterable[RawMessage], size: int = BATCH) -> Iterator[Iterator[RawMessage]]:
+    """Messages in runs of `size`, each read lazily as it is imported (a large mailbox is
+    never held whole; a source error surfaces when reached). Consume each run in turn."""
+    it = iter(messages)
+    while (first := next(it, None)) is not None:
+        yield itertools.chain([first], itertools.islice(it, size - 1))
+
+
+def import_batches(
+    engine: Engine,
+    batches: Iterable[Iterable[RawMessage]],
+    *,
+    today: date,
+    now: datetime,
+    own_addresses: Iterable[str],
+    max_attachment_bytes: int,
+    claim: Callable[[Session, Sequence[RawMessage]], Sequence[RawMessage]] | None = None,
+    committed: Callable[[Any], None] | None = None,
+) -> Summary:
+    """Import batch by batch, one transaction each: the one loop every mail source shares.
+
+    `claim(session, batch)` runs first in each batch's transaction and returns the messages
+    to import (a mailbox records its progress there, so it commits with the messages);
+    `committed(messages)` runs after each commit.
+    """
+    from foi.casework.user_holidays import holiday_set
+    from foi.store.engine import session_scope
+
+    summary = Summary()
+    own = list(own_addresses)
+    matcher: Matcher | None = None
+    for batch in batches:
+        with session_scope(engine) as s:
+            todo = claim(s, list(batch)) if claim is not None else batch
+            hs = holiday_set(s)
+            if matcher is None:
+                matcher = Matcher(s, own_addresses=own)
+            matcher.session = s  # its lookup tables serve the whole import
+            for raw in todo:
+                category, detail = import_one(
+                    s,
+                    raw,
+                    today=today,
+                    now=now,
+                    holidays=hs,
+                    matcher=matcher,
+                    max_attachment_bytes=max_attachment_bytes,
+                )
+                summary.add(category, detail)
+        if committed is not None:
+            committed(todo)  # (goes with `claim`: the messages it returned)
+    return summary

@@ -1,6 +1,8 @@
 """APScheduler wiring for `foi remind daemon`: when to run the delivery pass, nothing more.
 
-The pass itself is foi.reminders.delivery.deliver_due, shared with `foi remind run`. Jobs live in
+The pass itself is foi.reminders.delivery.deliver_due, shared with `foi remind run`. When IMAP
+is configured, a job also reads the mailbox every FOI_IMAP_POLL_MINUTES
+(foi.mail.fetch.fetch_new, shared with `foi inbox fetch`). Jobs live in
 the `apscheduler_jobs` table of foi's own database, with fixed ids, importable callables
 and a string argument, so a daemon restarted after a missed run executes it once on start
 (misfire_grace_time=None, coalesce=True). APScheduler would otherwise drop a run missed by
@@ -33,6 +35,7 @@ DAILY_JOB = "foi-daily"
 SYNC_JOB = "foi-user-reminders-sync"
 USER_JOB = "foi-user-reminder-{id}"
 SYNC_MINUTES = 5
+POLL_JOB = "foi-imap-poll"
 
 log = logging.getLogger("foi.daemon")
 
@@ -185,6 +188,69 @@ def _sync_user_reminders(database: str) -> None:
         log.info("user reminder %s: a pass is scheduled for %s", rid, f"{when:%Y-%m-%d %H:%M %Z}")
 
 
+def poll_mailbox(database: str) -> None:
+    """The scheduled job: import new mail from the IMAP mailbox; never raises."""
+    try:
+        _poll_mailbox(_real_database(database))
+    except FoiError as exc:
+        log.error("mailbox poll failed: %s", exc)
+    except Exception as exc:
+        log.exception("mailbox poll failed (%s)", type(exc).__name__)
+
+
+def _poll_mailbox(database: str) -> None:
+    from foi.config import load_settings
+    from foi.mail.fetch import fetch_new
+    from foi.mail.imap import ImapMailbox, imap_config
+    from foi.store.engine import ensure_schema, make_engine, resolve_url
+
+    settings = load_settings(overrides={"database": database})  # re-read: edits apply next poll
+    if not settings.imap_host:
+        log.info("mailbox poll: FOI_IMAP_HOST is no longer set; nothing read")
+        return
+    config = imap_config(settings)
+    today, now = _clock()
+    url = resolve_url(settings.database)
+    own = settings.own_addresses()
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine, url)
+        with ImapMailbox(config) as mailbox:
+            result = fetch_new(
+                engine,
+                mailbox,
+                folder=config.folder,
+                today=today,
+                now=now,
+                own_addresses=own,
+                max_attachment_bytes=settings.attachment_max_bytes,
+            )
+    finally:
+        engine.dispose()
+    sm = result.summary
+    log.info(
+        "mailbox %s read: %d new (%d matched, %d held, %d auto-replies, %d bounces, "
+        "%d duplicates, %d unreadable)",
+        result.folder,
+        sm.total,
+        sm.matched,
+        sm.held,
+        sm.auto_replies,
+        sm.bounces,
+        sm.duplicates,
+        sm.errors,
+    )
+
+
+def _drop_job(store: SQLAlchemyJobStore, job_id: str) -> None:
+    """Remove a stored job (the mailbox poll once IMAP is no longer configured)."""
+    from sqlalchemy import delete, inspect
+
+    with store.engine.begin() as conn:
+        if inspect(conn).has_table(store.jobs_t.name, schema=store.jobs_t.schema):
+            conn.execute(delete(store.jobs_t).where(store.jobs_t.c.id == job_id))
+
+
 def _missed_run(store: SQLAlchemyJobStore, job_id: str) -> datetime | None:
     """The stored next run of a job if it has already passed (a run missed while down)."""
     import time as _time
@@ -203,7 +269,11 @@ def _missed_run(store: SQLAlchemyJobStore, job_id: str) -> datetime | None:
 
 
 def build_scheduler(
-    database: str, *, reminder_time: str, interval_seconds: float | None
+    database: str,
+    *,
+    reminder_time: str,
+    interval_seconds: float | None,
+    imap_poll_minutes: float | None = None,
 ) -> BlockingScheduler:
     """A scheduler with foi's jobs, stored in the same database (not started)."""
     global _scheduler
@@ -260,6 +330,20 @@ def build_scheduler(
         replace_existing=True,
         next_run_time=datetime.now(LONDON) + timedelta(seconds=1),
     )
+    if imap_poll_minutes is not None:
+        # Every daemon on the database polls; fetch_new's row lock makes each message
+        # imported once, by one of them (as claims do for reminders).
+        scheduler.add_job(
+            "foi.reminders.daemon:poll_mailbox",
+            IntervalTrigger(seconds=imap_poll_minutes * 60, timezone=LONDON),
+            args=[job_db],
+            id=POLL_JOB,
+            name="foi mailbox poll",
+            replace_existing=True,
+            next_run_time=datetime.now(LONDON) + timedelta(seconds=1),
+        )
+    else:
+        _drop_job(store, POLL_JOB)
     _scheduler = scheduler
     return scheduler
 
@@ -270,6 +354,7 @@ def run_daemon(
     reminder_time: str,
     interval_seconds: float | None,
     on_ready: Callable[[BlockingScheduler], None] | None = None,
+    imap_poll_minutes: float | None = None,
 ) -> int:
     """Run the scheduler until SIGTERM or SIGINT; returns the exit code (0)."""
     global _scheduler
@@ -291,7 +376,10 @@ def run_daemon(
     finally:
         engine.dispose()
     scheduler = build_scheduler(
-        database, reminder_time=reminder_time, interval_seconds=interval_seconds
+        database,
+        reminder_time=reminder_time,
+        interval_seconds=interval_seconds,
+        imap_poll_minutes=imap_poll_minutes,
     )
     hh, mm = parse_reminder_time(reminder_time)
     stopping = threading.Event()
@@ -320,6 +408,8 @@ def run_daemon(
             describe(url),
             os.getpid(),
         )
+        if imap_poll_minutes is not None:
+            log.info("reading the mailbox every %g minute(s)", imap_poll_minutes)
         if on_ready is not None:
             on_ready(scheduler)
 

@@ -446,3 +446,22 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ImapFolder(Base):
+    """How far an IMAP folder has been read: the exactly-once record of `foi inbox fetch`.
+
+    Updated in the same transaction as the messages it covers, under a row lock, so a crash
+    or a second reader neither loses nor doubles a message. UIDs are unsigned 32-bit.
+    """
+
+    __tablename__ = "imap_folders"
+    __table_args__ = (UniqueConstraint("account", "folder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(400))  # user@host:port, never the password
+    folder: Mapped[str] = mapped_column(String(400))
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    to_move: Mapped[list[int] | None] = mapped_column(JSON)  # imported, not yet moved
+    last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

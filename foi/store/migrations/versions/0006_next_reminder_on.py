@@ -1,7 +1,7 @@
 """next reminder on: a cached, indexed day before which no reminder about a request fires
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-12-05 08:20:00.000000
 
 The column is filled for existing requests by the code that keeps it afterwards
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """findings: attachments a volunteer marked publishable
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-05 08:00:00.000000
 """
 
