@@ -351,7 +351,7 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
             state.resolution,
             c,
             cal,
-            [(e.kind, e.on) for e in req.events],
+            [(e.kind, e.on) for e in active_events(req)],  # a retracted chaser never went
             delivery_failed_on=failed[-1] if failed else None,
         ),
     }

@@ -158,14 +158,18 @@ def summary(result: dict) -> str:  # type: ignore[type-arg]
     parts = []
     if "chasers" in result:
         parts.append(f"{_plural(result['chasers'], 'chaser')} drafted")
-    if "sent" in result:
+    if result.get("sent"):
         parts.append(f"{_plural(result['sent'], 'letter')} sent by email")
-    if result.get("written_eml") or result.get("written_text") or "written_eml" in result:
-        parts.append(
-            f"{_plural(result.get('written_eml', 0), 'email')} written as .eml files and "
-            f"{_plural(result.get('written_text', 0), 'letter')} to post or paste into a web "
-            "form written as .txt files"
+    written = []
+    if result.get("written_eml"):
+        written.append(f"{_plural(result['written_eml'], 'email')} written as .eml files")
+    if result.get("written_text"):
+        written.append(
+            f"{_plural(result['written_text'], 'letter')} to post or paste into a web form "
+            "written as .txt files"
         )
+    if written:
+        parts.append(" and ".join(written))
     for key, words in (
         ("failed", "failed (not sent; see below)"),
         ("uncertain", "uncertain (may have gone; see below)"),
@@ -175,7 +179,7 @@ def summary(result: dict) -> str:  # type: ignore[type-arg]
     ):
         if result.get(key):
             parts.append(f"{_plural(result[key], 'letter')} {words}")
-    return "; ".join(parts) if parts else "nothing to send"
+    return "; ".join(parts) if parts else "nothing sent: no letter was ready"
 
 
 def _fail_if_uncertain(n: int) -> None:

@@ -20,7 +20,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from foi.casework.requests import LogEntry, find_request, get_campaign, log_event, timeline_events
+from foi.casework.requests import (
+    LogEntry,
+    find_request,
+    get_campaign,
+    log_event,
+    placeholder_name,
+    timeline_events,
+)
 from foi.errors import ConflictError, UsageError
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import EventKind, Status, TimelineEvent, TransitionError, check_append
@@ -98,6 +105,24 @@ def bounced(lt: Letter) -> bool:
         and lt.route == "email"
         and lt.request.status == Status.DELIVERY_FAILED.value
     )
+
+
+def signatory_problem(lt: Letter, route: str) -> str | None:
+    """Why a letter drafted before the checks could not be answered as signed, if so."""
+    person = lt.request.requester
+    if person is None or lt.purpose not in ("request", "sar"):
+        return None
+    if placeholder_name(person.name):
+        return (
+            f"signed with the placeholder {person.name!r}: discard it ('foi draft discard "
+            f"{lt.request.reference}') and draft again with your real name"
+        )
+    if route == "post" and not person.address:
+        return (
+            "goes by post but has no postal address for the reply: set "
+            "FOI_REQUESTER_ADDRESS, discard it and draft again"
+        )
+    return None
 
 
 def event_kind(lt: Letter) -> EventKind | None:
@@ -234,6 +259,10 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
             continue
         if lt.request.resolution == "withdrawn":
             p.blocked.append(_item(lt, "the request was withdrawn"))
+            continue
+        unsigned = signatory_problem(lt, route)
+        if unsigned is not None:
+            p.blocked.append(_item(lt, unsigned))
             continue
         problem = event_problem(lt, today)
         if problem is not None:

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from foi.casework.requests import (
+    active_events,
     calendar,
     clocks,
     delivery_failure,
@@ -80,8 +81,8 @@ def _snapshot(
     req: Request, holidays: HolidaySet, fallback: tuple[str | None, str | None]
 ) -> RequestSnapshot:
     name, email = _recipient(req, fallback)
-    chased = [e.on for e in req.events if e.kind == "chased"]
-    ico = [e.on for e in req.events if e.kind == "ico-complaint"]
+    chased = [e.on for e in active_events(req) if e.kind == "chased"]
+    ico = [e.on for e in active_events(req) if e.kind == "ico-complaint"]
     failed = delivery_failure(req)
     return RequestSnapshot(
         reference=req.reference,
@@ -255,7 +256,7 @@ def pending(
                     req.resolution,
                     snap.clocks,
                     snap.calendar,
-                    [(e.kind, e.on) for e in req.events],
+                    [(e.kind, e.on) for e in active_events(req)],
                     after=today,
                     due_soon_days=due_soon_days,
                     delivery_failed_on=snap.delivery_failed_on,

@@ -443,3 +443,38 @@ def test_retracting_a_sent_logged_by_hand_puts_the_letter_back(foi, db_url: str)
     assert result.exit_code == 0 and "status draft" in result.stdout
     after = foi("request", "show", ref, "--json", db=db_url, today="2026-11-27").json()
     assert after["letters"][0]["state"] == "draft" and after["sent_on"] is None
+
+
+def test_a_letter_signed_before_the_checks_is_not_sent(foi, isolated: Path) -> None:
+    foi("init")
+    foi("body", "edit", "RTQ", "--email", "foi@ghc.example.nhs.uk")
+    ref = foi("draft", "sim-use", "--to", "RTQ", "--campaign", "old", "--json", env=SIGN).json()[0][
+        "reference"
+    ]
+    # As a database from before this release may hold: a letter signed "Your Name".
+    with sqlite3.connect(isolated / "requests.db") as conn:
+        conn.execute("UPDATE requesters SET name = 'Your Name'")
+    result = foi("send", "--campaign", "old", "--outbox", "out", "--yes")
+    assert "signed with the placeholder 'Your Name'" in result.stderr
+    assert result.stdout.strip() == "1 letter not sendable now (see above)"
+    assert not (isolated / "out").exists() or not list((isolated / "out").iterdir())
+    assert foi("request", "show", ref, "--json").json()["letters"][0]["state"] == "draft"
+
+
+def test_a_retracted_chaser_no_longer_quiets_the_overdue_reminder(foi, db_url: str) -> None:
+    foi("init", db=db_url)
+    ref = foi("request", "new", "--body", "RXX", "--title", "t", "--sent-on", "2026-11-02",
+              "--json", db=db_url, today="2026-11-02").json()["reference"]  # fmt: skip
+
+    def overdue() -> bool:
+        due = foi("remind", "list", "--json", db=db_url, today="2026-12-03").json()["due"]
+        return any(r["reference"] == ref and r["kind"] == "overdue" for r in due)
+
+    assert overdue()
+    foi("request", "log", ref, "chased", "--on", "2026-12-02", db=db_url, today="2026-12-02")
+    assert not overdue()  # a chaser went after the deadline: the volunteer has acted
+    events = foi("request", "show", ref, "--json", db=db_url).json()["events"]
+    chased = next(e["id"] for e in events if e["kind"] == "chased")
+    foi("request", "retract", ref, str(chased), "--reason", "never sent", db=db_url,
+        today="2026-12-03")  # fmt: skip
+    assert overdue()
