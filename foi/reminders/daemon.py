@@ -261,6 +261,26 @@ def _missed_run(store: SQLAlchemyJobStore, job_id: str) -> datetime | None:
     return datetime.fromtimestamp(stamp, LONDON)
 
 
+# Any fixed number: the PostgreSQL advisory lock under which the jobs table is created.
+_JOBS_TABLE_LOCK = 0x666F6A6F6273
+
+
+def _create_jobs_table(store: SQLAlchemyJobStore) -> None:
+    """Create APScheduler's table once, even when two daemons start at the same moment.
+
+    The job store creates it on start with CREATE TABLE, which two PostgreSQL sessions racing
+    on a new database both attempt (one fails on pg_type's unique index). Here it is created
+    under a transaction-scoped advisory lock (SQLite: foi's BEGIN IMMEDIATE serialises it),
+    so the store's own check later finds it there.
+    """
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _JOBS_TABLE_LOCK})
+        store.jobs_t.create(conn, checkfirst=True)
+
+
 def build_scheduler(
     database: str,
     *,
@@ -290,6 +310,7 @@ def build_scheduler(
     # foi's own engine settings: BEGIN IMMEDIATE and a long busy timeout on SQLite, so the
     # job store queues behind `foi remind run` instead of failing with "database is locked".
     store = SQLAlchemyJobStore(engine=make_engine(url), tablename=JOBS_TABLE)
+    _create_jobs_table(store)
     scheduler = BlockingScheduler(
         jobstores={"default": store},
         job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
