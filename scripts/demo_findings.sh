@@ -13,6 +13,7 @@ export FOI_REQUESTER_EMAIL="requester@example.org"
 mkdir -p "$out"
 rm -f "$FOI_DATABASE_URL"
 cd "$out"
+foi db upgrade >/dev/null  # an empty database: the demo's trusts are invented, not the directory
 
 i=0
 for name in "Northshire Mental Health NHS Trust" "Eastmoor Partnership NHS FT" \

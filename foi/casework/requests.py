@@ -105,7 +105,12 @@ def get_campaign(session: Session, name: str, now: datetime, create: bool = True
         if not create:
             names = list(session.scalars(select(Campaign.name)))
             close = difflib.get_close_matches(name, names, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            if close:
+                hint = f"; did you mean {', '.join(close)}?"
+            elif names:
+                hint = f"; campaigns: {', '.join(sorted(names)[:10])}"
+            else:
+                hint = "; none yet: 'foi draft TEMPLATE --campaign NAME' starts one"
             raise NotFoundError(f"no campaign {name!r}{hint}")
         camp = Campaign(name=name, created_at=now)
         session.add(camp)

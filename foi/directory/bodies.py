@@ -223,7 +223,8 @@ class BodyChanges:
     remove_tags: list[str] = field(default_factory=list)
 
 
-_SIMPLE = (
+# The fields a change or an imported row sets as they are (in the order they are applied).
+SIMPLE_FIELDS = (
     "name",
     "kind",
     "ods_code",
@@ -257,7 +258,7 @@ def _apply(session: Session, body: Body, ch: BodyChanges, now: datetime) -> list
         _check_regime(ch.regime)
     if ch.ods_code is not None:
         ch.ods_code = ch.ods_code.strip().upper() or None
-    for name in _SIMPLE:
+    for name in SIMPLE_FIELDS:
         value = getattr(ch, name)
         if value is not None and getattr(body, name) != value:
             setattr(body, name, value)
@@ -582,7 +583,7 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
             by_key[row["key"]] = body
         # Only fill in what is missing, so that a user's own edits are never overwritten.
         fill = BodyChanges(add_aliases=changes.add_aliases, add_tags=changes.add_tags)
-        for name in _SIMPLE:
+        for name in SIMPLE_FIELDS:
             if getattr(body, name) is None and getattr(changes, name) is not None:
                 setattr(fill, name, getattr(changes, name))
         if _apply(session, body, fill, now):

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from foi.directory.bodies import (
     LIMITS,
+    SIMPLE_FIELDS,
     BodyChanges,
     _check_kind,
     _check_regime,
@@ -45,22 +46,7 @@ from foi.store.models import Body, BodyAlias, BodyTag, Contact
 IMPORT_BATCH = 5000
 PRELOAD_LIMIT = 50_000  # bodies before the import whose keys are simply held in memory
 _KEYS_TABLE = "foi_import_keys"
-_ROW_FIELDS = (
-    "name",
-    "kind",
-    "ods_code",
-    "police_id",
-    "wdtk_url_name",
-    "region",
-    "opened_on",
-    "closed_on",
-    "foi_subject",
-    "regime",
-    "home_page",
-    "phone",
-    "postal_address",
-    "notes",
-)
+_ROW_FIELDS = tuple(f for f in SIMPLE_FIELDS if f != "source")  # a row's source is the file
 
 
 @dataclass

@@ -247,36 +247,51 @@ def backup_sqlite(url: URL, dest: Path) -> int:
         raise UsageError(f"{dest} already exists: choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise UsageError(f"folder {dest.parent} does not exist")
-    # Named like foi.files' temporary files, so that one a kill leaves behind is removed by
-    # the next run (foi.files.remove_stale_temp_files).
-    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    tmp = None
+    try:
+        tmp, pages = _private_copy(src_path, dest.parent, dest.name)
+        # A link, not a rename: a file that appeared meanwhile at `dest` is never replaced.
+        os.link(tmp, dest)
+        tmp.unlink()
+    except FileExistsError:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise UsageError(f"{dest} already exists: choose a new file name for the backup") from None
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot back up {src_path}: {exc}") from None
+    except BaseException:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise
+    return int(pages)
+
+
+def _private_copy(source: Path, folder: Path, name: str) -> tuple[Path, int]:
+    """Copy a SQLite database with the online backup API into a private temporary file.
+
+    The file (mode 600, in `folder`, named like foi.files' temporary files so that one a kill
+    leaves behind is removed by the next run) is synced and returned with its page count; on
+    failure it is removed.
+    """
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     os.fchmod(fd, 0o600)
     os.close(fd)
-    tmp = Path(name)
+    tmp = Path(tmp_name)
     try:
-        src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=60)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=60)
         out = sqlite3.connect(tmp)
         try:
             src.backup(out, pages=256)
-            pages = out.execute("PRAGMA page_count").fetchone()[0]
+            pages = int(out.execute("PRAGMA page_count").fetchone()[0])
             out.execute("PRAGMA journal_mode=DELETE")
         finally:
             out.close()
             src.close()
         _fsync(tmp)
-        # A link, not a rename: a file that appeared meanwhile at `dest` is never replaced.
-        os.link(tmp, dest)
-        tmp.unlink()
-    except FileExistsError:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"{dest} already exists: choose a new file name for the backup") from None
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot back up {src_path}: {exc}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return int(pages)
+    return tmp, pages
 
 
 def _fsync(path: Path) -> None:
@@ -336,28 +351,17 @@ def restore_sqlite(url: URL, source: Path, *, force: bool = False) -> str | None
         )
     if not dest.parent.is_dir():
         raise UsageError(f"folder {dest.parent} does not exist")
-    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    os.fchmod(fd, 0o600)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = None
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=60)
-        out = sqlite3.connect(tmp)
-        try:
-            src.backup(out, pages=256)
-            out.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            out.close()
-            src.close()
-        _fsync(tmp)
+        tmp, _ = _private_copy(source, dest.parent, dest.name)
         if dest.exists():
             _retire(dest)
         os.replace(tmp, dest)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
         raise DatabaseError(f"cannot restore {source}: {exc}") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
     fsync_dir(dest.parent)
     return revision
