@@ -174,8 +174,11 @@ class LimitedSandbox(SandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Call a function or method with the size limits checked before and after."""
-        name = getattr(__obj, "__name__", "")
-        owner = getattr(__obj, "__self__", None)
+        # Jinja (3.1.5+) hands templates str.format wrapped in a function of its own; the
+        # method and the string it is bound to are behind __wrapped__.
+        target = getattr(__obj, "__wrapped__", __obj)
+        name = getattr(target, "__name__", "")
+        owner = getattr(target, "__self__", None)
         if isinstance(owner, str):
             if name == "join" and args:
                 items = list(args[0]) if isinstance(args[0], list | tuple) else None
