@@ -1,4 +1,4 @@
-"""Use cases for requests: create, find, log events, derive status and clocks, list.
+"""Use cases for requests: create, find, log events, derive status and clocks.
 
 Takes a session, today's date and the current UTC time from the caller; never commits.
 """
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from foi.casework.listing import unknown_campaign
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.law.deadlines import (
     ClockEvent,
@@ -46,8 +47,6 @@ def check_length(value: str | None, limit: int, what: str) -> None:
 
     check(value, limit, what)
 
-
-_REQUESTS = Request.__table__.c
 
 REFERENCE_RE = re.compile(r"^FOI-\d{4}-\d{4,}$", re.IGNORECASE)
 REGIMES = tuple(r.value for r in Regime)
@@ -104,14 +103,7 @@ def get_campaign(session: Session, name: str, now: datetime, create: bool = True
     if camp is None:
         if not create:
             names = list(session.scalars(select(Campaign.name)))
-            close = difflib.get_close_matches(name, names, n=3)
-            if close:
-                hint = f"; did you mean {', '.join(close)}?"
-            elif names:
-                hint = f"; campaigns: {', '.join(sorted(names)[:10])}"
-            else:
-                hint = "; none yet: 'foi draft TEMPLATE --campaign NAME' starts one"
-            raise NotFoundError(f"no campaign {name!r}{hint}")
+            raise unknown_campaign(name, names)
         camp = Campaign(name=name, created_at=now)
         session.add(camp)
         session.flush()
@@ -561,130 +553,6 @@ def log_event(
     session.flush()
     refresh(req, holidays)
     return event
-
-
-@dataclass
-class RequestFilter:
-    status: str | None = None
-    body: Body | None = None
-    campaign: str | None = None
-    assignee: str | None = None
-    overdue: bool = False
-    due_within: int | None = None  # working days
-
-
-STATUS_CHOICES = (*(s.value for s in Status), "open")
-
-
-def _filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
-    """`stmt` (over requests) narrowed by the filter; unknown names fail with hints."""
-    r = _REQUESTS  # table columns work for ORM and Core statements alike
-    if flt.status:
-        if flt.status not in STATUS_CHOICES:
-            raise UsageError(
-                f"unknown status {flt.status!r}: choose from {', '.join(STATUS_CHOICES)}"
-            )
-        if flt.status == "open":
-            stmt = stmt.where(r.status.in_([s.value for s in OPEN_STATUSES]))
-        else:
-            stmt = stmt.where(r.status == flt.status)
-    if flt.body is not None:
-        stmt = stmt.where(r.body_id == flt.body.id)
-    if flt.campaign:
-        camp = session.scalar(select(Campaign).where(Campaign.name == flt.campaign))
-        if camp is None:
-            get_campaign(session, flt.campaign, datetime.min, create=False)  # raises with hints
-        stmt = stmt.where(r.campaign_id == camp.id)  # type: ignore[union-attr]
-    if flt.assignee:
-        vol = session.scalar(select(Volunteer).where(Volunteer.name == flt.assignee))
-        if vol is None:
-            raise NotFoundError(f"no volunteer {flt.assignee!r}")
-        stmt = stmt.where(r.assignee_id == vol.id)
-    if flt.overdue:
-        stmt = stmt.where(r.due_on < today)
-    if flt.due_within is not None:
-        if flt.due_within < 0:
-            raise UsageError("--due-within takes a number of working days, 0 or more")
-        # The widest calendar span N working days can take is bounded; filter exactly below.
-        stmt = stmt.where(r.due_on.is_not(None))
-    return stmt
-
-
-def _list_order(due_on: date | None, reference: str) -> tuple[bool, date, str]:
-    return (due_on is None, due_on or date.max, reference)
-
-
-def list_requests(
-    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
-) -> list[Request]:
-    """Requests matching a filter, soonest due first, then by reference."""
-    stmt = select(Request).options(
-        selectinload(Request.body), selectinload(Request.campaign), selectinload(Request.assignee)
-    )
-    reqs = list(session.scalars(_filtered(session, stmt, flt, today)))
-    if flt.due_within is not None:
-        keep = []
-        for r in reqs:
-            cal = calendar(r, holidays)
-            assert r.due_on is not None
-            if r.due_on >= today and cal.working_days_between(today, r.due_on) <= flt.due_within:
-                keep.append(r)
-        reqs = keep
-    reqs.sort(key=lambda r: _list_order(r.due_on, r.reference))
-    return reqs
-
-
-# What a row of `foi request list` shows, selected as table columns (no ORM objects, so a
-# listing never configures the mappers): add a column here and its key in
-# foi.casework.views.list_row to show more.
-_BODIES, _CAMPAIGNS, _VOLUNTEERS = Body.__table__, Campaign.__table__, Volunteer.__table__
-LIST_COLUMNS: tuple[Any, ...] = (
-    _REQUESTS.reference,
-    _REQUESTS.title,
-    _BODIES.c.name.label("body"),
-    _BODIES.c.kind.label("body_kind"),
-    _REQUESTS.regime,
-    _REQUESTS.status,
-    _REQUESTS.resolution,
-    _CAMPAIGNS.c.name.label("campaign"),
-    _VOLUNTEERS.c.name.label("assignee"),
-    _REQUESTS.sent_on,
-    _REQUESTS.due_on,
-    _REQUESTS.due_clock,
-    _REQUESTS.authority_ref,
-)
-
-
-def list_request_rows(
-    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
-) -> list[tuple[dict[str, Any], int | None]]:
-    """As list_requests, as (LIST_COLUMNS by name, working days left) pairs; no ORM objects."""
-    stmt = select(*LIST_COLUMNS).select_from(
-        Request.__table__.join(_BODIES, _BODIES.c.id == _REQUESTS.body_id)
-        .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _REQUESTS.campaign_id)
-        .outerjoin(_VOLUNTEERS, _VOLUNTEERS.c.id == _REQUESTS.assignee_id)
-    )
-    stmt = _filtered(session, stmt, flt, today)
-    # Executed as plain SQL (no ORM row processing); each row becomes a dict by name.
-    result = session.connection().execute(stmt)
-    keys = list(result.keys())
-    calendars: dict[str, WorkingCalendar] = {}
-    out = []
-    for values in result.fetchall():
-        row = dict(zip(keys, values, strict=True))
-        left = None
-        due_on = row["due_on"]
-        if due_on is not None:
-            regime = row["regime"]
-            cal = calendars.get(regime)
-            if cal is None:
-                cal = calendars[regime] = calendar_for(Regime(regime), holidays)
-            left = cal.working_days_between(today, due_on)
-            if flt.due_within is not None and (due_on < today or left > flt.due_within):
-                continue
-        out.append((row, left))
-    out.sort(key=lambda pair: _list_order(pair[0]["due_on"], pair[0]["reference"]))
-    return out
 
 
 def working_days_left(req: Request, today: date, holidays: HolidaySet) -> int | None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from foi.law.deadlines import Regime, calendar_for
 from foi.law.holidays import HolidaySet
-from foi.store.models import ImapFolder, InboxMessage, Request
+from foi.store import tables
 
 
 @dataclass
@@ -37,12 +37,12 @@ class StatusCounts:
         return data
 
 
-# Core tables, not ORM entities: counting never configures the mappers.
-_REQUESTS = Request.__table__.c
-_INBOX = InboxMessage.__table__.c
+# Core tables, not ORM entities: counting never imports or configures the mappers.
+_REQUESTS = tables.requests.c
+_INBOX = tables.inbox.c
 
 
-def _count(session: Session, *where: Any, table: Any = Request.__table__) -> int:
+def _count(session: Session, *where: Any, table: Any = tables.requests) -> int:
     return int(session.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
 
@@ -74,8 +74,8 @@ def status_counts(
         very_overdue=_count(session, _REQUESTS.due_on < today, _REQUESTS.very_overdue_on < today),
         due_soon=due_soon_count(session, today=today, holidays=holidays, days=due_soon_days),
         needs_classification=_count(session, _REQUESTS.status == "needs-classification"),
-        held_messages=_count(session, _INBOX.state == "held", table=InboxMessage.__table__),
+        held_messages=_count(session, _INBOX.state == "held", table=tables.inbox),
         drafts=_count(session, _REQUESTS.status == "draft"),
         delivery_failed=_count(session, _REQUESTS.status == "delivery-failed"),
-        mailbox_read_at=session.scalar(select(func.max(ImapFolder.__table__.c.last_read_at))),
+        mailbox_read_at=session.scalar(select(func.max(tables.imap_folders.c.last_read_at))),
     )

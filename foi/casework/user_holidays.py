@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from foi.errors import UsageError
 from foi.law.holidays import Holiday, HolidaySet, load_default
-from foi.store.models import Meta, UserHoliday
+from foi.store import tables
 
 REGIONS = ("england-and-wales", "scotland", "northern-ireland")
 REGION_ALIASES = {
@@ -40,9 +40,9 @@ def check_region(region: str) -> str:
 
 def holiday_set(session: Session) -> HolidaySet:
     """The effective holiday set: shipped data plus the user's additions."""
-    # Core columns, not ORM entities: a read-only command then never configures the mappers.
-    session.flush()  # Core queries do not autoflush; a no-op unless holidays were just added
-    t = UserHoliday.__table__.c
+    # Core, not ORM entities: a read-only command then never imports or configures the mappers.
+    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    t = tables.holidays.c
     extra = [
         Holiday(date=h.on, region=h.region, name=h.name, source=h.source)
         for h in session.execute(select(t.on, t.region, t.name, t.source).order_by(t.on))
@@ -59,10 +59,11 @@ def add_holidays(session: Session, holidays: Iterable[Holiday], now: datetime) -
         if any(x.region == region for x in current.on(h.date)):
             known += 1
             continue
-        session.add(
-            UserHoliday(on=h.date, region=region, name=h.name, source=h.source, added_at=now)
+        session.execute(
+            insert(tables.holidays).values(
+                on=h.date, region=region, name=h.name, source=h.source, added_at=now
+            )
         )
-        session.flush()
         current = holiday_set(session)
         added += 1
     return added, known
@@ -71,20 +72,19 @@ def add_holidays(session: Session, holidays: Iterable[Holiday], now: datetime) -
 def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
     """Store the holiday set's fingerprint; True when it differs from the one stored."""
     fp = hs.fingerprint()
-    if _stored_fingerprint(session) == fp:
-        return False  # the common case, read with one Core query
-    row = session.get(Meta, FINGERPRINT_KEY)
-    if row is None:
-        session.add(Meta(key=FINGERPRINT_KEY, value=fp))
-        return True
-    if row.value != fp:
-        row.value = fp
-        return True
-    return False
+    stored = _stored_fingerprint(session)
+    if stored == fp:
+        return False  # the common case, read with one query
+    meta = tables.meta
+    if stored is None:
+        session.execute(insert(meta).values(key=FINGERPRINT_KEY, value=fp))
+    else:
+        session.execute(update(meta).where(meta.c.key == FINGERPRINT_KEY).values(value=fp))
+    return True
 
 
 def _stored_fingerprint(session: Session) -> str | None:
-    t = Meta.__table__.c
+    t = tables.meta.c
     value: str | None = session.execute(select(t.value).where(t.key == FINGERPRINT_KEY)).scalar()
     return value
 

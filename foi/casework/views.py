@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foi.law.deadlines import Clocks
-from foi.store.models import Request
+
+if TYPE_CHECKING:  # list_row serves `foi request list`, which never imports the ORM
+    from foi.store.models import Request
 
 
 def _d(value: date | None) -> str | None:
@@ -36,7 +38,7 @@ def request_row(req: Request, days_left: int | None) -> dict[str, Any]:
 
 
 def list_row(row: Mapping[str, Any], days_left: int | None) -> dict[str, Any]:
-    """A request in lists, from foi.casework.requests.LIST_COLUMNS by name: as request_row."""
+    """A request in lists, from foi.casework.listing.LIST_COLUMNS by name: as request_row."""
     sent_on, due_on = row["sent_on"], row["due_on"]
     return {
         "reference": row["reference"],

@@ -40,18 +40,12 @@ def list_(
 
     Example:  foi body list --kind mental-health-trust --json
     """
-    from foi.directory.bodies import (
-        BodyFilter,
-        as_dict,
-        body_status,
-        foi_email,
-        list_bodies,
-        sim_status,
-    )
+    from foi.directory.listing import BodyFilter, list_body_records
+    from foi.directory.shapes import as_dict, body_status, foi_email, sim_status
 
     e = env(ctx)
     with session(e) as s:
-        bodies = list_bodies(
+        bodies = list_body_records(
             s,
             BodyFilter(
                 kind=kind,
@@ -103,7 +97,8 @@ def show(
     Example:  foi body show RXX
     """
     from foi.casework.requests import requests_for_body
-    from foi.directory.bodies import as_dict, find_body
+    from foi.directory.bodies import find_body
+    from foi.directory.shapes import as_dict
 
     e = env(ctx)
     with session(e) as s:
@@ -471,7 +466,8 @@ def evidence_add(
 
     Example:  foi body evidence add RTQ --status denied --on 2022-03-01 --source FOI-2026-0004 --quote "not signatories to the SIM model"
     """
-    from foi.directory.bodies import add_evidence, find_body, sim_status
+    from foi.directory.bodies import add_evidence, find_body
+    from foi.directory.shapes import sim_status
 
     e = env(ctx)
     with session(e) as s:
@@ -517,7 +513,8 @@ def evidence_edit(
 
     Example:  foi body evidence edit 7 --status withdrawn --on 2021-05-01
     """
-    from foi.directory.bodies import edit_evidence, sim_status
+    from foi.directory.bodies import edit_evidence
+    from foi.directory.shapes import sim_status
     from foi.errors import UsageError
 
     e = env(ctx)
@@ -563,12 +560,13 @@ def evidence_list(
 
     Example:  foi body evidence list --status adopted
     """
-    from foi.directory.bodies import BodyFilter, list_bodies, sim_status
+    from foi.directory.listing import BodyFilter, list_body_records
+    from foi.directory.shapes import sim_status
 
     e = env(ctx)
     with session(e) as s:
         rows = []
-        for b in list_bodies(s, BodyFilter(), e.today):
+        for b in list_body_records(s, BodyFilter(), e.today):
             cur = sim_status(b)
             if cur is None or (status and cur.status != status):
                 continue

@@ -109,7 +109,8 @@ def template_check(
 
     Example:  foi template check sim-use
     """
-    from foi.directory.bodies import BodyFilter, list_bodies
+    from foi.directory.bodies import list_bodies
+    from foi.directory.listing import BodyFilter
     from foi.letters.batches import _body_context
     from foi.letters.templates import TemplateError, check_letter, sample_context, suits
 

@@ -150,7 +150,7 @@ def list_(
     outcomes = [*(o.value for o in Outcome), WITHDRAWN_RESOLUTION]
     if outcome is not None and outcome not in outcomes:
         raise UsageError(f"unknown outcome {outcome!r}: choose from {', '.join(outcomes)}")
-    from foi.casework.requests import RequestFilter, list_request_rows
+    from foi.casework.listing import RequestFilter, list_request_rows
     from foi.casework.user_holidays import holiday_set, sync
     from foi.casework.views import list_row
     from foi.law.deadlines import quick
@@ -168,7 +168,7 @@ def list_(
         hs = holiday_set(s)
         flt = RequestFilter(
             status=status,
-            body=_find_body(s, body) if body else None,
+            body_id=_find_body(s, body).id if body else None,
             campaign=campaign,
             assignee=assignee,
             overdue=overdue,

@@ -18,6 +18,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from foi.directory.kinds import KINDS
+from foi.directory.listing import BodyFilter, list_body_records
+from foi.directory.shapes import foi_email, normalised
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.store.models import Body, BodyAlias, BodyTag, Contact, Evidence
 
@@ -38,32 +40,6 @@ def _load_options() -> Any:
     )
 
 
-def body_status(body: Body, today: date) -> str:
-    """'open', 'closed' (with a close date on or before today) or 'not-yet-open'."""
-    if body.closed_on is not None and body.closed_on <= today:
-        return "closed"
-    if body.opened_on is not None and body.opened_on > today:
-        return "not-yet-open"
-    return "open"
-
-
-def foi_email(body: Body, purpose: str = "foi") -> Contact | None:
-    """The best email contact for a purpose: confirmed first, not failing, newest source."""
-    emails = [c for c in body.contacts if c.channel == "email" and c.purpose == purpose]
-    if not emails:
-        return None
-    rank = {"confirmed": 0, "unconfirmed": 1}
-    emails.sort(
-        key=lambda c: (
-            c.failing_since is not None,
-            rank.get(c.confidence, 2),
-            -(c.confirmed_on or date.min).toordinal(),
-            -(c.id or 10**9),  # on a tie, the address added last is the correction
-        )
-    )
-    return emails[0]
-
-
 def remove_contact(body: Body, address: str) -> Contact:
     """Remove a contact address (kept nowhere else: say where it came from in a note)."""
     for c in list(body.contacts):
@@ -72,17 +48,6 @@ def remove_contact(body: Body, address: str) -> Contact:
             return c
     known = ", ".join(c.address for c in body.contacts) or "none"
     raise NotFoundError(f"{body.name} has no contact {address!r} (it has: {known})")
-
-
-def sim_status(body: Body) -> Evidence | None:
-    """The body's SIM status is its newest evidence (by date, then by when it was recorded)."""
-    if not body.evidence:
-        return None
-    return max(body.evidence, key=lambda e: (e.on or date.min, e.recorded_at, e.id or 0))
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def find_body(session: Session, needle: str) -> Body:
@@ -116,8 +81,8 @@ def find_body(session: Session, needle: str) -> Body:
     if len(found) == 1:
         return found[0]
     if not found:
-        norm = _norm(needle)
-        partial = [b for b in candidates if norm and norm in _norm(b.name)]
+        norm = normalised(needle)
+        partial = [b for b in candidates if norm and norm in normalised(b.name)]
         if len(partial) == 1:
             return partial[0]
         names = [b.name for b in candidates]
@@ -141,41 +106,18 @@ def find_body(session: Session, needle: str) -> Body:
     )
 
 
-@dataclass
-class BodyFilter:
-    kind: str | None = None
-    tag: str | None = None
-    missing_email: bool = False
-    include_closed: bool = True
-    search: str | None = None
-
-
 def list_bodies(session: Session, flt: BodyFilter, today: date) -> list[Body]:
-    """Bodies matching a filter, by name."""
-    if flt.kind is not None and flt.kind not in KINDS:
-        raise UsageError(f"unknown kind {flt.kind!r}: choose from {', '.join(KINDS)}")
-    stmt = select(Body).options(*_load_options()).order_by(Body.name)
-    if flt.kind:
-        stmt = stmt.where(Body.kind == flt.kind)
-    if flt.tag:
-        stmt = stmt.where(Body.id.in_(select(BodyTag.body_id).where(BodyTag.tag == flt.tag)))
-    bodies = list(session.scalars(stmt).unique())
-    if flt.search:
-        key = _norm(flt.search)
-        bodies = [
-            b
-            for b in bodies
-            if key in _norm(b.name) or any(key in _norm(a.alias) for a in b.aliases)
-        ]
-    if flt.missing_email:
-        bodies = [
-            b
-            for b in bodies
-            if foi_email(b) is None and body_status(b, today) == "open" and b.foi_subject
-        ]
-    if not flt.include_closed:
-        bodies = [b for b in bodies if body_status(b, today) != "closed"]
-    return bodies
+    """Bodies matching a filter, by name, loaded through the ORM (to draft to or change).
+
+    The selection is foi.directory.listing's, so `foi body list` and a batch agree.
+    """
+    ids = [rec.id for rec in list_body_records(session, flt, today)]
+    found: dict[int, Body] = {}
+    for start in range(0, len(ids), 500):  # bounded IN lists on every backend
+        chunk = ids[start : start + 500]
+        stmt = select(Body).options(*_load_options()).where(Body.id.in_(chunk))
+        found.update((b.id, b) for b in session.scalars(stmt))
+    return [found[i] for i in ids]
 
 
 def _check_kind(kind: str) -> str:
@@ -638,66 +580,6 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
         report.evidence_added += 1
     session.flush()
     return report
-
-
-def as_dict(body: Body, today: date) -> dict[str, Any]:
-    """The stable JSON shape of a body."""
-    email = foi_email(body)
-    sim = sim_status(body)
-    return {
-        "name": body.name,
-        "key": body.key,
-        "kind": body.kind,
-        "ods_code": body.ods_code,
-        "police_id": body.police_id,
-        "wdtk_url_name": body.wdtk_url_name,
-        "region": body.region,
-        "status": body_status(body, today),
-        "opened_on": body.opened_on.isoformat() if body.opened_on else None,
-        "closed_on": body.closed_on.isoformat() if body.closed_on else None,
-        "successor": body.successor.name if body.successor else None,
-        "foi_subject": body.foi_subject,
-        "regime": body.regime,
-        "email": email.address if email else None,
-        "email_confidence": email.confidence if email else None,
-        "aliases": [a.alias for a in body.aliases],
-        "tags": [t.tag for t in body.tags],
-        "home_page": body.home_page,
-        "phone": body.phone,
-        "postal_address": body.postal_address,
-        "contacts": [
-            {
-                "purpose": c.purpose,
-                "channel": c.channel,
-                "address": c.address,
-                "source": c.source,
-                "confirmed_on": c.confirmed_on.isoformat() if c.confirmed_on else None,
-                "confidence": c.confidence,
-                "failing_since": c.failing_since.isoformat() if c.failing_since else None,
-            }
-            for c in body.contacts
-        ],
-        "sim_status": sim.status if sim else None,
-        "evidence": [
-            {
-                "id": e.id,
-                "status": e.status,
-                "on": e.on.isoformat() if e.on else None,
-                "period": e.period,
-                "source": e.source,
-                "note": e.note,
-                "quote": e.quote,
-                "page": e.page,
-                "local_name": e.local_name,
-                "confidence": e.confidence,
-            }
-            for e in sorted(
-                body.evidence, key=lambda e: (e.on or date.min, e.recorded_at), reverse=True
-            )
-        ],
-        "source": body.source,
-        "notes": body.notes,
-    }
 
 
 def contact_route(body: Body, purpose: str = "foi") -> tuple[str, str | None, str | None]:

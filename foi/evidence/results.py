@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foi.casework.requests import clocks
-from foi.directory.bodies import sim_status
+from foi.directory.shapes import sim_status
 from foi.evidence.stats import RequestFacts, summarise
 from foi.law.deadlines import Regime
 from foi.law.holidays import HolidaySet

@@ -15,14 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi.casework.requests import NewRequest, create_request, default_regime
-from foi.directory.bodies import (
-    KINDS,
-    BodyFilter,
-    body_status,
-    find_body,
-    list_bodies,
-    sim_status,
-)
+from foi.directory.bodies import KINDS, find_body, list_bodies
+from foi.directory.listing import BodyFilter
+from foi.directory.shapes import body_status, sim_status
 from foi.errors import ConflictError, UsageError
 from foi.law.deadlines import Regime, calendar_for
 from foi.law.holidays import HolidaySet

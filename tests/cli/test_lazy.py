@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,38 @@ def test_running_one_command_imports_only_its_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert done.stdout.rsplit("\n", 2)[1] == "['foi.cli._common', 'foi.cli.report_cmd']"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("status", "--json"),
+        ("request", "list", "--overdue"),
+        ("request", "list", "--campaign", "sim-2026", "--json"),
+        ("body", "list"),
+        ("body", "list", "--kind", "police-force", "--missing-email", "--json"),
+        ("body", "evidence", "list"),
+    ],
+)
+def test_read_only_commands_never_import_the_orm(
+    foi, isolated: Path, args: tuple[str, ...]
+) -> None:
+    # Issue 12: the ORM's 20 classes cost ~40 ms to import and ~25 ms to configure, so the
+    # everyday read-only commands query foi.store.tables and never touch foi.store.models.
+    db = str(isolated / "requests.db")
+    assert foi("init", db=db).exit_code == 0
+    signed = {"FOI_REQUESTER_NAME": "Jo Bloggs", "FOI_REQUESTER_ADDRESS": "1 High St, Leeds"}
+    drafted = foi("draft", "sim-use", "--to", "RVN", "--campaign", "sim-2026", db=db, env=signed)
+    assert drafted.exit_code == 0 and "1 drafted" in drafted.stdout, drafted.stdout + drafted.stderr
+    code = (
+        "import runpy, sys;"
+        f"sys.argv = ['foi', '--db', {db!r}, *{list(args)!r}];"
+        'exec(\'try:\\n    runpy.run_module("foi", run_name="__main__")\\n'
+        "except SystemExit as e:\\n    status = e.code\\nelse:\\n    status = 0');"
+        "sys.stderr.write(f'\\nexit {status} orm ' + str('foi.store.models' in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=isolated
+    )
+    assert done.stderr.rsplit("\n", 1)[1] == "exit 0 orm False", done.stderr

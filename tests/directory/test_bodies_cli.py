@@ -199,3 +199,47 @@ def test_sim_status_is_derived_from_evidence_newest_wins(foi, db_url: str) -> No
     assert nosource.exit_code == 2 and "needs a source" in nosource.stderr
     listed = foi("body", "evidence", "list", "--status", "withdrawn", "--json", db=db_url).json()
     assert any(r["body"] == after["name"] for r in listed)
+
+
+def test_the_listing_and_show_give_each_body_the_same_json(foi, db_url: str) -> None:
+    # `body list` reads with Core queries, `body show` through the ORM: one shape for both.
+    foi("init", db=db_url)
+    for change in (
+        ("body", "edit", "RXX", "--closed", "2026-10-01", "--successor", "RTQ"),
+        ("body", "edit", "RTQ", "--email", "foi@rtq.nhs.uk", "--source", "its web site"),
+    ):
+        done = foi(*change, db=db_url)
+        assert done.exit_code == 0, done.stderr
+    listed = foi("body", "list", "--json", db=db_url, today="2026-11-27").json()
+    assert len(listed) > 100
+    assert any(b["successor"] for b in listed) and any(b["evidence"] for b in listed)
+    assert any(b["aliases"] for b in listed) and any(b["tags"] for b in listed)
+    for body in listed:
+        key = body["ods_code"] or body["police_id"] or body["name"]
+        shown = foi("body", "show", key, "--json", db=db_url, today="2026-11-27").json()
+        shown.pop("requests")
+        assert shown == body
+    names = [b["name"] for b in listed]
+    assert names == sorted(names)
+    # The filters select as they describe.
+    open_missing = foi(
+        "body", "list", "--missing-email", "--json", db=db_url, today="2026-11-27"
+    ).json()
+    assert open_missing and all(
+        b["email"] is None and b["status"] == "open" and b["foi_subject"] for b in open_missing
+    )
+    assert {b["name"] for b in open_missing} == {
+        b["name"]
+        for b in listed
+        if b["email"] is None and b["status"] == "open" and b["foi_subject"]
+    }
+    police = foi(
+        "body", "list", "--kind", "police-force", "--open", "--json", db=db_url, today="2026-11-27"
+    ).json()
+    assert police and {b["name"] for b in police} == {
+        b["name"] for b in listed if b["kind"] == "police-force" and b["status"] != "closed"
+    }
+    found = foi(
+        "body", "list", "--search", "Surrey and Borders", "--json", today="2026-11-27", db=db_url
+    ).json()
+    assert [b["ods_code"] for b in found] == ["RXX"]
