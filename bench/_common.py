@@ -20,6 +20,16 @@ BENCH = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 27)
 
 
+# Python as an installed foi runs: from cached bytecode. Some machines (this one) set
+# PYTHONDONTWRITEBYTECODE=1, under which every start compiles foi's own modules from source
+# (~25 ms) while the libraries load the .pyc files pip wrote: a cost no installed foi pays,
+# and one only foi's side of a comparison would carry. So the children write and read their
+# bytecode under the work folder (both sides alike, never in the tree), and each comparison
+# starts with one unmeasured run of each side. FOI_BENCH_BYTECODE=off keeps the inherited
+# environment instead, to measure that case.
+BYTECODE_CACHE = os.environ.get("FOI_BENCH_BYTECODE", "on") != "off"
+
+
 def bench_env(home: Path) -> dict[str, str]:
     """The environment for foi subprocesses: no FOI_* settings or config file of the user's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOI_")}
@@ -28,7 +38,21 @@ def bench_env(home: Path) -> dict[str, str]:
         FOI_TODAY=TODAY.isoformat(),
         PYTHONPATH=str(TREE) + os.pathsep + env.get("PYTHONPATH", ""),
     )
+    if BYTECODE_CACHE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     return env
+
+
+def bytecode_note() -> str:
+    """How the children were run, for the report."""
+    if BYTECODE_CACHE:
+        return "children run from cached bytecode (PYTHONPYCACHEPREFIX in the work folder)"
+    return "children run with the inherited environment (FOI_BENCH_BYTECODE=off)" + (
+        ": PYTHONDONTWRITEBYTECODE is set, so foi compiles its modules on every start"
+        if os.environ.get("PYTHONDONTWRITEBYTECODE")
+        else ""
+    )
 
 
 def run_foi(args: Sequence[str], workdir: Path) -> tuple[float, bytes]:
@@ -107,7 +131,12 @@ def paired(
     second: Callable[[], tuple[float, bytes]],
     repeats: int,
 ) -> tuple[Timing, Timing]:
-    """Run both sides alternately `repeats` times (so load affects both alike)."""
+    """Run both sides alternately `repeats` times (so load affects both alike).
+
+    One unmeasured run of each side first, so neither pays for filling a cache.
+    """
+    first()
+    second()
     a: list[float] = []
     b: list[float] = []
     for _ in range(repeats):

@@ -57,6 +57,7 @@ from _common import (  # bench/ is on sys.path
     BENCH,
     TREE,
     Timing,
+    bytecode_note,
     human_bytes,
     paired,
     peak_rss,
@@ -967,6 +968,7 @@ def main() -> None:
         print(
             f"foi command benchmark, FOI_TODAY={TODAY}, python {sys.version.split()[0]}, tree {TREE}"
         )
+        print(bytecode_note())
         print()
         for b_ in built.values():
             report_built(b_)

@@ -28,6 +28,7 @@ PURE = (
     "foi.reminders.ics",
     "foi.directory.kinds",
     "foi.directory.importers",
+    "foi.directory.shapes",
 )
 # What a pure module may not import: the database (SQLAlchemy, foi.store and the domain
 # packages built on it), the CLI, settings, and the clock.
