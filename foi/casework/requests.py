@@ -41,11 +41,12 @@ from foi.law.timeline import (
 from foi.store.models import Body, Campaign, Counter, Event, Request, Requester, Volunteer
 
 
-def check_length(value: str | None, limit: int, what: str) -> None:
-    """foi.directory.bodies.check_length, imported only when a request is written."""
-    from foi.directory.bodies import check_length as check
+def check_line(value: str | None, limit: int, what: str) -> None:
+    """A one-line value within its column (foi.directory.bodies.check_length, imported only
+    when a request is written)."""
+    from foi.directory.bodies import check_length
 
-    check(value, limit, what)
+    check_length(value, limit, what, one_line=True)
 
 
 REFERENCE_RE = re.compile(r"^FOI-\d{4}-\d{4,}$", re.IGNORECASE)
@@ -117,7 +118,7 @@ def get_volunteer(
     name = name.strip()
     if not name:
         raise UsageError("a volunteer needs a name")
-    check_length(name, 200, "the volunteer's name")
+    check_line(name, 200, "the volunteer's name")
     vol = session.scalar(select(Volunteer).where(Volunteer.name == name))
     if vol is None:
         if not create:
@@ -178,7 +179,7 @@ def get_requester(
     if not name:
         raise UsageError("the requester needs a name")
     check_signatory(name, email)
-    check_length(name, 200, "the requester's name")
+    check_line(name, 200, "the requester's name")
     person = session.scalar(select(Requester).where(Requester.name == name))
     if person is None:
         person = Requester(name=name, email=email, address=address, created_at=now)
@@ -391,7 +392,7 @@ def check_wdtk_url(url: str) -> str:
             f"--wdtk-url {url!r} is not a WhatDoTheyKnow request: give its address, e.g. "
             "https://www.whatdotheyknow.com/request/sim_use"
         )
-    check_length(text, 500, "the WhatDoTheyKnow URL")
+    check_line(text, 500, "the WhatDoTheyKnow URL")
     return text
 
 
@@ -410,7 +411,7 @@ def create_request(
     title = " ".join(new.title.split())
     if not title:
         raise UsageError("a request needs a title")
-    check_length(title, 300, "the title")
+    check_line(title, 300, "the title")
     regime = check_regime(new.regime) if new.regime else default_regime(new.body)
     req = Request(
         reference=allocate_reference(session, today.year),
@@ -487,7 +488,7 @@ def set_authority_ref(req: Request, value: str) -> None:
             f"{text!r} looks like one of our references, not the body's own: give the "
             "reference the body quoted (e.g. AWP-FOI-2026-555)"
         )
-    check_length(text, 120, "the authority's reference")
+    check_line(text, 120, "the authority's reference")
     req.authority_ref = text
 
 
@@ -548,7 +549,7 @@ def log_event(
     req.events.append(event)
     if entry.data and entry.data.get("authority_ref") and not req.authority_ref:
         req.authority_ref = str(entry.data["authority_ref"])
-        check_length(req.authority_ref, 120, "the authority's reference")
+        check_line(req.authority_ref, 120, "the authority's reference")
     req.updated_at = now
     session.flush()
     refresh(req, holidays)

@@ -189,11 +189,11 @@ def _apply(session: Session, body: Body, ch: BodyChanges, now: datetime) -> list
     """Apply changes; return the names of fields that changed."""
     changed: list[str] = []
     for name, limit in LIMITS.items():
-        check_length(getattr(ch, name), limit, name.replace("_", " "))
+        check_length(getattr(ch, name), limit, name.replace("_", " "), one_line=name in ONE_LINE)
     for alias in ch.add_aliases:
-        check_length(alias, 300, "an alias")
+        check_length(alias, 300, "an alias", one_line=True)
     for tag in ch.add_tags:
-        check_length(tag, 120, "a tag")
+        check_length(tag, 120, "a tag", one_line=True)
     if ch.kind is not None:
         _check_kind(ch.kind)
     if ch.regime is not None:
@@ -277,12 +277,30 @@ LIMITS = {
 }
 
 
-def check_length(value: str | None, limit: int, what: str) -> None:
-    """Refuse a value longer than its column, the same way on every database."""
-    if value is not None and len(value) > limit:
+# Fields that are one line of text. A line break or other control character in one would
+# break a letter's address block or subject, an email header, or a row of a listing.
+ONE_LINE = frozenset(
+    {"name", "ods_code", "police_id", "wdtk_url_name", "region", "home_page", "phone"}
+)
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_length(value: str | None, limit: int, what: str, *, one_line: bool = False) -> None:
+    """Refuse a value longer than its column, the same way on every database.
+
+    With `one_line`, also refuse line breaks and other control characters (tabs included).
+    """
+    if value is None:
+        return
+    if len(value) > limit:
         raise UsageError(f"{what} is {len(value)} characters long: at most {limit} are kept")
-    if value is not None and "\x00" in value:
+    if "\x00" in value:
         raise UsageError(f"{what} contains a NUL character")
+    if one_line and _NOT_ONE_LINE.search(value):
+        raise UsageError(
+            f"{what} {value.strip()[:60]!r} contains a line break or control character: "
+            "give it on one line"
+        )
 
 
 def add_body(

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from foi.directory.bodies import (
     LIMITS,
+    ONE_LINE,
     SIMPLE_FIELDS,
     BodyChanges,
     _check_kind,
@@ -443,9 +444,7 @@ class _Batcher:
         if values["regime"] is None:
             values["regime"] = "none" if foi_subject is False else "foia"
         for name, limit in LIMITS.items():
-            value = values.get(name)
-            if value is not None and (len(value) > limit or "\x00" in value):
-                check_length(value, limit, name.replace("_", " "))
+            check_length(values.get(name), limit, name.replace("_", " "), one_line=name in ONE_LINE)
         check_length(values["postal_address"], 20000, "postal address")
         if (
             values["opened_on"]
@@ -459,14 +458,14 @@ class _Batcher:
         aliases: list[str] = []
         if "aliases" in present:
             for alias in row.aliases or []:
-                check_length(alias, 300, "an alias")
+                check_length(alias, 300, "an alias", one_line=True)
                 alias = alias.strip()
                 if alias and alias != values["name"] and alias not in aliases:
                     aliases.append(alias)
         tags: list[str] = []
         if "tags" in present:
             for tag in row.tags or []:
-                check_length(tag, 120, "a tag")
+                check_length(tag, 120, "a tag", one_line=True)
                 tag = tag.strip()
                 if tag and tag not in tags:
                     tags.append(tag)

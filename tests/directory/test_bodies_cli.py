@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, empty_database, shared_path
 
 FIXTURES = REPO / "tests" / "fixtures" / "authorities"
@@ -243,3 +245,33 @@ def test_the_listing_and_show_give_each_body_the_same_json(foi, db_url: str) -> 
         "body", "list", "--search", "Surrey and Borders", "--json", today="2026-11-27", db=db_url
     ).json()
     assert [b["ods_code"] for b in found] == ["RXX"]
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("--name", "Surrey and Borders\nBcc: someone@example.org"),
+        ("--alias", "SABP\r"),
+        ("--tag", "sim\tpilot"),
+        ("--phone", "0300 555\u20280100"),
+        ("--region", "South\x85East"),
+    ],
+)
+def test_a_one_line_field_with_a_line_break_is_refused(
+    foi, isolated: Path, option: str, value: str
+) -> None:
+    # A body's name goes into letters' address blocks and email subjects: one line only.
+    foi("init")
+    before = foi("body", "show", "RXX", "--json").json()
+    result = foi("body", "edit", "RXX", option, value)
+    assert result.exit_code == 2
+    assert "line break or control character" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert foi("body", "show", "RXX", "--json").json() == before
+
+
+def test_a_new_body_s_name_must_be_one_line(foi, isolated: Path) -> None:
+    foi("init")
+    added = foi("body", "add", "Mind\nBcc: someone@example.org", "--kind", "other")
+    assert added.exit_code == 2 and "line break" in added.stderr
+    assert foi("body", "list", "--search", "Mind", "--json").json() == []
