@@ -7,6 +7,8 @@ new folders 700 unless the caller asks otherwise (a published site is meant to b
 Temporary files are named ``.<name>.<random>.tmp``; `remove_stale_temp_files` clears ones a
 killed run left behind. Text files a person hands foi (a letter's text, a template) are read
 one way, `read_text_file`, so a wrong encoding or a folder is one clear error everywhere.
+A folder of files made together (the published site) is built aside and swapped in with
+`staged_folder`, so a failure part-way leaves the previous one as it was.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -97,6 +99,57 @@ def atomic_writer(
             os.unlink(tmp)
         raise
     fsync_dir(folder)
+
+
+@contextlib.contextmanager
+def staged_folder(target: Path, owned: Sequence[str], *, mode: int = 0o700) -> Iterator[Path]:
+    """Build foi's entries of a folder aside, then put them in place only once all are made.
+
+    Yields an empty staging folder beside `target` (``.<name>.building-<random>``). If the
+    block fails, the staging folder is removed and `target` is left exactly as it was. When
+    it ends normally, each entry named in `owned` (in that order: put the entry point last)
+    becomes what the block wrote, or goes if it wrote none; each entry is swapped whole with
+    a rename. Anything else in `target` (a CNAME, a .git folder) is never touched. Staging
+    and swapped-out folders a killed run left behind hold only foi's own entries, and are
+    removed next time.
+    """
+    import shutil
+
+    target = Path(target).absolute()
+    parent = target.parent
+    ensure_dir(parent, mode)
+    for stale in [
+        *parent.glob(f".{target.name}.building-*"),
+        *parent.glob(f".{target.name}.old-*"),
+    ]:
+        shutil.rmtree(stale, ignore_errors=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
+        staging.chmod(mode)
+    except OSError as exc:
+        raise FileWriteError(f"cannot create a folder in {parent}: {_describe(exc)}") from None
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        if not target.exists():
+            os.replace(staging, target)
+            fsync_dir(parent)
+            return
+        swapped_out = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
+        for name in owned:
+            old, new = target / name, staging / name
+            if old.exists() or old.is_symlink():
+                os.replace(old, swapped_out / name)
+            if new.exists():
+                os.replace(new, old)
+        fsync_dir(target)
+    except OSError as exc:
+        raise FileWriteError(f"cannot put the new files in {target}: {_describe(exc)}") from None
+    shutil.rmtree(swapped_out, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_atomic(target: Path, data: bytes | str, *, mode: int = 0o600) -> Path:

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,14 +51,15 @@ from foi.evidence.results import (
     results_rows,
 )
 from foi.exports import write_csv_file
-from foi.files import atomic_writer, ensure_dir
+from foi.files import atomic_writer, ensure_dir, staged_folder
 from foi.law.holidays import HolidaySet
 from foi.store.models import Campaign
 
-MARKER = ".foi-site"  # marks a folder foi built, so a rebuild may clear what it wrote before
+MARKER = ".foi-site"  # marks a folder foi built, so a rebuild may replace it
 SITE_FILE_MODE = 0o644  # a published site is meant to be shared
 SITE_DIR_MODE = 0o755
-GENERATED = ("index.html", "bodies", "files", "data", MARKER)
+# What a build writes, in the order a rebuild swaps it in: the entry page last.
+GENERATED = (MARKER, "data", "files", "bodies", "index.html")
 
 QuestionText = Callable[[str | None, int], str | None]
 
@@ -105,14 +105,6 @@ def _check_out_dir(out_dir: Path) -> None:
         )
 
 
-def _clear_previous(out_dir: Path) -> None:
-    # Pages of bodies no longer in the findings, and attachments since unmarked, must go.
-    for name in ("bodies", "files", "data"):
-        path = out_dir / name
-        if path.is_dir():
-            shutil.rmtree(path)
-
-
 def _write(path: Path, data: str | bytes) -> None:
     ensure_dir(path.parent, SITE_DIR_MODE)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -150,8 +142,27 @@ def build_site(
     views = campaign_requests(session, campaign, today=today, holidays=holidays, kind=kind)
     rows = [redactor.value(r) for r in results_rows(views)]
     stats = redactor.value(campaign_stats(views))
-    ensure_dir(out_dir, SITE_DIR_MODE)
-    _clear_previous(out_dir)
+    # Built aside and swapped in: a failure part-way leaves the previous site as it was, and
+    # files of the user's own in the folder (a CNAME, a .git) are left alone.
+    with staged_folder(out_dir, GENERATED, mode=SITE_DIR_MODE) as staging:
+        report = _build(
+            session, campaign, staging, views, rows, stats, today, redactor, question_text
+        )
+    return replace(report, out_dir=out_dir)
+
+
+def _build(
+    session: Session,
+    campaign: Campaign,
+    out_dir: Path,
+    views: list[RequestView],
+    rows: list[dict[str, Any]],
+    stats: Any,
+    today: date,
+    redactor: Redactor,
+    question_text: QuestionText | None,
+) -> SiteReport:
+    """Write the whole site into the empty folder `out_dir`."""
     _write(out_dir / MARKER, "made by 'foi publish': a rebuild replaces these files\n")
     env = _environment()
     titles = _exemption_titles()

@@ -397,3 +397,43 @@ def test_a_campaign_with_nothing_sent_publishes_an_empty_site(
     assert "0 requests to 0 bodies" in (site / "index.html").read_text()
     stats = foi("report", "stats", "--campaign", "quiet", db=db_url, today=TODAY)
     assert "on time:    nothing answered or due yet" in stats.stdout
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_rebuild_that_fails_part_way_leaves_the_previous_site_whole(
+    foi, campaign, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import foi.evidence.publish as publish
+    from foi.files import FileWriteError
+
+    db, _ = campaign
+    site = isolated / "site"
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    (site / "CNAME").write_text("evidence.example.org\n")  # the user's own, for their host
+    before = _tree(site)
+    assert "index.html" in before and any(k.startswith("bodies/") for k in before)
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise FileWriteError("cannot write data/results.csv: No space left on device")
+
+    # The body pages are written, then writing the data fails.
+    monkeypatch.setattr(publish, "write_csv_file", disk_full)
+    failed = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today="2026-12-01")
+    assert failed.exit_code == 2
+    assert failed.stderr == "foi: error: cannot write data/results.csv: No space left on device\n"
+    assert _tree(site) == before
+    assert sorted(p.name for p in isolated.iterdir() if p.name.startswith(".site")) == []
+
+    monkeypatch.undo()
+    again = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today="2026-12-01")
+    assert again.exit_code == 0, again.stderr
+    after = _tree(site)
+    assert after["CNAME"] == b"evidence.example.org\n"  # never touched by a rebuild
+    assert after.keys() == before.keys()
+    assert after["index.html"] != before["index.html"]  # rebuilt (a new date on it)
+    assert sorted(p.name for p in isolated.iterdir() if p.name.startswith(".site")) == []
