@@ -398,13 +398,18 @@ def apply_to_request(
         data["authority_ref"] = ref
     if as_kind is not None:
         kind, note = EventKind(AS_KINDS[as_kind]), f"classified by hand as {as_kind}"
+        if as_kind == "bounce":
+            # The volunteer says our mail did not arrive: the address it went to is failing
+            # (the recipients the bounce names, or else where the request's email went).
+            sent_to = [
+                letter.to_addr
+                for letter in req.letters
+                if letter.route == "email" and letter.state == "sent" and letter.to_addr
+            ]
+            failed = parsed.bounced_recipients or sent_to[-1:]
+            _mark_failing(req, failed, on, parsed.auto_reason or "bounced (classified by hand)")
     elif parsed.kind == "bounce":
-        for contact in req.body.contacts:
-            if contact.channel == "email" and contact.address.lower() in {
-                r.lower() for r in parsed.bounced_recipients
-            }:
-                contact.failing_since = contact.failing_since or on
-                contact.failure = (parsed.auto_reason or "bounced")[:500]
+        _mark_failing(req, parsed.bounced_recipients, on, parsed.auto_reason or "bounced")
         kind = EventKind.DELIVERY_FAILED
         data["reason"] = bounce_reason(parsed)
         note = "delivery failed: " + ", ".join(parsed.bounced_recipients or ["(recipient unknown)"])
@@ -427,6 +432,15 @@ def apply_to_request(
         now=now,
         holidays=holidays,
     )
+
+
+def _mark_failing(req: Request, addresses: list[str], on: date, reason: str) -> None:
+    """Mark the body's email contacts at these addresses as failing since `on`."""
+    wanted = {a.lower() for a in addresses}
+    for contact in req.body.contacts:
+        if contact.channel == "email" and contact.address.lower() in wanted:
+            contact.failing_since = contact.failing_since or on
+            contact.failure = reason[:500]
 
 
 def import_one(

@@ -113,6 +113,36 @@ def test_a_bounce_is_visible_chased_reminded_and_resent_once(
     assert handler.count() == 3 and "already sent" in again.stderr
 
 
+def test_a_bounce_classified_by_hand_marks_the_address_failing(
+    foi, smtp, isolated: Path, db_url: str
+) -> None:
+    # A mail system that says so in words, not as a delivery report: held, then assigned.
+    handler, port = smtp
+    env = smtp_env(port)
+    make_batch(foi, isolated, 1, env, db=db_url)
+    sent = foi("send", "--campaign", "batch", "--yes", env=env, db=db_url, today="2026-11-27")
+    assert sent.exit_code == 0, sent.stderr
+    ref = foi("request", "list", "--json", db=db_url).json()[0]["reference"]
+    shown = foi("request", "show", ref, "--json", db=db_url).json()
+    to = shown["letters"][0]["to"]
+    msg = reply("it.helpdesk@unknown.example", "Undeliverable",
+                "Sorry, that mailbox is no longer monitored and your message was not read.")  # fmt: skip
+    (isolated / "words.eml").write_bytes(bytes(msg))
+    foi("inbox", "import", str(isolated / "words.eml"), db=db_url, today="2026-12-03")
+    (held,) = foi("inbox", "list", "--json", db=db_url).json()
+    done = foi("inbox", "assign", str(held["id"]), ref, "--as", "bounce", db=db_url,
+               today="2026-12-03")  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    after = foi("request", "show", ref, "--json", db=db_url, today="2026-12-03").json()
+    assert after["status"] == "delivery-failed"
+    body = foi("body", "show", shown["body"], "--json", db=db_url).json()
+    (contact,) = [c for c in body["contacts"] if c["address"] == to]
+    assert contact["failing_since"] == "2026-12-03"
+    # So it is not resent to the same address until a volunteer corrects it.
+    blocked = foi("send", ref, "--yes", env=env, db=db_url, today="2026-12-03")
+    assert handler.count() == 1 and "correct the address" in blocked.stderr
+
+
 # --- Posted letters, received dates, bulk logging ----------------------------------------------
 
 
