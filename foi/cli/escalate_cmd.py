@@ -200,6 +200,11 @@ def register(app: typer.Typer) -> None:
                     f"{data['reference']} --outbox DIR --yes' writes it out; after submitting "
                     f"it, log it with 'foi request log {data['reference']} {prop.step} --on DATE'"
                 )
+            if prop.step == "ico-complaint":
+                out(
+                    f"  the complaint encloses the correspondence: 'foi request bundle "
+                    f"{data['reference']}' writes {data['reference']}-correspondence.zip to attach"
+                )
             else:
                 out(
                     f"  drafted (email to {d['to']}): 'foi draft preview {data['reference']}', "

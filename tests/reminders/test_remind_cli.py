@@ -228,6 +228,24 @@ def test_escalate_proposes_the_ladder(foi) -> None:
     assert overdue["drafted"]["to"] == "https://ico.org.uk/make-a-complaint/"
 
 
+def test_a_complaint_drafted_by_escalate_says_how_to_make_its_enclosure(
+    foi, isolated: Path
+) -> None:
+    foi("init")
+    foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk")
+    ref = new_sent(foi, "RXX", "2026-09-01")
+    drafted = foi("escalate", ref, "--yes", env=SIGN, today="2026-11-27")
+    assert drafted.exit_code == 0, drafted.stderr
+    assert "next step: ico-complaint" in drafted.stdout
+    hint = f"'foi request bundle {ref}' writes {ref}-correspondence.zip to attach"
+    assert hint in drafted.stdout
+    letter = foi("draft", "preview", ref, "--purpose", "ico-complaint")
+    assert f"in the file {ref}-correspondence.zip" in " ".join(letter.stdout.split())
+    made = foi("request", "bundle", ref, today="2026-11-27")
+    assert made.exit_code == 0, made.stderr
+    assert (isolated / f"{ref}-correspondence.zip").is_file()
+
+
 def test_calendar_export_parses_and_keeps_uids(foi, isolated: Path) -> None:
     foi("init")
     ref = new_sent(foi, "RXX", "2026-11-02")
