@@ -80,29 +80,55 @@ def _adopt_legacy_files(root: Path, engine) -> None:  # type: ignore[no-untyped-
 
 
 @app.command("check")
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context,
+    remove_unreferenced: bool = typer.Option(
+        False,
+        "--remove-unreferenced",
+        help="Delete stored files that no message or attachment refers to (unreachable).",
+    ),
+) -> None:
     """Verify every stored file against its SHA-256, and every reference against a file.
 
-    Prints one line per problem and exits 1 if there is any.
+    Prints one line per problem and exits 1 if there is any. A stored file that nothing
+    refers to can never be shown or exported; --remove-unreferenced deletes such files (in
+    one transaction, each named) and checks the rest.
 
     Example:  foi db check
+
+    Example:  foi db check --remove-unreferenced
     """
     from sqlalchemy import func, select
 
     from foi.errors import FoiError
     from foi.evidence import blobs
-    from foi.store.models import Blob
+    from foi.store import tables
 
     e = env(ctx)
+    removed: list[tuple[str, int]] = []
     with session(e) as s:
+        if remove_unreferenced:
+            for sha, size in blobs.unreferenced_sizes(s):
+                blobs.remove(s, sha)
+                removed.append((sha, size))
         problems = blobs.check(s)
-        count, size = s.execute(select(func.count(Blob.id), func.sum(Blob.size))).one()
+        b = tables.blobs.c
+        count, size = s.execute(select(func.count(b.id), func.sum(b.size))).one()
+    # Printed once the transaction has committed.
+    for sha, n in removed:
+        out(f"removed blob {sha} ({n} bytes): nothing referred to it")
     for problem in problems:
         out(problem)
     if problems:
+        unreferenced = sum("is referred to by nothing" in p for p in problems)
         raise FoiError(
             f"{len(problems)} problems with stored files: import the messages again, or "
             "restore a backup ('foi db restore FILE')"
+            + (
+                f"; {unreferenced} unreferenced: 'foi db check --remove-unreferenced'"
+                if unreferenced
+                else ""
+            )
         )
     out(
         f"{count} stored files ({size or 0} bytes) match their SHA-256; every message and "

@@ -463,10 +463,15 @@ def check(session: Session) -> list[str]:
 
 def unreferenced(session: Session) -> list[str]:
     """Shas of stored blobs that nothing refers to."""
-    stmt = select(Blob.sha256)
+    return [sha for sha, _ in unreferenced_sizes(session)]
+
+
+def unreferenced_sizes(session: Session) -> list[tuple[str, int]]:
+    """(sha, size) of stored, finished blobs that nothing refers to, by sha."""
+    stmt = select(Blob.sha256, Blob.size).where(Blob.sha256.not_like(f"{PENDING}%"))
     for _, column in REFERENCES:
         stmt = stmt.where(Blob.sha256.not_in(select(column)))  # type: ignore[call-overload]
-    return list(session.scalars(stmt.order_by(Blob.sha256)))
+    return [(sha, size) for sha, size in session.execute(stmt.order_by(Blob.sha256))]
 
 
 def remove(session: Session, sha: str) -> bool:

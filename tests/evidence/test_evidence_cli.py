@@ -337,3 +337,21 @@ def test_stale_temporary_files_are_removed_by_the_next_run(foi, isolated: Path) 
     os.utime(stale_restore, (old, old))
     assert foi("db", "restore", str(folder / "foi.db"), "--force").exit_code == 0
     assert not stale_restore.exists()
+
+
+def test_check_names_unreferenced_files_and_removes_them_when_asked(foi, db_url: str) -> None:
+    assert foi("init", db=db_url).exit_code == 0
+    with opened(db_url) as s:
+        orphan = blobs.put_bytes(s, b"written, then its row was never kept")
+    checked = foi("db", "check", db=db_url)
+    assert checked.exit_code == 1
+    assert f"blob {orphan} (36 bytes) is referred to by nothing" in checked.stdout
+    assert "'foi db check --remove-unreferenced'" in checked.stderr
+    removed = foi("db", "check", "--remove-unreferenced", db=db_url)
+    assert removed.exit_code == 0, removed.stderr
+    assert removed.stdout.splitlines()[0] == (
+        f"removed blob {orphan} (36 bytes): nothing referred to it"
+    )
+    with opened(db_url) as s:
+        assert not blobs.exists(s, orphan)
+    assert foi("db", "check", db=db_url).exit_code == 0
