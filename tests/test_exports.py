@@ -59,8 +59,9 @@ def test_report_answers_csv_neutralises_body_names_and_answers(foi, db_url: str)
         return foi(*args, db=db_url, env=sign, today="2026-12-20")
 
     assert run("init").exit_code == 0
-    names = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+cmd", "\tTab Trust"]
-    answers = ["-x", "\rcarriage", "=1+2", "@A1"]
+    # (A body's name is one line, so a tab or carriage return can lead only an answer.)
+    names = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+cmd", "=2+3 Trust"]
+    answers = ["\ttabbed", "\rcarriage", "-x", "@A1"]
     for name, answer in zip(names, answers, strict=True):
         added = run("body", "add", name, "--kind", "other")
         assert added.exit_code == 0, added.stderr
