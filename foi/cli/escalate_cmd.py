@@ -195,20 +195,21 @@ def register(app: typer.Typer) -> None:
         if data["drafted"]:
             d = data["drafted"]
             if d["route"] == "web-form":
+                form = "the regulator's form" if prop.step == "ico-complaint" else "the web form"
                 out(
-                    f"  drafted for the regulator's form at {d['to']}: 'foi send "
+                    f"  drafted for {form} at {d['to']}: 'foi send "
                     f"{data['reference']} --outbox DIR --yes' writes it out; after submitting "
                     f"it, log it with 'foi request log {data['reference']} {prop.step} --on DATE'"
-                )
-            if prop.step == "ico-complaint":
-                out(
-                    f"  the complaint encloses the correspondence: 'foi request bundle "
-                    f"{data['reference']}' writes {data['reference']}-correspondence.zip to attach"
                 )
             else:
                 out(
                     f"  drafted (email to {d['to']}): 'foi draft preview {data['reference']}', "
                     f"then 'foi send {data['reference']} --yes'"
+                )
+            if prop.step == "ico-complaint":
+                out(
+                    f"  the complaint encloses the correspondence: 'foi request bundle "
+                    f"{data['reference']}' writes {data['reference']}-correspondence.zip to attach"
                 )
 
         elif prop.template and not yes:

@@ -298,8 +298,7 @@ def check_length(value: str | None, limit: int, what: str, *, one_line: bool = F
         raise UsageError(f"{what} contains a NUL character")
     if one_line and _NOT_ONE_LINE.search(value):
         raise UsageError(
-            f"{what} {value[:60]!r} contains a line break or control character: "
-            "give it on one line"
+            f"{what} {value[:60]!r} contains a line break or control character: give it on one line"
         )
 
 

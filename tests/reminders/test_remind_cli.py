@@ -239,11 +239,30 @@ def test_a_complaint_drafted_by_escalate_says_how_to_make_its_enclosure(
     assert "next step: ico-complaint" in drafted.stdout
     hint = f"'foi request bundle {ref}' writes {ref}-correspondence.zip to attach"
     assert hint in drafted.stdout
+    assert "drafted for the regulator's form" in drafted.stdout
+    assert "drafted (email to" not in drafted.stdout  # the form's instructions only
     letter = foi("draft", "preview", ref, "--purpose", "ico-complaint")
     assert f"in the file {ref}-correspondence.zip" in " ".join(letter.stdout.split())
     made = foi("request", "bundle", ref, today="2026-11-27")
     assert made.exit_code == 0, made.stderr
     assert (isolated / f"{ref}-correspondence.zip").is_file()
+
+
+def test_a_review_drafted_for_a_web_form_gets_the_form_s_instructions_only(foi) -> None:
+    foi("init")
+    assert foi("body", "add", "Formonly Trust", "--kind", "mental-health-trust").exit_code == 0
+    formed = foi(
+        "body", "edit", "Formonly Trust", "--web-form", "https://formonly.example.nhs.uk/foi"
+    )
+    assert formed.exit_code == 0, formed.stderr
+    ref = new_sent(foi, "Formonly Trust", "2026-09-01")
+    foi("request", "log", ref, "response", "--on", "2026-10-05", "--outcome", "refused",
+        today="2026-11-27")  # fmt: skip
+    drafted = foi("escalate", ref, "--yes", env=SIGN, today="2026-11-27")
+    assert drafted.exit_code == 0, drafted.stderr
+    assert "next step: internal-review" in drafted.stdout
+    assert "drafted for the web form at https://formonly.example.nhs.uk/foi" in drafted.stdout
+    assert "drafted (email to" not in drafted.stdout and "bundle" not in drafted.stdout
 
 
 def test_calendar_export_parses_and_keeps_uids(foi, isolated: Path) -> None:
