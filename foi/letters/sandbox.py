@@ -18,7 +18,8 @@ from typing import Any
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from markupsafe import Markup
 
 MAX_OUTPUT_CHARS = 200_000  # a letter, its subject, any string or list built on the way
 MAX_RANGE = 10_000  # range(); letters loop over a few questions or bodies
@@ -136,6 +137,26 @@ def _limited_range(*args: int) -> range:
     return rng
 
 
+class _LimitedFormatter(SandboxedFormatter):
+    """str.format's fields, each refused if its final spec asks for a huge width.
+
+    The spec is checked here, after nested fields (``{:>{}}``, ``{0:>{1[0]}}``) are filled
+    in and before the value is formatted: whatever the arguments' types or shape.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        _check_format(format_spec)
+        return super().format_field(value, format_spec)
+
+
+class _LimitedEscapeFormatter(SandboxedEscapeFormatter):
+    """The same, for Markup.format (which escapes what it inserts)."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        _check_format(format_spec)
+        return super().format_field(value, format_spec)
+
+
 class LimitedSandbox(SandboxedEnvironment):
     """A sandboxed environment whose templates cannot make runaway output."""
 
@@ -152,6 +173,27 @@ class LimitedSandbox(SandboxedEnvironment):
         self.filters.update(filters)
         for name, func in list(self.filters.items()):
             self.filters[name] = guard_filter(name, func)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """str.format / format_map as Jinja sandboxes them, with each field's spec checked."""
+        if super().wrap_str_format(value) is None:  # not a str's format method
+            return None
+        text = value.__self__
+        formatter: SandboxedFormatter = (
+            _LimitedEscapeFormatter(self, escape=text.escape)
+            if isinstance(text, Markup)
+            else _LimitedFormatter(self)
+        )
+        is_format_map = value.__name__ == "format_map"
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            if is_format_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument")
+                kwargs, args = args[0], ()
+            return type(text)(formatter.vformat(text, args, kwargs))
+
+        return functools.update_wrapper(wrapper, value)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         """Refuse a product, power, sum or format too big to be part of a letter."""
