@@ -101,55 +101,96 @@ def atomic_writer(
     fsync_dir(folder)
 
 
+STAGING_PREFIX = ".foi-"  # foi's working entries inside a staged folder start with this
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on `folder` (True), or yield False where locks are unavailable."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield False
+        return
+    path = folder / f"{STAGING_PREFIX}lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise FileWriteError(
+                f"{folder} is being written by another foi run: try again when it has finished"
+            ) from None
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def staged_folder(target: Path, owned: Sequence[str], *, mode: int = 0o700) -> Iterator[Path]:
     """Build foi's entries of a folder aside, then put them in place only once all are made.
 
-    Yields an empty staging folder beside `target` (``.<name>.building-<random>``). If the
-    block fails, the staging folder is removed and `target` is left exactly as it was. When
-    it ends normally, each entry named in `owned` (in that order: put the entry point last)
-    becomes what the block wrote, or goes if it wrote none; each entry is swapped whole with
-    a rename. Anything else in `target` (a CNAME, a .git folder) is never touched. Staging
-    and swapped-out folders a killed run left behind hold only foi's own entries, and are
-    removed next time.
+    Yields an empty staging folder inside `target` (``.foi-building-<random>``: the same
+    filesystem, whatever `target` is mounted on). If the block fails, the staging folder is
+    removed and `target` is left as it was (a `target` this call created is removed). When
+    the block ends normally, each entry named in `owned` (in that order: put the entry point
+    last) becomes what the block wrote, or goes if it wrote none, each swapped whole with a
+    rename; if a rename fails, those done are undone. Anything else in `target` (a CNAME, a
+    .git folder) is never touched. One run at a time holds the folder (a lock file); what a
+    killed run left behind (``.foi-building-*``, ``.foi-old-*``) is removed by the next.
     """
     import shutil
+    import time
 
-    target = Path(target).absolute()
-    parent = target.parent
-    ensure_dir(parent, mode)
-    for stale in [
-        *parent.glob(f".{target.name}.building-*"),
-        *parent.glob(f".{target.name}.old-*"),
-    ]:
-        shutil.rmtree(stale, ignore_errors=True)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
-        staging.chmod(mode)
-    except OSError as exc:
-        raise FileWriteError(f"cannot create a folder in {parent}: {_describe(exc)}") from None
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    try:
-        if not target.exists():
-            os.replace(staging, target)
-            fsync_dir(parent)
-            return
-        swapped_out = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
-        for name in owned:
-            old, new = target / name, staging / name
-            if old.exists() or old.is_symlink():
-                os.replace(old, swapped_out / name)
-            if new.exists():
-                os.replace(new, old)
+    target = Path(target)
+    created = not target.exists()
+    ensure_dir(target, mode)
+    with _folder_lock(target) as locked:
+        # Under the lock no other run is building here, so every leftover is stale.
+        cutoff = time.time() - (0 if locked else 3600)
+        for stale in target.iterdir():
+            if stale.name.startswith((f"{STAGING_PREFIX}building-", f"{STAGING_PREFIX}old-")):
+                with contextlib.suppress(OSError):
+                    if stale.stat().st_mtime <= cutoff:
+                        shutil.rmtree(stale)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}building-", dir=target))
+            staging.chmod(mode)
+        except OSError as exc:
+            raise FileWriteError(f"cannot create a folder in {target}: {_describe(exc)}") from None
+        try:
+            yield staging
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+        swapped_out = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}old-", dir=target))
+        done: list[tuple[Path, Path]] = []  # renames made, to undo if one fails
+        try:
+            for name in owned:
+                old, new = target / name, staging / name
+                if old.exists() or old.is_symlink():
+                    os.replace(old, swapped_out / name)
+                    done.append((old, swapped_out / name))
+                if new.exists():
+                    os.replace(new, old)
+                    done.append((new, old))
+        except OSError as exc:
+            for src, dst in reversed(done):
+                with contextlib.suppress(OSError):
+                    os.replace(dst, src)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise FileWriteError(
+                f"cannot put the new files in {target}: {_describe(exc)}; the old ones are kept"
+            ) from None
         fsync_dir(target)
-    except OSError as exc:
-        raise FileWriteError(f"cannot put the new files in {target}: {_describe(exc)}") from None
-    shutil.rmtree(swapped_out, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(swapped_out, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_atomic(target: Path, data: bytes | str, *, mode: int = 0o600) -> Path:

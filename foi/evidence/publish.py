@@ -51,7 +51,7 @@ from foi.evidence.results import (
     results_rows,
 )
 from foi.exports import write_csv_file
-from foi.files import atomic_writer, ensure_dir, staged_folder
+from foi.files import STAGING_PREFIX, atomic_writer, ensure_dir, staged_folder
 from foi.law.holidays import HolidaySet
 from foi.store.models import Campaign
 
@@ -99,7 +99,9 @@ def _check_out_dir(out_dir: Path) -> None:
     """Refuse to write into a folder with other things in it (a rebuild replaces our own)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is a file: give a folder for the site")
-    if out_dir.is_dir() and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
+    ours = (MARKER, STAGING_PREFIX)  # foi's marker, and what a killed run left behind
+    others = out_dir.is_dir() and any(not p.name.startswith(ours) for p in out_dir.iterdir())
+    if others and not (out_dir / MARKER).exists():
         raise UsageError(
             f"{out_dir} is not empty and was not made by 'foi publish': give a new folder"
         )

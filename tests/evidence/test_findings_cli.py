@@ -426,8 +426,7 @@ def test_a_rebuild_that_fails_part_way_leaves_the_previous_site_whole(
     failed = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today="2026-12-01")
     assert failed.exit_code == 2
     assert failed.stderr == "foi: error: cannot write data/results.csv: No space left on device\n"
-    assert _tree(site) == before
-    assert sorted(p.name for p in isolated.iterdir() if p.name.startswith(".site")) == []
+    assert _tree(site) == before  # nothing of the failed run is left either
 
     monkeypatch.undo()
     again = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today="2026-12-01")
@@ -436,4 +435,33 @@ def test_a_rebuild_that_fails_part_way_leaves_the_previous_site_whole(
     assert after["CNAME"] == b"evidence.example.org\n"  # never touched by a rebuild
     assert after.keys() == before.keys()
     assert after["index.html"] != before["index.html"]  # rebuilt (a new date on it)
-    assert sorted(p.name for p in isolated.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_one_publish_at_a_time_and_a_killed_run_s_leftovers_go(
+    foi, campaign, isolated: Path
+) -> None:
+    import fcntl
+    import os
+
+    db, _ = campaign
+    site = isolated / "site"
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    # A run killed while building left its staging folder, half written.
+    left = site / ".foi-building-killed"
+    (left / "bodies").mkdir(parents=True)
+    (left / "bodies" / "half.html").write_text("<html")
+    # Another run holds the folder: this one waits for nothing and changes nothing.
+    fd = os.open(site / ".foi-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        before = _tree(site)
+        busy = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY)
+    finally:
+        os.close(fd)
+    assert busy.exit_code == 2
+    assert "is being written by another foi run: try again when it has finished" in busy.stderr
+    assert _tree(site) == before
+    (site / ".foi-lock").unlink()
+    again = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY)
+    assert again.exit_code == 0, again.stderr
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".foi-site"]
