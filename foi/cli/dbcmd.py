@@ -100,7 +100,7 @@ def check(
     """
     from sqlalchemy import func, select
 
-    from foi.errors import FoiError
+    from foi.errors import FoiError, UsageError
     from foi.evidence import blobs
     from foi.store import tables
 
@@ -108,9 +108,16 @@ def check(
     removed: list[tuple[str, int]] = []
     with session(e) as s:
         if remove_unreferenced:
+            missing = blobs.missing_references(s)
+            if missing:
+                raise UsageError(
+                    f"{len(missing)} messages or attachments refer to files that are not "
+                    "stored, and an unreferenced file may be one of them: nothing removed; "
+                    "restore a backup ('foi db restore FILE') or ask for help first"
+                )
             for sha, size in blobs.unreferenced_sizes(s):
-                blobs.remove(s, sha)
-                removed.append((sha, size))
+                if blobs.remove_if_unreferenced(s, sha):
+                    removed.append((sha, size))
         problems = blobs.check(s)
         b = tables.blobs.c
         count, size = s.execute(select(func.count(b.id), func.sum(b.size))).one()

@@ -19,8 +19,10 @@ reads them through this interface, each call taking the caller's SQLAlchemy sess
 - ``check(session) -> list[str]``: every problem, one line each (a blob whose bytes do not
   match its hash or size, missing chunks, a reference to a missing blob, a blob nothing refers
   to); empty when all is well. ``REFERENCES`` lists the columns that refer to blobs: a
-  module that adds one appends it. ``unreferenced(session)`` and ``remove(session, sha)``
-  find and delete blobs nothing refers to.
+  module that adds one appends it. ``unreferenced(session)`` and
+  ``remove_if_unreferenced(session, sha)`` find and delete blobs nothing refers to (the
+  latter under a row lock that a reuse by ``put_stream`` respects); ``missing_references``
+  lists rows whose blob is not stored.
 - ``legacy_files(root)``, ``wanted_from_folder(session, root)``, ``adopt_file(session, sha,
   path)``, ``legacy_note(...)``: moving a 0.1.0 file store in (``foi db upgrade``).
 
@@ -126,6 +128,7 @@ def _describe(exc: OSError) -> str:
 # Statements run on the session's connection (its transaction) as Core: evidence rows are
 # never ORM objects, so the ORM's per-statement work and autoflush are not needed.
 _FIND = select(_BLOBS.c.id, _BLOBS.c.size).where(_BLOBS.c.sha256 == bindparam("sha"))
+_FIND_KEPT = _FIND.with_for_update(key_share=True)  # FOR KEY SHARE on PostgreSQL
 _CHUNK_INSERT = insert(_CHUNKS)
 
 
@@ -187,7 +190,9 @@ def put_stream(
         _write_chunk(session, blob_id, seq, piece)
         seq += 1
     sha = digest.hexdigest()
-    if _find(session, sha) is None and _rename(session, blob_id, sha, size):
+    # Reusing a stored blob locks its row against removal until this transaction ends.
+    kept = session.connection().execute(_FIND_KEPT, {"sha": sha}).first()
+    if kept is None and _rename(session, blob_id, sha, size):
         return sha, size
     # The same content is already stored: drop this copy.
     session.connection().execute(delete(_CHUNKS).where(_CHUNKS.c.blob_id == blob_id))
@@ -452,6 +457,12 @@ def check(session: Session) -> list[str]:
             problems.append(wrong)
         if sha not in referenced:
             problems.append(f"blob {sha} ({size} bytes) is referred to by nothing")
+    return problems + missing_references(session)
+
+
+def missing_references(session: Session) -> list[str]:
+    """Rows that refer to a blob that is not stored, one line each."""
+    problems = []
     for what, column in REFERENCES:
         table = column.class_  # type: ignore[attr-defined]
         for row_id, sha in session.execute(
@@ -474,13 +485,21 @@ def unreferenced_sizes(session: Session) -> list[tuple[str, int]]:
     return [(sha, size) for sha, size in session.execute(stmt.order_by(Blob.sha256))]
 
 
-def remove(session: Session, sha: str) -> bool:
-    """Delete a blob (e.g. one nothing refers to); False if it was not stored."""
-    found = _find(session, _valid(sha))
-    if found is None:
+def remove_if_unreferenced(session: Session, sha: str) -> bool:
+    """Delete a blob if nothing refers to it; False if something does (or it is not stored).
+
+    The blob's row is locked first and its references counted after, so an import that
+    reuses the same bytes meanwhile (it locks the row too: `put_stream`) either commits its
+    reference first, and the blob stays, or finds it gone and stores the bytes anew.
+    """
+    row = session.connection().execute(_FIND.with_for_update(), {"sha": _valid(sha)}).first()
+    if row is None:
         return False
-    session.execute(delete(_CHUNKS).where(_CHUNKS.c.blob_id == found[0]))
-    session.execute(delete(_BLOBS).where(_BLOBS.c.id == found[0]))
+    for _, column in REFERENCES:
+        if session.execute(select(column).where(column == sha).limit(1)).first() is not None:
+            return False
+    session.execute(delete(_CHUNKS).where(_CHUNKS.c.blob_id == row[0]))
+    session.execute(delete(_BLOBS).where(_BLOBS.c.id == row[0]))
     return True
 
 

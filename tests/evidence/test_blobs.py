@@ -203,7 +203,11 @@ def test_check_finds_missing_blobs_orphans_and_gaps(s: Session) -> None:
         f"attachment {attachment_id} refers to blob {'c' * 64}, which is not stored",
     ]
     assert blobs.unreferenced(s) == [orphan]
-    assert blobs.remove(s, orphan) and not blobs.remove(s, orphan)
+    assert blobs.remove_if_unreferenced(s, orphan) and not blobs.remove_if_unreferenced(s, orphan)
+    assert not blobs.remove_if_unreferenced(s, kept) and blobs.exists(s, kept)  # referred to
+    assert blobs.missing_references(s) == [
+        f"attachment {attachment_id} refers to blob {'c' * 64}, which is not stored"
+    ]
 
 
 def test_export(s: Session, tmp_path: Path) -> None:

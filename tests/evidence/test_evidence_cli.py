@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from foi.evidence import blobs
@@ -355,3 +356,26 @@ def test_check_names_unreferenced_files_and_removes_them_when_asked(foi, db_url:
     with opened(db_url) as s:
         assert not blobs.exists(s, orphan)
     assert foi("db", "check", db=db_url).exit_code == 0
+
+
+def test_unreferenced_files_are_kept_while_a_reference_is_broken(foi, isolated: Path) -> None:
+    # The file a broken reference wants may be the unreferenced one: remove nothing then.
+    assert foi("init").exit_code == 0
+    db_url = str(isolated / "requests.db")
+    with opened(db_url) as s:
+        orphan = blobs.put_bytes(s, b"perhaps the file the attachment wanted")
+        s.execute(
+            text(
+                "INSERT INTO attachments (sha256, size, filename, created_at, publishable) "
+                "VALUES (:sha, 3, 'gone.pdf', '2026-12-01 00:00:00', 0)"
+            ),
+            {"sha": "c" * 64},
+        )
+    refused = foi("db", "check", "--remove-unreferenced")
+    assert refused.exit_code == 2
+    assert (
+        "refer to files that are not stored" in refused.stderr
+        and "nothing removed" in refused.stderr
+    )
+    with opened(db_url) as s:
+        assert blobs.exists(s, orphan)
