@@ -50,7 +50,10 @@ class BodyRecord:
 
     def __getattr__(self, name: str) -> Any:
         # The body's own columns (name, kind, opened_on, ...), as on foi.store.models.Body.
-        return getattr(self.__dict__["row"], name)
+        row = self.__dict__.get("row")
+        if row is None:  # not set up yet (copy, pickle): no columns to offer
+            raise AttributeError(name)
+        return getattr(row, name)
 
 
 def _related(session: Session, table: Any, body_ids: Any, order: Any) -> dict[int, list[Any]]:
@@ -74,8 +77,7 @@ def list_body_records(session: Session, flt: BodyFilter, today: date) -> list[Bo
     if flt.tag:
         where.append(b.c.id.in_(select(t.c.body_id).where(t.c.tag == flt.tag)))
     rows = session.execute(select(b).where(*where).order_by(b.c.name)).all()
-    ids = select(b.c.id).where(*where)
-    ids = {r.id for r in rows}
+    ids = select(b.c.id).where(*where)  # the same selection, as a subquery
     aliases = _related(session, tables.body_aliases, ids, tables.body_aliases.c.alias)
     tags = _related(session, t, ids, t.c.tag)
     contacts = _related(session, tables.contacts, ids, tables.contacts.c.id)

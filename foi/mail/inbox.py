@@ -400,11 +400,15 @@ def apply_to_request(
         kind, note = EventKind(AS_KINDS[as_kind]), f"classified by hand as {as_kind}"
         if as_kind == "bounce":
             # The volunteer says our mail did not arrive: the address it went to is failing
-            # (the recipients the bounce names, or else where the request's email went).
+            # (the recipients the bounce names, or else where the request's last email
+            # before the bounce went: not a corrected address used since).
             sent_to = [
                 letter.to_addr
                 for letter in req.letters
-                if letter.route == "email" and letter.state == "sent" and letter.to_addr
+                if letter.route == "email"
+                and letter.state == "sent"
+                and letter.to_addr
+                and (letter.sent_at is None or letter.sent_at.date() <= on)
             ]
             failed = parsed.bounced_recipients or sent_to[-1:]
             _mark_failing(req, failed, on, parsed.auto_reason or "bounced (classified by hand)")
