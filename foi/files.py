@@ -144,19 +144,16 @@ def staged_folder(target: Path, owned: Sequence[str], *, mode: int = 0o700) -> I
     killed run left behind (``.foi-building-*``, ``.foi-old-*``) is removed by the next.
     """
     import shutil
-    import time
 
     target = Path(target)
     created = not target.exists()
     ensure_dir(target, mode)
     with _folder_lock(target) as locked:
-        # Under the lock no other run is building here, so every leftover is stale.
-        cutoff = time.time() - (0 if locked else 3600)
-        for stale in target.iterdir():
+        # Under the lock no other run is building here, so every leftover is stale (without
+        # locks, where the OS has none, leftovers are left: hidden, and harmless).
+        for stale in target.iterdir() if locked else ():
             if stale.name.startswith((f"{STAGING_PREFIX}building-", f"{STAGING_PREFIX}old-")):
-                with contextlib.suppress(OSError):
-                    if stale.stat().st_mtime <= cutoff:
-                        shutil.rmtree(stale)
+                shutil.rmtree(stale, ignore_errors=True)
         try:
             staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}building-", dir=target))
             staging.chmod(mode)
