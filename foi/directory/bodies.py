@@ -188,12 +188,12 @@ SIMPLE_FIELDS = (
 def _apply(session: Session, body: Body, ch: BodyChanges, now: datetime) -> list[str]:
     """Apply changes; return the names of fields that changed."""
     changed: list[str] = []
-    for name, limit in LIMITS.items():
-        check_length(getattr(ch, name), limit, name.replace("_", " "), one_line=name in ONE_LINE)
+    for name in LIMITS:
+        check_field(name, getattr(ch, name))
     for alias in ch.add_aliases:
-        check_length(alias, 300, "an alias", one_line=True)
+        check_alias(alias)
     for tag in ch.add_tags:
-        check_length(tag, 120, "a tag", one_line=True)
+        check_tag(tag)
     if ch.kind is not None:
         _check_kind(ch.kind)
     if ch.regime is not None:
@@ -274,6 +274,7 @@ LIMITS = {
     "phone": 60,
     "source": 2000,
     "notes": 20000,
+    "postal_address": 20000,
 }
 
 
@@ -300,6 +301,21 @@ def check_length(value: str | None, limit: int, what: str, *, one_line: bool = F
         raise UsageError(
             f"{what} {value[:60]!r} contains a line break or control character: give it on one line"
         )
+
+
+def check_field(name: str, value: str | None) -> None:
+    """A body's text field (a key of LIMITS) against its column, and ONE_LINE's on one line."""
+    check_length(value, LIMITS[name], name.replace("_", " "), one_line=name in ONE_LINE)
+
+
+def check_alias(alias: str) -> None:
+    """An alias fits its column, on one line."""
+    check_length(alias, 300, "an alias", one_line=True)
+
+
+def check_tag(tag: str) -> None:
+    """A tag fits its column, on one line."""
+    check_length(tag, 120, "a tag", one_line=True)
 
 
 def add_body(

@@ -30,14 +30,15 @@ from sqlalchemy.orm import Session
 
 from foi.directory.bodies import (
     LIMITS,
-    ONE_LINE,
     SIMPLE_FIELDS,
     BodyChanges,
     _check_kind,
     _check_regime,
     add_contact,
+    check_alias,
     check_email,
-    check_length,
+    check_field,
+    check_tag,
     edit_body,
 )
 from foi.directory.importers import BodyRow, ParsedImport, RowNote
@@ -443,9 +444,8 @@ class _Batcher:
         values["foi_subject"] = True if foi_subject is None else foi_subject
         if values["regime"] is None:
             values["regime"] = "none" if foi_subject is False else "foia"
-        for name, limit in LIMITS.items():
-            check_length(values.get(name), limit, name.replace("_", " "), one_line=name in ONE_LINE)
-        check_length(values["postal_address"], 20000, "postal address")
+        for name in LIMITS:
+            check_field(name, values.get(name))
         if (
             values["opened_on"]
             and values["closed_on"]
@@ -458,14 +458,14 @@ class _Batcher:
         aliases: list[str] = []
         if "aliases" in present:
             for alias in row.aliases or []:
-                check_length(alias, 300, "an alias", one_line=True)
+                check_alias(alias)
                 alias = alias.strip()
                 if alias and alias != values["name"] and alias not in aliases:
                     aliases.append(alias)
         tags: list[str] = []
         if "tags" in present:
             for tag in row.tags or []:
-                check_length(tag, 120, "a tag", one_line=True)
+                check_tag(tag)
                 tag = tag.strip()
                 if tag and tag not in tags:
                     tags.append(tag)

@@ -275,3 +275,15 @@ def test_a_new_body_s_name_must_be_one_line(foi, isolated: Path) -> None:
     added = foi("body", "add", "Mind\nBcc: someone@example.org", "--kind", "other")
     assert added.exit_code == 2 and "line break" in added.stderr
     assert foi("body", "list", "--search", "Mind", "--json").json() == []
+
+
+def test_a_postal_address_is_checked_like_the_other_fields(foi, isolated: Path) -> None:
+    # Many lines are fine in an address; a NUL or a runaway paste is not.
+    foi("init")
+    ok = foi("body", "edit", "RXX", "--address", "18 Mole Business Park\nLeatherhead\nKT22 7AD")
+    assert ok.exit_code == 0, ok.stderr
+    for bad, said in (("x" * 20001, "is 20001 characters long"), ("1 Road\x00", "NUL")):
+        refused = foi("body", "edit", "RXX", "--address", bad)
+        assert refused.exit_code == 2 and said in refused.stderr, refused.stderr
+    shown = foi("body", "show", "RXX", "--json").json()
+    assert shown["postal_address"] == "18 Mole Business Park\nLeatherhead\nKT22 7AD"
