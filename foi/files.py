@@ -182,6 +182,8 @@ def staged_folder(target: Path, owned: Sequence[str], *, mode: int = 0o700) -> I
                 with contextlib.suppress(OSError):
                     os.replace(dst, src)
             shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):  # empty once undone; else kept, with the old
+                swapped_out.rmdir()
             raise FileWriteError(
                 f"cannot put the new files in {target}: {_describe(exc)}; the old ones are kept"
             ) from None

@@ -119,6 +119,7 @@ def check(
                 if blobs.remove_if_unreferenced(s, sha):
                     removed.append((sha, size))
         problems = blobs.check(s)
+        unreferenced = len(blobs.unreferenced(s)) if problems else 0
         b = tables.blobs.c
         count, size = s.execute(select(func.count(b.id), func.sum(b.size))).one()
     # Printed once the transaction has committed.
@@ -127,7 +128,6 @@ def check(
     for problem in problems:
         out(problem)
     if problems:
-        unreferenced = sum("is referred to by nothing" in p for p in problems)
         raise FoiError(
             f"{len(problems)} problems with stored files: import the messages again, or "
             "restore a backup ('foi db restore FILE')"
