@@ -57,16 +57,21 @@ LIST_COLUMNS: tuple[Any, ...] = (
 )
 
 
-def unknown_campaign(name: str, names: Sequence[str]) -> NotFoundError:
-    """The error for a campaign name not found, with the closest names or how to start one."""
+def unknown_name(what: str, name: str, names: Sequence[str], start: str) -> NotFoundError:
+    """The error for a name not found: the closest names, the names there are, or `start`."""
     close = difflib.get_close_matches(name, names, n=3)
     if close:
         hint = f"; did you mean {', '.join(close)}?"
     elif names:
-        hint = f"; campaigns: {', '.join(sorted(names)[:10])}"
+        hint = f"; {what}s: {', '.join(sorted(names)[:10])}"
     else:
-        hint = "; none yet: 'foi draft TEMPLATE --campaign NAME' starts one"
-    return NotFoundError(f"no campaign {name!r}{hint}")
+        hint = f"; none yet: {start}"
+    return NotFoundError(f"no {what} {name!r}{hint}")
+
+
+def unknown_campaign(name: str, names: Sequence[str]) -> NotFoundError:
+    """The error for a campaign name not found."""
+    return unknown_name("campaign", name, names, "'foi draft TEMPLATE --campaign NAME' starts one")
 
 
 def _named_id(session: Session, table: Any, name: str) -> int | None:
@@ -76,7 +81,7 @@ def _named_id(session: Session, table: Any, name: str) -> int | None:
     return found
 
 
-def filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
+def _filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
     """`stmt` (over requests) narrowed by the filter; unknown names fail with hints."""
     r = _REQUESTS
     if flt.status:
@@ -99,7 +104,9 @@ def filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> An
     if flt.assignee:
         volunteer_id = _named_id(session, _VOLUNTEERS, flt.assignee)
         if volunteer_id is None:
-            raise NotFoundError(f"no volunteer {flt.assignee!r}")
+            names = session.execute(select(_VOLUNTEERS.c.name)).scalars().all()
+            start = "'foi request assign REF NAME' adds one"
+            raise unknown_name("volunteer", flt.assignee, names, start)
         stmt = stmt.where(r.assignee_id == volunteer_id)
     if flt.overdue:
         stmt = stmt.where(r.due_on < today)
@@ -111,7 +118,7 @@ def filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> An
     return stmt
 
 
-def list_order(due_on: date | None, reference: str) -> tuple[bool, date, str]:
+def _list_order(due_on: date | None, reference: str) -> tuple[bool, date, str]:
     """Soonest due first (undated last), then by reference."""
     return (due_on is None, due_on or date.max, reference)
 
@@ -126,7 +133,7 @@ def list_request_rows(
         .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _REQUESTS.campaign_id)
         .outerjoin(_VOLUNTEERS, _VOLUNTEERS.c.id == _REQUESTS.assignee_id)
     )
-    stmt = filtered(session, stmt, flt, today)
+    stmt = _filtered(session, stmt, flt, today)
     # Executed as plain SQL (no ORM row processing); each row becomes a dict by name.
     result = session.connection().execute(stmt)
     keys = list(result.keys())
@@ -145,5 +152,5 @@ def list_request_rows(
             if flt.due_within is not None and (due_on < today or left > flt.due_within):
                 continue
         out.append((row, left))
-    out.sort(key=lambda pair: list_order(pair[0]["due_on"], pair[0]["reference"]))
+    out.sort(key=lambda pair: _list_order(pair[0]["due_on"], pair[0]["reference"]))
     return out

@@ -247,31 +247,23 @@ def backup_sqlite(url: URL, dest: Path) -> int:
         raise UsageError(f"{dest} already exists: choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise UsageError(f"folder {dest.parent} does not exist")
-    tmp = None
+    tmp, pages = _private_copy(src_path, dest.parent, dest.name, doing="back up")
     try:
-        tmp, pages = _private_copy(src_path, dest.parent, dest.name)
         # A link, not a rename: a file that appeared meanwhile at `dest` is never replaced.
         os.link(tmp, dest)
-        tmp.unlink()
     except FileExistsError:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
         raise UsageError(f"{dest} already exists: choose a new file name for the backup") from None
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot back up {src_path}: {exc}") from None
-    except BaseException:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise
-    return int(pages)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return pages
 
 
-def _private_copy(source: Path, folder: Path, name: str) -> tuple[Path, int]:
+def _private_copy(source: Path, folder: Path, name: str, *, doing: str) -> tuple[Path, int]:
     """Copy a SQLite database with the online backup API into a private temporary file.
 
     The file (mode 600, in `folder`, named like foi.files' temporary files so that one a kill
     leaves behind is removed by the next run) is synced and returned with its page count; on
-    failure it is removed.
+    failure it is removed, and a SQLite error is "cannot <doing> <source>: ...".
     """
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     os.fchmod(fd, 0o600)
@@ -288,8 +280,10 @@ def _private_copy(source: Path, folder: Path, name: str) -> tuple[Path, int]:
             out.close()
             src.close()
         _fsync(tmp)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error):
+            raise DatabaseError(f"cannot {doing} {source}: {exc}") from None
         raise
     return tmp, pages
 
@@ -351,18 +345,15 @@ def restore_sqlite(url: URL, source: Path, *, force: bool = False) -> str | None
         )
     if not dest.parent.is_dir():
         raise UsageError(f"folder {dest.parent} does not exist")
-    tmp = None
+    tmp, _ = _private_copy(source, dest.parent, dest.name, doing="restore")
     try:
-        tmp, _ = _private_copy(source, dest.parent, dest.name)
         if dest.exists():
             _retire(dest)
         os.replace(tmp, dest)
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot restore {source}: {exc}") from None
-    except BaseException:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise
+    finally:
+        tmp.unlink(missing_ok=True)  # gone already once it has replaced the database
     fsync_dir(dest.parent)
     return revision
 

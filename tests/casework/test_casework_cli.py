@@ -69,15 +69,21 @@ def test_nhs_england_is_drafted_by_post(foi) -> None:
 # --- Bounces ---------------------------------------------------------------------------------
 
 
+def _emailed_batch(foi, isolated: Path, n: int, env: dict[str, str], db: str) -> str:  # type: ignore[no-untyped-def]
+    """Draft and email a batch of n letters on 27 November; the first request's reference."""
+    make_batch(foi, isolated, n, env, db=db)
+    sent = foi("send", "--campaign", "batch", "--yes", env=env, db=db, today="2026-11-27")
+    letters = "1 letter" if n == 1 else f"{n} letters"
+    assert sent.exit_code == 0 and sent.stdout.strip() == f"{letters} sent by email", sent.stderr
+    return str(foi("request", "list", "--json", db=db).json()[0]["reference"])
+
+
 def test_a_bounce_is_visible_chased_reminded_and_resent_once(
     foi, smtp, isolated: Path, db_url: str
 ) -> None:
     handler, port = smtp
     env = smtp_env(port)
-    make_batch(foi, isolated, 2, env, db=db_url)
-    sent = foi("send", "--campaign", "batch", "--yes", env=env, db=db_url, today="2026-11-27")
-    assert sent.exit_code == 0 and sent.stdout.strip() == "2 letters sent by email"
-    ref = foi("request", "list", "--json", db=db_url).json()[0]["reference"]
+    ref = _emailed_batch(foi, isolated, 2, env, db_url)
     bad = foi("request", "show", ref, "--json", db=db_url).json()["letters"][0]["to"]
     (isolated / "bounce.eml").write_bytes(bounce(bad))
     imported = foi("inbox", "import", str(isolated / "bounce.eml"), db=db_url, today="2026-12-01")
@@ -119,10 +125,7 @@ def test_a_bounce_classified_by_hand_marks_the_address_failing(
     # A mail system that says so in words, not as a delivery report: held, then assigned.
     handler, port = smtp
     env = smtp_env(port)
-    make_batch(foi, isolated, 1, env, db=db_url)
-    sent = foi("send", "--campaign", "batch", "--yes", env=env, db=db_url, today="2026-11-27")
-    assert sent.exit_code == 0, sent.stderr
-    ref = foi("request", "list", "--json", db=db_url).json()[0]["reference"]
+    ref = _emailed_batch(foi, isolated, 1, env, db_url)
     shown = foi("request", "show", ref, "--json", db=db_url).json()
     to = shown["letters"][0]["to"]
     msg = reply("it.helpdesk@unknown.example", "Undeliverable",
@@ -508,3 +511,16 @@ def test_a_retracted_chaser_no_longer_quiets_the_overdue_reminder(foi, db_url: s
     foi("request", "retract", ref, str(chased), "--reason", "never sent", db=db_url,
         today="2026-12-03")  # fmt: skip
     assert overdue()
+
+
+def test_an_unknown_assignee_or_campaign_names_the_ones_there_are(foi) -> None:
+    foi("init")
+    assert "none yet: 'foi request assign REF NAME' adds one" in one_line(
+        foi("request", "list", "--assignee", "Bob"), 3
+    )
+    ref = sent_request(foi, "RXX", "2026-11-02")
+    foi("request", "assign", ref, "Bobby Tables")
+    assert "did you mean Bobby Tables?" in one_line(
+        foi("request", "list", "--assignee", "Boby Tables"), 3
+    )
+    assert "volunteers: Bobby Tables" in one_line(foi("request", "list", "--assignee", "Zed"), 3)
