@@ -21,7 +21,7 @@ from foi.directory.kinds import KINDS
 from foi.directory.listing import BodyFilter, list_body_records
 from foi.directory.shapes import foi_email, normalised
 from foi.errors import ConflictError, NotFoundError, UsageError
-from foi.store.models import Body, BodyAlias, BodyTag, Contact, Evidence
+from foi.store.models import Body, BodyAlias, BodyTag, Contact, Event, Evidence, Request
 
 DATA_DIR = Path(__file__).parent / "data"
 REGIMES = ("foia", "eir", "foisa", "none")
@@ -441,6 +441,7 @@ def add_evidence(
             "evidence needs a source (--source URL or reference): a status is "
             "only as good as what it points to"
         )
+    refuse_sar_source(session, source, event_id)
     ev = Evidence(
         status=status,
         source=source.strip(),
@@ -459,6 +460,31 @@ def add_evidence(
     return ev
 
 
+def refuse_sar_source(session: Session, source: str | None, event_id: int | None) -> None:
+    """Refuse evidence drawn from a subject access request: body evidence is public by nature.
+
+    A SAR answers with one person's own records (UK GDPR Art. 15); what they show is theirs and
+    stays with that request, never in the findings, the site or an export.
+    """
+    conds = []
+    if source and source.strip():
+        conds.append(func.upper(Request.reference) == source.strip().upper())
+    if event_id is not None:
+        conds.append(
+            Request.id == select(Event.request_id).where(Event.id == event_id).scalar_subquery()
+        )
+    if not conds:
+        return
+    found = session.scalar(
+        select(Request.reference).where(Request.regime == "sar", or_(*conds)).limit(1)
+    )
+    if found is not None:
+        raise UsageError(
+            f"{found} is a subject access request: what it shows is the data subject's and is "
+            "never body evidence; keep it with the request ('foi respond' notes)"
+        )
+
+
 def edit_evidence(session: Session, evidence_id: int, changes: dict[str, Any]) -> Evidence:
     """Correct a piece of SIM evidence (a wrong status, date, quote or source)."""
     ev = session.get(Evidence, evidence_id)
@@ -470,6 +496,8 @@ def edit_evidence(session: Session, evidence_id: int, changes: dict[str, Any]) -
         )
     if "source" in changes and not str(changes["source"]).strip():
         raise UsageError("evidence needs a source: give a URL or a request reference")
+    if "source" in changes:
+        refuse_sar_source(session, str(changes["source"]), None)
     for name, limit, what in (("page", 40, "the page"), ("local_name", 300, "the local name")):
         check_length(changes.get(name), limit, what)
     for name, value in changes.items():
