@@ -640,6 +640,30 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
     return report
 
 
+def confirm_route(body: Body, on: date, source: str | None) -> Contact:
+    """Record that the address the body's letters use was confirmed on its own site on `on`.
+
+    The address becomes `confirmed` with that date (and the source, if given); one that was
+    failing works again if confirmed after it failed.
+    """
+    if not source or not source.strip():
+        raise UsageError(
+            "say where you confirmed it: --source URL (the body's own page giving the address)"
+        )
+    check_length(source, 2000, "the source")
+    _route, contact, address = route_contact(body)
+    if contact is None:
+        raise UsageError(
+            f"{body.name} has no contact address to confirm"
+            + (f" (only its registered address, {address})" if address else "")
+            + ": add one with --email, --web-form or --address and --confirmed"
+        )
+    contact.confirmed_on, contact.confidence, contact.source = on, "confirmed", source.strip()
+    if contact.failing_since and on >= contact.failing_since:
+        contact.failing_since, contact.failure = None, None
+    return contact
+
+
 def contact_route(body: Body, purpose: str = "foi") -> tuple[str, str | None, str | None]:
     """How a letter can reach the body: (route, address, reason if it cannot go by email)."""
     route, _contact, address = route_contact(body, purpose)

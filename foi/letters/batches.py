@@ -22,7 +22,7 @@ from foi.directory.shapes import body_status, sim_status
 from foi.errors import ConflictError, UsageError
 from foi.law.deadlines import Regime, calendar_for
 from foi.law.holidays import HolidaySet
-from foi.letters.records import attach_letter
+from foi.letters.records import address_doubt, attach_letter
 from foi.letters.templates import TemplateInfo, TemplateLibrary
 from foi.store.models import Body, Campaign, Request, Requester
 
@@ -76,6 +76,7 @@ class DraftResult:
     to: str | None = None
     reason: str | None = None
     words: int | None = None
+    doubt: str | None = None  # why the address may be wrong: unconfirmed, undated or old
 
 
 def _body_context(body: Body) -> dict[str, Any]:
@@ -317,6 +318,7 @@ def draft_batch(
                 to=lt.to_addr,
                 reason=lt.unsendable_reason,
                 words=letter.word_count,
+                doubt=address_doubt(lt, today),
             )
         )
         if camp is None and req.campaign is not None:
