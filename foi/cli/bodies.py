@@ -457,6 +457,7 @@ def edit(
                     source=source or "added by hand",
                     confirmed_on=when,
                     confidence="confirmed" if when else "unconfirmed",
+                    seen_on=e.today,  # typed in today: newer than any address on file
                 )
                 if created:
                     changed.append(f"added {purpose} {channel} {addr}")

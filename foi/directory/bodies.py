@@ -362,6 +362,7 @@ def add_body(
             confirmed_on=confirmed_on,
             confidence="confirmed" if confirmed_on else "unconfirmed",
             now=now,
+            seen_on=now.date(),
         )
     session.flush()
     return body
