@@ -327,7 +327,9 @@ SUPERSEDED = {
         "from the trust's FOI page in 2026",
     ),
 }
-DAVEWEST_DATE = re.compile(r"Davewest84/nhs-trust-icb-data trust-contacts\.json \(commit [0-9a-f]+, (\d{4}-\d\d-\d\d)")
+DAVEWEST_DATE = re.compile(
+    r"Davewest84/nhs-trust-icb-data trust-contacts\.json \(commit [0-9a-f]+, (\d{4}-\d\d-\d\d)"
+)
 
 
 def squash(text: str) -> str:
@@ -651,7 +653,9 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
         assert nation != "england", f"{row['body_name']}: a new English body? {key}"
         name = row["body_name"]
         ods = etr_by_code.get(row["code"])
-        code_note = re.search(r"code (?:= |SB0802 as used|not found|RT4 per)[^.]*", row["source_note"])
+        code_note = re.search(
+            r"code (?:= |SB0802 as used|not found|RT4 per)[^.]*", row["source_note"]
+        )
         add_body(
             {
                 "key": key,
@@ -832,7 +836,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
                 "confirmed" if confirmed else "unconfirmed",
                 cite(f"postal address from {why}", note), seen_on, quote,
             )  # fmt: skip
-    for (code, address) in UK_SEEN:
+    for code, address in UK_SEEN:
         assert any(c["address"].lower() == address for c in contacts.values()), (code, address)
 
     # SIM evidence

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from foi.directory.kinds import KINDS, NATIONS
 from foi.directory.listing import BodyFilter, list_body_records
-from foi.directory.shapes import foi_email, normalised, route_contact
+from foi.directory.shapes import normalised, route_contact
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.store.models import Body, BodyAlias, BodyTag, Contact, Evidence
 

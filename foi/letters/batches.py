@@ -211,7 +211,9 @@ def draft_batch(
             "request: use 'foi chase' or 'foi escalate' instead"
         )
     if (info.purpose == "sar" or info.regime == "sar") and (
-        len(selectors) != 1 or selectors[0] == "all" or selectors[0].startswith(("kind:", "tag:", "nation:"))
+        len(selectors) != 1
+        or selectors[0] == "all"
+        or selectors[0].startswith(("kind:", "tag:", "nation:"))
     ):
         raise UsageError(
             "a subject access request is one person's request to one body: name "

@@ -229,9 +229,7 @@ def test_police_and_ambulance_match_the_shared_data(bodies: list[dict[str, str]]
         etr = list(csv.reader(fh))
     ambulance = {r[0] for r in etr if "AMBULANCE" in r[1] and r[0] != "RT4"}
     english = {
-        b["ods_code"]
-        for b in bodies
-        if b["kind"] == "ambulance-trust" and b["nation"] == "england"
+        b["ods_code"] for b in bodies if b["kind"] == "ambulance-trust" and b["nation"] == "england"
     }
     assert english == ambulance
 
