@@ -161,7 +161,10 @@ def register(app: typer.Typer) -> None:
         ),
         reference: str | None = typer.Argument(None, help="With 'preview': one request."),
         to: list[str] = typer.Option(
-            [], "--to", help="kind:K, tag:T, a name or code, or all (repeatable)."
+            [],
+            "--to",
+            help="kind:K (or kind:mental-health-provider), nation:N, tag:T, a name or code, "
+            "or all (repeatable).",
         ),
         campaign: str | None = typer.Option(None, "--campaign", help="Campaign name."),
         var: list[str] = typer.Option([], "--var", help="KEY=VALUE for the template (repeatable)."),
@@ -186,6 +189,8 @@ def register(app: typer.Typer) -> None:
         unsendable. Nothing is sent: see 'foi send'.
 
         Example:  foi draft sim-use --to kind:mental-health-trust --campaign sim-2026
+
+        Example:  foi draft sim-use --to nation:scotland --campaign sim-scotland
 
         Example:  foi draft preview --campaign sim-2026
 
