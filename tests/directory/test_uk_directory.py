@@ -187,3 +187,17 @@ def test_an_existing_database_takes_the_new_directory(foi, isolated: Path) -> No
     assert (mine["confidence"], mine["confirmed_on"]) == ("confirmed", "2026-11-01")
     assert mine["seen_on"] == "2026-08-22" and mine["quote"]
     assert surrey["email"] == "foi@sabp.nhs.uk"
+
+
+def test_a_plain_import_may_give_each_bodys_nation(foi, isolated: Path) -> None:
+    foi("init")
+    good = isolated / "boards.csv"
+    good.write_text(
+        "name,kind,nation,email\nTest Board,health-board,Northern Ireland,foi@tb.example.org\n",
+        encoding="utf-8",
+    )
+    assert foi("body", "import", str(good)).exit_code == 0
+    assert foi("body", "show", "Test Board", "--json").json()["nation"] == "northern-ireland"
+    bad = isolated / "bad.csv"
+    bad.write_text("name,kind,nation\nBad Board,health-board,Alba\n", encoding="utf-8")
+    assert "unknown nation 'Alba'" in one_line(foi("body", "import", str(bad)), 2)
