@@ -448,3 +448,12 @@ def test_sim_use_to_a_scottish_board_cites_foisa_and_names_the_board() -> None:
     assert "section 16" not in text and "section 40(2)" not in text
     welsh = flat(render("sim-use", body={"name": "Powys", "kind": "health-board"}).text)
     assert "Freedom of Information Act 2000" in welsh and "section 16" in welsh
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("sim-police", "police-force"), ("sim-ambulance", "ambulance-trust")]
+)
+def test_police_and_ambulance_letters_to_scotland_cite_foisa(name: str, kind: str) -> None:
+    text = flat(render(name, kind, body={"regime": "foisa"}).text)
+    assert "Freedom of Information (Scotland) Act 2002" in text
+    assert "Freedom of Information Act 2000" not in text and "section 38(1)(b)" in text
