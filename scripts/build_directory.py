@@ -654,7 +654,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
         name = row["body_name"]
         ods = etr_by_code.get(row["code"])
         code_note = re.search(
-            r"code (?:= |SB0802 as used|not found|RT4 per)[^.]*", row["source_note"]
+            r"code (?:= |SB0802 as used|RT4 per)(?:[^.]|\.(?!\s|$))*", row["source_note"]
         )
         add_body(
             {
