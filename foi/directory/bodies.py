@@ -657,7 +657,7 @@ def confirm_route(body: Body, on: date, source: str | None) -> Contact:
         raise UsageError(
             f"{body.name} has no contact address to confirm"
             + (f" (only its registered address, {address})" if address else "")
-            + ": add one with --email, --web-form or --address and --confirmed"
+            + ": add one with --email or --web-form, with --confirmed DATE"
         )
     contact.confirmed_on, contact.confidence, contact.source = on, "confirmed", source.strip()
     if contact.failing_since and on >= contact.failing_since:
