@@ -151,16 +151,20 @@ def backup(ctx: typer.Context, dest: Path = typer.Argument(..., help="New file t
 
     Example:  foi db backup ~/foi-backups/requests-2026-11-27.db
     """
-    from foi.files import remove_stale_temp_files
+    from foi.files import is_special, remove_stale_temp_files
     from foi.store import engine as db
 
     e = env(ctx)
     url = database_url(e)
+    special = is_special(dest)
     folder = dest.expanduser().absolute().parent
-    if folder.is_dir():
+    if folder.is_dir() and not special:
         remove_stale_temp_files(folder, time.time())  # left by a killed backup
     pages = db.backup_sqlite(url, dest)
-    out(f"backed up {db.describe(url)} to {dest} ({pages} pages, mode 600)")
+    (info if special else out)(
+        f"backed up {db.describe(url)} to {dest} ({pages} pages"
+        + (")" if special else ", mode 600)")
+    )
 
 
 @app.command("restore")
