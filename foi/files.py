@@ -303,6 +303,20 @@ def staged_folder(target: Path, owned: Sequence[str], *, mode: int = 0o700) -> I
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def output_folder(given: str) -> Path:
+    """The folder a person named for foi to write files into; FileWriteError (exit 2) if unusable.
+
+    An empty path is refused (it would mean the current folder by accident), and so is
+    anything that exists and is not a folder (``/dev/null``, a file).
+    """
+    if not given.strip():
+        raise FileWriteError("an empty path is not a folder: give the folder to write to")
+    folder = Path(given).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise FileWriteError(f"{given} exists and is not a folder: give a folder to write to")
+    return folder
+
+
 def write_atomic(target: Path | str, data: bytes | str, *, mode: int = 0o600) -> Path:
     """Write bytes (or UTF-8 text) to `target` by `atomic_writer`'s rules; return the path."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -358,12 +372,37 @@ def decode_text(data: bytes, name: str) -> tuple[str, str | None]:
     return text, f"{name} is not UTF-8 (offset {first_bad}); read it as Windows-1252"
 
 
+def check_input_file(path: Path, *, limit: int | None = None, what: str = "a file") -> int:
+    """The size of a regular file a person gave foi to read; FileReadError (exit 2) if not.
+
+    A folder, a FIFO, a device or a socket is refused before it is opened (opening a FIFO
+    would wait for a writer for ever), and so is a file over `limit` bytes, before any of
+    it is read.
+    """
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise FileReadError(f"{path} does not exist") from None
+    except OSError as exc:
+        raise FileReadError(f"cannot read {path}: {_describe(exc)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FileReadError(f"{path} is a folder: give {what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise FileReadError(f"{path} is not a regular file (a pipe or device): give {what}")
+    if limit is not None and st.st_size > limit:
+        raise FileReadError(
+            f"{path} is {st.st_size} bytes, over the limit of {limit} for {what}: "
+            "check it is the right file"
+        )
+    return st.st_size
+
+
 def read_text_file(path: Path, *, limit: int = 10 * 1024 * 1024) -> tuple[str, str | None]:
     """Read a person's text file (see `decode_text`); missing, folder or huge is one error."""
     path = Path(path)
+    check_input_file(path, what="a text file")
     try:
-        if path.is_dir():
-            raise FileReadError(f"{path} is a folder: give a text file")
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except FileNotFoundError:

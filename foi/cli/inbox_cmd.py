@@ -102,10 +102,17 @@ def fetch(
 
     e = env(ctx)
     first = parse_date(since, "--since") if since else None
+    if first is not None and first > e.today:
+        raise UsageError(
+            f"--since {first} is in the future: no mail has arrived then (give a past date)"
+        )
     config = imap_config(e.settings, folder)
     bar = _Bar("reading the mailbox")
     try:
-        with open_engine(e) as engine, ImapMailbox(config) as mailbox:
+        with (
+            open_engine(e) as engine,
+            ImapMailbox(config, spool_bytes=e.settings.mail_spool_bytes) as mailbox,
+        ):
             result = fetch_new(
                 engine,
                 mailbox,
@@ -352,7 +359,7 @@ def assign(
 def save(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
-    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+    folder: str = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
 ) -> None:
     """Write a message's attachments to a folder, under their real names (mode 600).
 
@@ -361,13 +368,14 @@ def save(
     import time
 
     from foi.evidence.saving import save_attachments
+    from foi.files import output_folder
     from foi.mail.inbox import attachments_of, get_message
 
     e = env(ctx)
     with session(e) as s:
         m = get_message(s, message)
         paths = save_attachments(
-            s, list(attachments_of(s, m)), folder.expanduser(), now=time.time()
+            s, list(attachments_of(s, m)), output_folder(folder), now=time.time()
         )
     if not paths:
         info(f"message {message} has no stored attachments")
