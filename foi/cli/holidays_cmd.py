@@ -113,9 +113,8 @@ def import_(
     """
     from foi.casework.user_holidays import add_holidays, sync
     from foi.errors import UsageError
-    from foi.law.holidays import parse_govuk_json
-
     from foi.files import check_input_file
+    from foi.law.holidays import parse_govuk_json
 
     e = env(ctx)
     # GOV.UK's file is about 20 KB: anything over 10 MB is not it (and is not read whole).

@@ -409,7 +409,7 @@ class ImapMailbox:
         def read(size: int) -> bytes:
             if size <= limit:
                 return own_read(size)
-            spool = tempfile.TemporaryFile()  # unnamed: a kill leaves nothing behind
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed on; unnamed: a kill leaves none)
             left = size
             while left:
                 piece = conn.file.read(min(left, _PIECE))
