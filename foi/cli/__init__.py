@@ -68,7 +68,7 @@ def _not_utf8(argv: Any) -> str | None:
                 arg.encode("utf-8")
             except UnicodeEncodeError:
                 raw = arg.encode("utf-8", "surrogateescape")
-                return repr(raw.decode("utf-8", "backslashreplace"))
+                return "'" + raw.decode("utf-8", "backslashreplace") + "'"
     return None
 
 

@@ -279,8 +279,21 @@ def show(
                     "size": a.size,
                     "content_type": a.content_type,
                     "sha256": a.sha256,
+                    "stored": True,
                 }
                 for a in attachments_of(s, m)
+            ]
+            # Recorded without their bytes (over the limit): named, sized and hashed too.
+            + [
+                {
+                    "filename": k.get("filename"),
+                    "size": k.get("size"),
+                    "content_type": None,
+                    "sha256": k.get("sha256"),
+                    "stored": False,
+                    "reason": k.get("reason"),
+                }
+                for k in summary.get("skipped_attachments") or []
             ],
         }
     if data["state"] == "held":
@@ -310,7 +323,14 @@ def show(
     for flag in data["flags"]:
         out(f"flag: {flag}")
     for a in data["attachments"]:
-        out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
+        if a["stored"]:
+            out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
+        else:
+            limit = "over the limit" if "limit" in (a["reason"] or "") else a["reason"]
+            out(
+                f"attachment: {a['filename']} ({a['size']} bytes, SHA-256 {a['sha256']}): "
+                f"not stored: {limit}"
+            )
     if data["text"]:
         out("")
         out(data["text"].rstrip())
