@@ -526,8 +526,8 @@ def legacy_files(root: Path) -> Iterator[tuple[str, Path]]:
                 yield name, entry
 
 
-def wanted_from_folder(session: Session, root: Path) -> list[tuple[str, Path]]:
-    """The files of a 0.1.0 store that the database refers to but does not hold yet."""
+def unheld_references(session: Session) -> set[str]:
+    """The hashes the database refers to (messages, attachments) but does not hold."""
     missing: set[str] = set()
     for _, column in REFERENCES:
         missing.update(
@@ -535,6 +535,13 @@ def wanted_from_folder(session: Session, root: Path) -> list[tuple[str, Path]]:
                 select(column).distinct().where(column.not_in(select(Blob.sha256)))  # type: ignore[call-overload]
             )
         )
+    missing.discard(None)  # type: ignore[arg-type]
+    return missing
+
+
+def wanted_from_folder(session: Session, root: Path) -> list[tuple[str, Path]]:
+    """The files of a 0.1.0 store that the database refers to but does not hold yet."""
+    missing = unheld_references(session)
     return [(sha, path) for sha, path in legacy_files(root) if sha in missing]
 
 
