@@ -20,7 +20,14 @@ from sqlalchemy import func, select
 from foi.store.engine import make_engine, resolve_url
 from foi.store.models import Blob, InboxMessage
 from tests.conftest import REPO, empty_database
-from tests.mail.test_imap_fetch import corpus
+from tests.mail.test_imap_fetch import FIXTURES, with_message_id
+
+
+def corpus(n: int) -> list[bytes]:
+    """`n` distinct real messages (the repository's fixtures, each given its own
+    Message-ID <imap-k@foi.test>): no need of ../shared."""
+    base = [p.read_bytes() for p in sorted(FIXTURES.glob("*.eml"))]
+    return [with_message_id(base[k % len(base)], f"imap-{k}@foi.test") for k in range(n)]
 
 
 def _counts(db: str) -> tuple[int, int, int]:
