@@ -68,7 +68,9 @@ def _not_utf8(argv: Any) -> str | None:
                 arg.encode("utf-8")
             except UnicodeEncodeError:
                 raw = arg.encode("utf-8", "surrogateescape")
-                return "'" + raw.decode("utf-8", "backslashreplace") + "'"
+                from foi.cli._common import visible
+
+                return "'" + visible(raw.decode("utf-8", "backslashreplace"), cell=True) + "'"
     return None
 
 
