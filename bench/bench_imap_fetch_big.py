@@ -99,6 +99,9 @@ def main() -> None:
     parser.add_argument("--message-mb", type=int, default=200)
     parser.add_argument("--attachment-mb", type=int, default=140)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--compare", type=Path, help="another foi checkout (e.g. 0.2.1) to fetch with, for before"
+    )
     opts = parser.parse_args()
     if not available():
         raise SystemExit("Dovecot is not installed (apt-get install dovecot-imapd)")
@@ -112,7 +115,7 @@ def main() -> None:
         raw_sha = _sha(eml)
         limit = {"FOI_ATTACHMENT_MAX_BYTES": str(400 * MB)}
         ok = True
-        fetch_peaks, import_peaks = [], []
+        fetch_peaks, import_peaks, before_peaks = [], [], []
         with running_dovecot() as server:
             progress("appending it to Dovecot")
             _append(server, eml)
@@ -131,6 +134,17 @@ def main() -> None:
                 )
                 import_peaks.append(peak)
                 ok &= _check(workdir, env, json.loads(out), raw_sha, shas)
+                if opts.compare:
+                    env, _ = _fresh(workdir, f"before{n}")
+                    progress(f"round {n + 1}: foi inbox fetch with {opts.compare}")
+                    _, out, peak = run(
+                        ["inbox", "fetch", "--json"],
+                        workdir,
+                        {**env, **server.env(), **limit},
+                        opts.compare,
+                    )
+                    before_peaks.append(peak)
+                    ok &= _check(workdir, env, json.loads(out), raw_sha, shas)
         fetch, imp = max(fetch_peaks), max(import_peaks)
         print(f"message: {human_bytes(eml.stat().st_size)} ({opts.attachment_mb} MB attachment)")
         print(
@@ -139,6 +153,12 @@ def main() -> None:
         )
         print(f"foi inbox import (file):   peak RSS {human_bytes(imp)}")
         print(f"ratio fetch / import: {fetch / imp:.2f}")
+        if before_peaks:
+            before = max(before_peaks)
+            print(
+                f"foi inbox fetch with {opts.compare}: peak RSS {human_bytes(before)} "
+                f"(ratio before / after: {before / fetch:.1f})"
+            )
         print(f"stored once, hashes equal to the generated ones: {'yes' if ok else 'NO'}")
         if not ok:
             raise SystemExit(1)
