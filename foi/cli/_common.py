@@ -122,6 +122,7 @@ def visible(text: str, *, cell: bool = False) -> str:
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """Print a table: drawn with rich at a terminal, plain aligned text when piped."""
     cells = [["" if v is None else visible(str(v), cell=True) for v in row] for row in rows]
+    title = visible(title, cell=True) if title else title
     if not _is_terminal():
         _plain_table(columns, cells, title)
         return
