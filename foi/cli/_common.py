@@ -128,12 +128,13 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | No
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
         t.add_column(col, overflow="fold")
     for row in cells:
-        t.add_row(*row)
+        t.add_row(*(Text(c) for c in row))  # as written: "[red]" in a subject is not markup
     Console(width=_width()).print(t)
 
 
