@@ -112,10 +112,8 @@ def atomic_writer(
             yield fh
         return
     path = Path(target)
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))  # write through the link, never replace it
     try:
-        st: os.stat_result | None = os.stat(path)
+        st: os.stat_result | None = os.stat(path)  # what a link points to, if it is one
     except FileNotFoundError:
         st = None
     except OSError as exc:
@@ -127,11 +125,14 @@ def atomic_writer(
         if stat.S_ISBLK(kind):
             raise FileWriteError(f"{target} is a block device: foi does not write to disks")
         if stat.S_ISCHR(kind) or stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind):
+            # Opened by the name given: /dev/stdout -> /proc/self/fd/1 -> "pipe:[…]" works.
             with _direct_writer(path, str(target), text, stat.S_ISSOCK(kind)) as fh:
                 yield fh
             return
         if stat.S_ISREG(kind):
             mode = stat.S_IMODE(kind)  # replacing a file keeps who may read it
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # write through the link, never replace it
     with _replacing_writer(path, mode, text, make_dirs) as fh:
         yield fh
 

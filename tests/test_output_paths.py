@@ -201,3 +201,21 @@ def test_calendar_bundle_and_backup_to_special_targets(
         assert reader.data.startswith(magic), args
         assert stat.S_ISFIFO(os.lstat(path).st_mode)
         path.unlink()
+
+
+def test_dev_stdout_on_a_pipe_is_written_through_its_links() -> None:
+    # /dev/stdout -> /proc/self/fd/1 -> "pipe:[…]", no path at all: opened by its name.
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/stdout"):
+        pytest.skip("no /dev/stdout here")
+    code = (
+        "import os; from foi import files\n"
+        "def refuse(*a, **k): raise SystemExit('tried to replace /dev/stdout')\n"
+        "files.os.replace = refuse; files.tempfile.mkstemp = refuse\n"
+        "files.write_atomic('/dev/stdout', 'through the links')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "through the links"
