@@ -11,6 +11,7 @@ hang or a blown memory of its own. The helper ends when its parent does (its std
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import select
@@ -82,10 +83,8 @@ class Reader:
 
     def close(self) -> None:
         if self.proc.stdin is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.proc.stdin.close()
-            except OSError:
-                pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -204,17 +203,13 @@ def _serve_one(request: tuple[str, str | None, str | None, dict[str, Any]]) -> t
     finally:
         os.close(read_fd)
     if data is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         return ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)")
     _, status = os.waitpid(pid, 0)
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)  # anything it left running (a Tesseract)
-    except (ProcessLookupError, PermissionError):
-        pass
     if not data:
         return ("failed", _describe_death(status, limits))
     try:
@@ -231,10 +226,8 @@ def serve() -> None:
     import foi.reading.formats  # noqa: F401
 
     for name in ("pypdfium2", "PIL.Image", "docx", "openpyxl"):
-        try:
+        with contextlib.suppress(ImportError):
             __import__(name)
-        except ImportError:
-            pass
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the answers
     while True:
