@@ -432,25 +432,27 @@ def _cell(value: object) -> str:
 def read_xlsx(path: Path, budget: _Budget, depth: int, part: str | None) -> Iterator[PageText]:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ExtractError(f"damaged XLSX: {type(exc).__name__}: {exc}") from exc
-    try:
-        for number, sheet in enumerate(book.worksheets, 1):
-            rows = []
-            size = 0
-            for row in sheet.iter_rows(values_only=True):
-                line = "\t".join(_cell(v) for v in row).rstrip("\t")
-                size += len(line)
-                if size > budget.chars:
-                    budget.take("x" * (size + 1))
-                rows.append(line)
-            while rows and not rows[-1]:
-                rows.pop()
-            yield PageText(number, f"{sheet.title}\n" + "\n".join(rows), "plain", None)
-    finally:
-        book.close()
+    # A file object: openpyxl judges a path by its extension.
+    with open(path, "rb") as handle:
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ExtractError(f"damaged XLSX: {type(exc).__name__}: {exc}") from exc
+        try:
+            for number, sheet in enumerate(book.worksheets, 1):
+                rows = []
+                size = 0
+                for row in sheet.iter_rows(values_only=True):
+                    line = "\t".join(_cell(v) for v in row).rstrip("\t")
+                    size += len(line)
+                    if size > budget.chars:
+                        budget.take("x" * (size + 1))
+                    rows.append(line)
+                while rows and not rows[-1]:
+                    rows.pop()
+                yield PageText(number, f"{sheet.title}\n" + "\n".join(rows), "plain", None)
+        finally:
+            book.close()
 
 
 def _odf_text(node: object) -> str:
