@@ -30,8 +30,10 @@ def extract(
     ),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Read the text out of every queued file: PDF text layers, OCR of scans and images,
-    Office files, messages and archives, each in a limited child process.
+    """Read the text out of stored files (OCR included): the queue, its failures, retries.
+
+    PDF text layers, OCR of scans and images, Office files, messages and archives, each
+    read in a limited child process.
 
     Several `foi extract` processes (on several machines, on PostgreSQL) share the queue:
     each file is read once. A file whose worker was killed is taken over when its lease

@@ -29,7 +29,7 @@ def search(
     limit: int = typer.Option(50, "--limit", min=1, max=10_000, help="At most this many hits."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Search the text of replies, their attachments (page by page), letters and notes.
+    """Search replies, attachments (page by page), letters and notes.
 
     Words are matched by their stem (intensity, intensive); "quoted words" must appear
     together in order; OR between two terms accepts either; -word excludes; word* is a

@@ -177,6 +177,8 @@ class Hit:
     carrier_id: int  # attachments.id, inbox.id, letters.id or events.id
     part: str | None = None
     when: datetime | None = None
+    request_id: int | None = None
+    body_id: int | None = None
 
     def order(self) -> tuple[float, int, int, int]:
         """Newest first; then by kind, the newest carrier, and page."""
@@ -255,7 +257,13 @@ def _kind_select(kind: str, match: Any, flt: Filters) -> Any:
             D.c.id, D.c.page, D.c.text, D.c.sha256, carrier.label("carrier"), E.c.kind.label("name")
         )
         q = q.join(E, E.c.id == D.c.ref_id).join(R, R.c.id == E.c.request_id)
-    q = q.add_columns(R.c.reference, B.c.name.label("body"), when.label("when"))
+    q = q.add_columns(
+        R.c.reference,
+        R.c.id.label("request_id"),
+        R.c.body_id,
+        B.c.name.label("body"),
+        when.label("when"),
+    )
     q = q.join(B, B.c.id == R.c.body_id)
     conds = [D.c.kind == kind, match]
     if flt.request_id is not None:
@@ -304,6 +312,8 @@ def _verified(conn: Any, kind: str, stmt: Any, query: Query, batch: int) -> Iter
                     r.id,
                     r.carrier,
                     when=when,
+                    request_id=r.request_id,
+                    body_id=r.body_id,
                 )
         if len(rows) < batch:
             return
