@@ -103,3 +103,63 @@ def test_search_answers_the_same_on_sqlite_and_postgresql(foi, isolated: Path) -
         "figures.xlsx": 2,
     }
     assert post["hits"] == lite["hits"]
+
+
+def test_the_scanned_passage_is_proposed_and_accepted_as_sourced_evidence(
+    foi, isolated: Path
+) -> None:
+    db = str(isolated / "requests.db")
+    got = scenario(foi, db, isolated)
+    proposed = foi("evidence", "suggest", "--campaign", "sim-2026", "--json", db=db)
+    assert proposed.exit_code == 0, proposed.stderr
+    rows = proposed.json()["proposed"]
+    scan = [r for r in rows if r["name"] == "scan.pdf"]
+    assert len(scan) == 1, rows
+    assert scan[0]["page"] == 2 and scan[0]["source"] == got["ref"]
+    assert "High Intensity Service" in scan[0]["terms"] and HI in scan[0]["quote"]
+    # The request letter itself (ours) is never proposed.
+    assert {r["kind"] for r in rows} <= {"attachment", "reply"}
+
+    accepted = foi(
+        "evidence", "accept", str(scan[0]["id"]), "--status", "piloted",
+        "--local-name", "High Intensity Service", "--json", db=db, today="2026-12-05",
+    )  # fmt: skip
+    assert accepted.exit_code == 0, accepted.stderr
+    again = foi("evidence", "accept", str(scan[0]["id"]), "--status", "piloted", db=db)
+    assert again.exit_code != 0 and "accepted already" in again.stderr
+    shown = foi("body", "show", "RTQ", db=db)
+    assert "piloted as 'High Intensity Service'" in shown.stdout
+    assert f"[source: {got['ref']}, page 2]" in shown.stdout
+    data = foi("body", "show", "RTQ", "--json", db=db).json()
+    ev = [e for e in data["evidence"] if e["source"] == got["ref"]]
+    assert ev and ev[0]["page"] == "2" and ev[0]["local_name"] == "High Intensity Service"
+    # Proposed no more; the next suggest does not bring it back.
+    rows = foi("evidence", "suggest", "--json", db=db).json()["proposed"]
+    assert scan[0]["id"] not in [r["id"] for r in rows]
+
+    site = isolated / "site"
+    built = foi("publish", "--campaign", "sim-2026", str(site), db=db, today="2026-12-05")
+    assert built.exit_code == 0, built.stderr
+    page = next((site / "bodies").glob("*.html")).read_text()
+    assert "High Intensity Service" in page and f"{got['ref']}</a>, page 2" in page
+
+
+def test_search_syntax(foi, isolated: Path) -> None:
+    db = str(isolated / "requests.db")
+    scenario(foi, db, isolated)
+
+    def names(query: str, *extra: str) -> set[str]:
+        result = foi("search", query, "--json", *extra, db=db)
+        assert result.exit_code == 0, result.stderr
+        return {f"{h['name']}:{h['page']}" for h in result.json()}
+
+    assert names('"High Intensity" -police') == {
+        "letter.pdf:2", "minutes.docx:2", "figures.xlsx:2"
+    }  # fmt: skip
+    assert names("Network OR figures", "--kind", "attachment") == {
+        "letter.pdf:2", "minutes.docx:2", "figures.xlsx:1"
+    }  # fmt: skip
+    assert names("intens* police") == {"scan.pdf:2"}
+    assert names('"Intensity High"') == set()
+    bad = foi("search", "--", "-police", db=db)
+    assert bad.exit_code == 2 and "nothing to search for" in bad.stderr
