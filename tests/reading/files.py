@@ -98,7 +98,43 @@ def encrypted_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def zip_bomb(size: int = 2 * 1024**3) -> bytes:
+def pdf_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A one-page PDF drawing a FlateDecode image of width x height zero bytes (~400 MB
+    decoded from ~400 kB), written object by object."""
+    import zlib
+
+    comp = zlib.compressobj(9)
+    row = b"\0" * width
+    data = b"".join(comp.compress(row) for _ in range(height)) + comp.flush()
+    content = b"q 612 0 0 792 0 0 cm /Im0 Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (width, height, len(data))
+        + data
+        + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def zip_bomb(size: int = 256 * 1024**2) -> bytes:
     """A ZIP whose one member claims (and holds) `size` zero bytes in a few MB."""
     buf = io.BytesIO()
     with (
@@ -111,8 +147,8 @@ def zip_bomb(size: int = 2 * 1024**3) -> bytes:
     return buf.getvalue()
 
 
-def pdf_bomb(pages: int = 5000) -> bytes:
-    """A PDF of `pages` pages each drawing the same image: tiny, and too big to read."""
+def long_scan(pages: int = 5000) -> bytes:
+    """A PDF of `pages` scanned pages (the same image each time): small, and too long to OCR."""
     from fpdf import FPDF
 
     image = io.BytesIO()

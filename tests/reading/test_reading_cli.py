@@ -163,3 +163,48 @@ def test_search_syntax(foi, isolated: Path) -> None:
     assert names('"Intensity High"') == set()
     bad = foi("search", "--", "-police", db=db)
     assert bad.exit_code == 2 and "nothing to search for" in bad.stderr
+
+
+def test_hostile_files_are_recorded_failures_and_their_message_still_imports(
+    foi, isolated: Path
+) -> None:
+    db = str(isolated / "requests.db")
+    assert foi("init", db=db).exit_code == 0
+    ref = new_request(foi, db, "RTQ")
+    good_docx = files.docx_file(["A board paper", "nothing else"])
+    hostile = {
+        "bomb.pdf": files.pdf_bomb(),
+        "bomb.zip": files.zip_bomb(),
+        "locked.pdf": files.encrypted_pdf(),
+        "cut.docx": good_docx[: len(good_docx) // 2],
+        "long-scan.pdf": files.long_scan(5000),
+        "note.txt": b"Read at import: High Intensity.",
+    }
+    eml = isolated / "reply.eml"
+    eml.write_bytes(files.reply_with(ref, hostile))
+    imported = foi("inbox", "import", str(eml), "--json", db=db, today="2026-12-04")
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.json()["matched"] == 1
+    # The small text file was read at import, before any `foi extract`.
+    early = foi("search", "High Intensity", "--json", db=db).json()
+    assert [h["name"] for h in early] == ["note.txt"]
+
+    extracted = foi("extract", "--workers", "2", "--json", db=db, today="2026-12-04")
+    assert extracted.exit_code == 0, extracted.stderr
+    failed = foi("extract", "--failed", "--json", db=db).json()
+    reasons = {f["filename"]: f["reason"] for f in failed}
+    assert set(reasons) == {"bomb.pdf", "bomb.zip", "locked.pdf", "cut.docx", "long-scan.pdf"}
+    assert reasons["bomb.pdf"].startswith("PDF bomb: page 1 draws an image of 20,000 x 20,000")
+    assert reasons["bomb.zip"].startswith("ZIP bomb: zeros.txt")
+    assert reasons["locked.pdf"] == "encrypted PDF: it needs a password to open"
+    assert reasons["cut.docx"].startswith("damaged")
+    assert reasons["long-scan.pdf"] == "5,000 pages need OCR, over the limit of 500 per file"
+    assert all(f["requests"] == [ref] for f in failed)
+
+    shown = foi("request", "show", ref, "--json", db=db).json()
+    names = sorted(a["filename"] for a in shown["attachments"])
+    assert names == sorted(hostile)
+
+    retried = foi("extract", "--retry", "--json", db=db, today="2026-12-05")
+    assert retried.exit_code == 0, retried.stderr
+    assert len(retried.json()["failed"]) == 5
