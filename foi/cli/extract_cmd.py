@@ -92,6 +92,7 @@ def extract(
         emit_json(
             {
                 "read": len(read),
+                "read_files": [r.sha256 for r in read],
                 "failed": [
                     {"sha256": r.sha256, "filename": r.filename, "reason": r.failure} for r in bad
                 ],

@@ -309,8 +309,7 @@ def read_pdf(path: Path, budget: _Budget, depth: int, part: str | None) -> Itera
             texts.append(text)
         if len(to_ocr) > limits.max_ocr_pages:
             raise ExtractError(
-                f"{len(to_ocr):,} pages need OCR, over the limit of {limits.max_ocr_pages} "
-                "per file"
+                f"{len(to_ocr):,} pages need OCR, over the limit of {limits.max_ocr_pages} per file"
             )
         ocr = set(to_ocr)
         for index, text in enumerate(texts):
