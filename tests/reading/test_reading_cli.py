@@ -208,3 +208,22 @@ def test_hostile_files_are_recorded_failures_and_their_message_still_imports(
     retried = foi("extract", "--retry", "--json", db=db, today="2026-12-05")
     assert retried.exit_code == 0, retried.stderr
     assert len(retried.json()["failed"]) == 5
+
+
+def test_an_attachments_text_is_printed_by_inbox_show_and_request_files(
+    foi, isolated: Path
+) -> None:
+    db = str(isolated / "requests.db")
+    got = scenario(foi, db, isolated)
+    shown = foi("inbox", "show", "1", "--text", db=db)
+    assert shown.exit_code == 0, shown.stderr
+    assert "== scan.pdf, page 2 [ocr, confidence" in shown.stdout
+    assert "== letter.pdf, page 2 [text-layer]" in shown.stdout
+    assert "The trust ran a High Intensity Network." in shown.stdout
+    data = foi("request", "files", str(got["ref"]), "--text", "--json", db=db).json()
+    by_name = {d["filename"]: d for d in data}
+    assert by_name["minutes.docx"]["pages"][1]["text"] == "High Intensity User figures were noted."
+    assert by_name["scan.pdf"]["pages"][1]["method"] == "ocr"
+    assert by_name["scan.pdf"]["pages"][1]["confidence"] > 50
+    missing = foi("request", "files", str(got["ref"]), db=db)
+    assert missing.exit_code == 2 and "--text" in missing.stderr
