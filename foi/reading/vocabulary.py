@@ -50,14 +50,17 @@ def shipped() -> list[Term]:
 
 
 def load(extra: list[Path]) -> list[Term]:
-    """The shipped terms and those of each extra file, without repeats (case-insensitive)."""
+    """The shipped terms and those of each extra file, without repeats (two terms with the
+    same stemmed words, such as "user" and "users", are one)."""
+    from foi.reading.words import stems
+
     terms = shipped()
     for path in extra:
         terms += _parse(path.read_text(encoding="utf-8"), str(path))
     seen: set[str] = set()
     out = []
     for t in terms:
-        key = t.term.casefold()
+        key = stems(t.term)
         if key not in seen:
             seen.add(key)
             out.append(t)

@@ -227,3 +227,23 @@ def test_an_attachments_text_is_printed_by_inbox_show_and_request_files(
     assert by_name["scan.pdf"]["pages"][1]["confidence"] > 50
     missing = foi("request", "files", str(got["ref"]), db=db)
     assert missing.exit_code == 2 and "--text" in missing.stderr
+
+
+def test_respond_interactive_shows_the_text_and_suggestions_and_asks_for_evidence(
+    foi, isolated: Path
+) -> None:
+    db = str(isolated / "requests.db")
+    got = scenario(foi, db, isolated)
+    # date, outcome, (no template questions), exemptions, SIM status, local name, quote 2
+    answers = "2026-12-04\nsuccessful\n\npiloted\nHigh Intensity Service\n2\n"
+    done = foi(
+        "respond", str(got["ref"]), "--interactive", db=db, input=answers, today="2026-12-05"
+    )
+    assert done.exit_code == 0, done.stderr + done.stdout
+    assert "== scan.pdf, page 1 [ocr" in done.stdout
+    assert "Passages naming the campaign's terms:" in done.stdout
+    assert "2. letter.pdf, page 2 (High Intensity Network" in done.stdout
+    data = foi("body", "show", "RTQ", "--json", db=db).json()
+    ev = [e for e in data["evidence"] if e["local_name"] == "High Intensity Service"]
+    assert ev and ev[0]["status"] == "piloted" and ev[0]["page"] == "2"
+    assert "High Intensity Network" in ev[0]["quote"]
