@@ -23,7 +23,6 @@ import csv
 import email
 import email.policy
 import io
-import os
 import re
 import subprocess
 import tempfile
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from foi.reading.store import PageText
+from foi.reading.pages import PageText
 
 
 class ExtractError(Exception):
@@ -341,14 +340,14 @@ def read_pdf(path: Path, budget: _Budget, depth: int, part: str | None) -> Itera
 
 def ocr_image(data: bytes, limits: Limits) -> tuple[str, float | None]:
     """Tesseract on one image (bytes in any format it reads): the text and mean confidence."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    # Tesseract's own threads follow OMP_THREAD_LIMIT, which the worker sets to 1 when it
+    # runs several readers at once (they use the cores between them); else its default.
     try:
         proc = subprocess.run(
             ["tesseract", "stdin", "stdout", "-l", "eng", "--psm", "3", "tsv"],
             input=data,
             capture_output=True,
             timeout=limits.wall_seconds,
-            env=env,
             check=False,
         )
     except FileNotFoundError as exc:

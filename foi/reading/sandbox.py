@@ -12,6 +12,7 @@ hang or a blown memory of its own. The helper ends when its parent does (its std
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import select
@@ -24,9 +25,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from foi.reading.formats import Limits
-from foi.reading.store import PageText
+from foi.reading.pages import PageText
 
 _HEADER = struct.Struct("!Q")
+# Fork the next child while the current one reads (hides the fork on an idle machine; on a
+# loaded one the fork competes with the reading, so it is off by default).
+PREFORK = os.environ.get("FOI_READ_PREFORK") == "1"
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,11 @@ def _recv(fh: BinaryIO) -> Any:
 class Reader:
     """A helper process that reads files in limited children, one at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, ocr_threads: int | None = None) -> None:
+        self._threads = ocr_threads
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        if ocr_threads is not None:
+            env["OMP_THREAD_LIMIT"] = str(ocr_threads)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "foi.reading.sandbox"],
             stdin=subprocess.PIPE,
@@ -75,7 +82,7 @@ class Reader:
             status, payload = _recv(self.proc.stdout)
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             self.close()
-            self.__init__()  # type: ignore[misc]
+            self.__init__(self._threads)  # type: ignore[misc]
             return Outcome(None, f"the reading helper stopped ({type(exc).__name__})")
         if status == "ok":
             return Outcome([PageText(*row) for row in payload])
@@ -184,40 +191,42 @@ def _read_all(fd: int, deadline: float) -> bytes | None:
         chunks.append(piece)
 
 
-def _serve_one(request: tuple[str, str | None, str | None, dict[str, Any]]) -> tuple[str, Any]:
-    import time
+@dataclass
+class _Spare:
+    """A child forked ahead of time, waiting for its one request (fork costs stay hidden)."""
 
-    path, filename, ctype, limit_fields = request
-    limits = Limits(**limit_fields)
-    read_fd, write_fd = os.pipe()
+    pid: int
+    request_fd: int
+    result_fd: int
+
+
+def _fork_spare() -> _Spare:
+    req_r, req_w = os.pipe()
+    res_r, res_w = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read_fd)
+    if pid == 0:  # the child: wait for a request, read that one file, exit
+        code = 0
         try:
-            _child(write_fd, path, filename, ctype, limits)
+            os.close(req_w)
+            os.close(res_r)
+            # The helper's own stdin and stdout are not the child's to hold open.
+            devnull = os.open(os.devnull, os.O_RDWR)
+            os.dup2(devnull, 0)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+            with os.fdopen(req_r, "rb") as fh:
+                try:
+                    path, filename, ctype, fields = _recv(fh)
+                except EOFError:  # the helper is stopping: not needed
+                    os._exit(0)
+            _child(res_w, path, filename, ctype, Limits(**fields))
+        except BaseException:
+            code = 1
         finally:
-            os._exit(0)
-    os.close(write_fd)
-    try:
-        data = _read_all(read_fd, time.monotonic() + limits.wall_seconds)
-    finally:
-        os.close(read_fd)
-    if data is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        return ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)")
-    _, status = os.waitpid(pid, 0)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)  # anything it left running (a Tesseract)
-    if not data:
-        return ("failed", _describe_death(status, limits))
-    try:
-        import io
-
-        return _recv(io.BytesIO(data))
-    except (EOFError, pickle.UnpicklingError):
-        return ("failed", _describe_death(status, limits))
+            os._exit(code)
+    os.close(req_r)
+    os.close(res_w)
+    return _Spare(pid, req_w, res_r)
 
 
 def serve() -> None:
@@ -228,14 +237,71 @@ def serve() -> None:
     for name in ("pypdfium2", "PIL.Image", "docx", "openpyxl"):
         with contextlib.suppress(ImportError):
             __import__(name)
+    # Objects made so far stay out of the collector's sight: a forked child that collects
+    # garbage would otherwise touch (and so copy) every page of them.
+    gc.collect()
+    gc.freeze()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the answers
-    while True:
+    spare: _Spare | None = _fork_spare() if PREFORK else None
+    try:
+        while True:
+            try:
+                request = _recv(stdin)
+            except EOFError:
+                return
+            current = spare if spare is not None else _fork_spare()
+            answer, spare, to_reap = _serve_one_started(current, request)
+            _send(stdout, answer)
+            if to_reap is not None:
+                _reap(to_reap)
+    finally:
+        if spare is not None:
+            os.close(spare.request_fd)  # it reads EOF and exits
+            os.close(spare.result_fd)
+            os.waitpid(spare.pid, 0)
+
+
+def _serve_one_started(
+    current: _Spare, request: tuple[str, str | None, str | None, dict[str, Any]]
+) -> tuple[tuple[str, Any], _Spare | None, int | None]:
+    """Start the request on `current`, fork the next spare while it reads, then wait.
+
+    Returns the answer, the next spare, and the pid still to reap (after answering: a large
+    process takes a while to exit, and its exit need not delay the answer)."""
+    import io
+    import time
+
+    limits = Limits(**request[3])
+    with os.fdopen(current.request_fd, "wb") as fh:
+        _send(fh, request)
+    spare = _fork_spare() if PREFORK else None
+    try:
+        data = _read_all(current.result_fd, time.monotonic() + limits.wall_seconds)
+    finally:
+        os.close(current.result_fd)
+    pid = current.pid
+    if data is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)"), spare, None
+    if data:
         try:
-            request = _recv(stdin)
-        except EOFError:
-            return
-        _send(stdout, _serve_one(request))
+            return _recv(io.BytesIO(data)), spare, pid
+        except (EOFError, pickle.UnpicklingError):
+            pass
+    _, status = os.waitpid(pid, 0)
+    _reap(pid, waited=True)
+    return ("failed", _describe_death(status, limits)), spare, None
+
+
+def _reap(pid: int, waited: bool = False) -> None:
+    """Wait for a child that answered, and end anything it left running (a Tesseract)."""
+    if not waited:
+        os.waitpid(pid, 0)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

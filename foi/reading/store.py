@@ -8,27 +8,25 @@ SQLAlchemy ``Connection`` or ``Session``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from foi.reading.pages import PageText
 from foi.store import tables
+
+__all__ = [
+    "PageText",
+    "extraction_state",
+    "failure_reason",
+    "page_texts",
+    "save_failure",
+    "save_pages",
+]
 
 STATES = ("queued", "working", "done", "failed")
 METHODS = ("text-layer", "ocr", "plain")
-
-
-@dataclass(frozen=True)
-class PageText:
-    """One page of a file's text: 1-based page, how it was obtained, OCR confidence (0-100)."""
-
-    page: int
-    text: str
-    method: str  # 'text-layer' | 'ocr' | 'plain'
-    confidence: float | None = None
-    part: str | None = None  # the member of an archive or attached message it came from
 
 
 def page_texts(conn: Any, sha256: str) -> list[PageText] | None:

@@ -143,7 +143,12 @@ def work(
     def run(n: int) -> None:
         me = queue.worker_id(f"{tag}{n}")
         try:
-            with Reader() as reader, tempfile.TemporaryDirectory(prefix="foi-extract-") as tmp:
+            # Several readers share the cores: one Tesseract thread each.
+            threads = 1 if workers > 1 else None
+            with (
+                Reader(threads) as reader,
+                tempfile.TemporaryDirectory(prefix="foi-extract-") as tmp,
+            ):
                 while not (should_stop and should_stop()):
                     finished = _one(engine, reader, me, clock, lease, limits, Path(tmp))
                     if finished is None:
