@@ -69,7 +69,7 @@ def page_text(n: int, p: int) -> str:
 
 def alternate(sides: dict[str, callable], repeats: int) -> dict[str, list[float]]:  # type: ignore[valid-type]
     times: dict[str, list[float]] = {k: [] for k in sides}
-    for name, fn in sides.items():  # one unmeasured run each (caches, helper imports)
+    for fn in sides.values():  # one unmeasured run each (caches, helper imports)
         fn()
     for _ in range(repeats):
         for name, fn in sides.items():
