@@ -32,13 +32,61 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import bench_env
 
-COMMON = ["the", "trust", "council", "request", "information", "freedom", "act", "response", "service", "mental", "health", "police", "crisis", "team", "patients", "care", "report", "data", "year", "staff", "policy", "review", "board", "meeting", "minutes", "figures", "number", "records", "held", "section", "exemption", "cost", "limit", "officer", "plan", "users", "support", "community", "hospital", "ambulance", "referral", "assessment", "risk", "safety", "training"]
+COMMON = [
+    "the",
+    "trust",
+    "council",
+    "request",
+    "information",
+    "freedom",
+    "act",
+    "response",
+    "service",
+    "mental",
+    "health",
+    "police",
+    "crisis",
+    "team",
+    "patients",
+    "care",
+    "report",
+    "data",
+    "year",
+    "staff",
+    "policy",
+    "review",
+    "board",
+    "meeting",
+    "minutes",
+    "figures",
+    "number",
+    "records",
+    "held",
+    "section",
+    "exemption",
+    "cost",
+    "limit",
+    "officer",
+    "plan",
+    "users",
+    "support",
+    "community",
+    "hospital",
+    "ambulance",
+    "referral",
+    "assessment",
+    "risk",
+    "safety",
+    "training",
+]
 PLANTED = {
     "High Intensity Service": 37,
     "Serenity Integrated Mentoring": 11,
     "Behaviour Management Plan": 5,
 }
 QUERIES = [
+    "records held",
+    '"response plans" crisis',
     '"High Intensity Service"',
     '"Serenity Integrated Mentoring"',
     "mentoring serenity",
@@ -115,6 +163,40 @@ def build(url: str, pages: int, seed: int, work: Path) -> dict[str, set[tuple[in
         att_ids = [
             r[0] for r in conn.execute(sa.select(t.attachments.c.id).order_by(t.attachments.c.id))
         ]
+        # Each request's letter and its reply (the body's covering email) are indexed too.
+        conn.execute(
+            sa.insert(t.letters),
+            [
+                {
+                    "request_id": rid,
+                    "purpose": "request",
+                    "subject": "Freedom of Information request: SIM",
+                    "text": "Please tell me whether the trust used Serenity Integrated "
+                    "Mentoring or a high intensity service, and its crisis response plans.",
+                    "route": "email",
+                    "state": "sent",
+                    "attempts": 1,
+                    "created_at": now,
+                }
+                for rid in req_ids
+            ],
+        )
+        conn.execute(
+            sa.insert(t.inbox),
+            [
+                {
+                    "dedupe_key": f"bench-{rid}",
+                    "sha256": f"{rid:064x}",
+                    "kind": "reply",
+                    "state": "matched",
+                    "request_id": rid,
+                    "subject": "Re: your request",
+                    "summary": {"text": "Please find our response attached. Records held."},
+                    "imported_at": now,
+                }
+                for rid in req_ids
+            ],
+        )
         rows = []
         for f in range(files):
             for p in range(1, per_file + 1):
@@ -142,6 +224,13 @@ def build(url: str, pages: int, seed: int, work: Path) -> dict[str, set[tuple[in
                     print(f"  {f * per_file + p:,} pages", file=sys.stderr, end="\r")
         if rows:
             conn.execute(sa.insert(t.search_docs), rows)
+    from foi.reading import index
+    from foi.store.engine import make_engine, resolve_url, session_scope
+
+    foi_engine = make_engine(resolve_url(url))
+    with session_scope(foi_engine) as s:
+        index.refresh(s)  # the letters and replies, as `foi search` would on first use
+    foi_engine.dispose()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM ANALYZE search_docs"))
@@ -178,7 +267,7 @@ def measure(url: str, repeats: int) -> tuple[list[float], dict[str, list[tuple]]
         # the planted phrases, in full
         for phrase in PLANTED:
             with session_scope(engine) as s:
-                hits = search(s, parse(f'"{phrase}"'), Filters(), 10_000)
+                hits = search(s, parse(f'"{phrase}"'), Filters(kinds=("attachment",)), 10_000)
             answers[f"all {phrase}"] = [(h.carrier_id, h.page, h.spans) for h in hits]
     finally:
         engine.dispose()

@@ -9,8 +9,7 @@ How: the query becomes an FTS5 ``MATCH`` expression on SQLite and a ``to_tsquery
 candidate rows through the index (phrases ask the index for their words only, since
 PostgreSQL's positions stop at 16,383). Every candidate is then checked here, in Python,
 against the query's exact meaning, which is also what finds the offsets for the snippet:
-both databases therefore give exactly the same hits, in the same order (newest first; see
-``search``).
+both databases therefore give exactly the same hits, in the same order (see ``search``).
 
 Subject access requests: a hit inside a request whose regime is ``sar`` (its letters, its
 replies, their attachments, its notes) is left out unless the search is limited to that one
@@ -180,10 +179,9 @@ class Hit:
     request_id: int | None = None
     body_id: int | None = None
 
-    def order(self) -> tuple[float, int, int, int]:
-        """Newest first; then by kind, the newest carrier, and page."""
-        stamp = self.when.timestamp() if self.when is not None else 0.0
-        return (-stamp, KINDS.index(self.kind), -self.carrier_id, self.page or 0)
+    def order(self) -> tuple[int, int, int]:
+        """Attachments, then replies, letters and notes; each newest first, pages in order."""
+        return (KINDS.index(self.kind), -self.carrier_id, self.page or 0)
 
     def snippet(self, width: int = 90) -> tuple[str, list[tuple[int, int]], int]:
         """(excerpt, match spans within it, excerpt's offset in the page text)."""
@@ -204,6 +202,11 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
+# Above this many candidates, SQLite walks the carriers newest first and stops at the limit
+# instead of sorting every candidate (see _match_clause).
+MANY_CANDIDATES = 2_000
+
+
 def _match_clause(conn: Any, query: Query) -> Any:
     D = tables.search_docs
     bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
@@ -211,10 +214,15 @@ def _match_clause(conn: Any, query: Query) -> Any:
         return func.to_tsvector(literal_column("'simple'::regconfig"), D.c.stems).op("@@")(
             func.to_tsquery(literal_column("'simple'::regconfig"), query.tsquery())
         )
-    ids = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts").bindparams(
-        fts=query.fts()
-    )
-    return D.c.id.in_(ids.columns(literal_column("rowid")))
+    fts = query.fts()
+    found = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts").bindparams(fts=fts)
+    count = conn.execute(
+        text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :fts"), {"fts": fts}
+    ).scalar_one()
+    # A unary + keeps SQLite from driving the join from the (many) candidates: it then
+    # reads the carriers in order and checks each page against the candidate list.
+    column = literal_column("+search_docs.id") if count > MANY_CANDIDATES else D.c.id
+    return column.in_(found.columns(literal_column("rowid")))
 
 
 def _kind_select(kind: str, match: Any, flt: Filters) -> Any:
@@ -222,9 +230,7 @@ def _kind_select(kind: str, match: Any, flt: Filters) -> Any:
     if kind == "attachment":
         A = tables.attachments
         carrier, name, when = A.c.id, A.c.filename, A.c.created_at
-        q = select(
-            D.c.id, D.c.page, D.c.text, D.c.sha256, carrier.label("carrier"), name.label("name")
-        )
+        q = select(D.c.id, D.c.page, D.c.sha256, carrier.label("carrier"), name.label("name"))
         q = q.join(A, A.c.sha256 == D.c.sha256).join(R, R.c.id == A.c.request_id)
     elif kind == "reply":
         M = tables.inbox
@@ -253,9 +259,7 @@ def _kind_select(kind: str, match: Any, flt: Filters) -> Any:
     else:
         E = tables.events
         carrier, when = E.c.id, E.c.on
-        q = select(
-            D.c.id, D.c.page, D.c.text, D.c.sha256, carrier.label("carrier"), E.c.kind.label("name")
-        )
+        q = select(D.c.id, D.c.page, D.c.sha256, carrier.label("carrier"), E.c.kind.label("name"))
         q = q.join(E, E.c.id == D.c.ref_id).join(R, R.c.id == E.c.request_id)
     q = q.add_columns(
         R.c.reference,
@@ -284,18 +288,32 @@ def _kind_select(kind: str, match: Any, flt: Filters) -> Any:
             conds.append(when >= _day_start(flt.since))
         if flt.until is not None:
             conds.append(when < _day_start(flt.until + timedelta(days=1)))
-    return q.where(and_(*conds)).order_by(when.desc(), carrier.desc(), D.c.page)
+    # Newest carrier first (ids grow with time), its pages in order: an order the databases
+    # can follow down an index and stop at the limit, whatever the number of candidates.
+    return q.where(and_(*conds)).order_by(carrier.desc(), D.c.page)
 
 
 def _verified(conn: Any, kind: str, stmt: Any, query: Query, batch: int) -> Iterator[Hit]:
+    """The hits of one kind, in order: candidates a batch at a time, their text fetched
+    (only theirs: the sort carries no text) and checked against the query."""
+    D = tables.search_docs
     offset = 0
     cache: dict[int, list[tuple[int, int]] | None] = {}
+    texts_kept: dict[int, str] = {}
     while True:
         rows = conn.execute(stmt.limit(batch).offset(offset)).all()
+        wanted = {r.id for r in rows} - set(cache)
+        texts = (
+            dict(conn.execute(select(D.c.id, D.c.text).where(D.c.id.in_(wanted))).all())
+            if wanted
+            else {}
+        )
         for r in rows:
             if r.id not in cache:
-                doc = [(stem(w), s, e) for w, s, e in words(r.text)]
+                doc = [(stem(w), s, e) for w, s, e in words(texts[r.id])]
                 cache[r.id] = query.matches(doc)
+                if cache[r.id]:
+                    texts_kept[r.id] = texts[r.id]
             spans = cache[r.id]
             if spans:
                 when = r.when
@@ -307,7 +325,7 @@ def _verified(conn: Any, kind: str, stmt: Any, query: Query, batch: int) -> Iter
                     r.body,
                     r.name or "",
                     r.page,
-                    r.text,
+                    texts_kept[r.id],
                     spans,
                     r.id,
                     r.carrier,
@@ -322,12 +340,18 @@ def _verified(conn: Any, kind: str, stmt: Any, query: Query, batch: int) -> Iter
 
 
 def search(conn: Any, query: Query, flt: Filters, limit: int = 50) -> list[Hit]:
-    """The first `limit` hits: newest first (by the date of the reply, letter, note or the
-    attachment's import), then by kind, newest carrier, and page."""
+    """The first `limit` hits: attachments (newest first, pages in order), then replies,
+    letters and notes (newest first)."""
     match = _match_clause(conn, query)
+    D = tables.search_docs
+    present = [  # a kind with nothing indexed is not asked for (one index probe each)
+        kind
+        for kind in flt.kinds
+        if conn.execute(select(D.c.id).where(D.c.kind == kind).limit(1)).first() is not None
+    ]
     streams = [
         _verified(conn, kind, _kind_select(kind, match, flt), query, max(limit, 20))
-        for kind in flt.kinds
+        for kind in present
     ]
     merged = heapq.merge(*streams, key=Hit.order)
     hits = []

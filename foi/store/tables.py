@@ -493,6 +493,7 @@ search_docs = Table(
     Column("page", Integer),
     Column("text", Text, nullable=False),
     Column("stems", Text, nullable=False),
+    Index("ix_search_docs_kind_ref", "kind", "ref_id"),
 )
 
 # A passage of extracted text that names a campaign term: proposed, never asserted, until a

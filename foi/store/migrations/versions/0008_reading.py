@@ -86,6 +86,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name=op.f("uq_search_docs_key")),
     )
     op.create_index(op.f("ix_search_docs_sha256"), "search_docs", ["sha256"], unique=False)
+    op.create_index("ix_search_docs_kind_ref", "search_docs", ["kind", "ref_id"], unique=False)
     op.create_table(
         "evidence_suggestions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -157,6 +158,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_evidence_suggestions_state"), table_name="evidence_suggestions")
     op.drop_index(op.f("ix_evidence_suggestions_body_id"), table_name="evidence_suggestions")
     op.drop_table("evidence_suggestions")
+    op.drop_index("ix_search_docs_kind_ref", table_name="search_docs")
     op.drop_index(op.f("ix_search_docs_sha256"), table_name="search_docs")
     op.drop_table("search_docs")
     op.drop_table("page_texts")
