@@ -107,6 +107,7 @@ def build(url: str, pages: int, seed: int, work: Path) -> dict[str, set[tuple[in
     """Fill the database; return the planted phrase -> {(attachment id, page)}."""
     import sqlalchemy as sa
 
+    from foi.reading import index
     from foi.reading.words import normalise, stems
     from foi.store import tables as t
 
@@ -219,12 +220,11 @@ def build(url: str, pages: int, seed: int, work: Path) -> dict[str, set[tuple[in
                     }
                 )
                 if len(rows) >= 5000:
-                    conn.execute(sa.insert(t.search_docs), rows)
+                    index._insert_ignoring_duplicates(conn, rows)
                     rows = []
                     print(f"  {f * per_file + p:,} pages", file=sys.stderr, end="\r")
         if rows:
-            conn.execute(sa.insert(t.search_docs), rows)
-    from foi.reading import index
+            index._insert_ignoring_duplicates(conn, rows)
     from foi.store.engine import make_engine, resolve_url, session_scope
 
     foi_engine = make_engine(resolve_url(url))
@@ -293,11 +293,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--pg", help="A scratch PostgreSQL database URL (emptied first).")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true", help="With --pg: PostgreSQL only.")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="foi-bench-search-"))
     ok = True
     try:
-        backends = [("SQLite", str(work / "search.db"))]
+        backends = [] if args.skip_sqlite and args.pg else [("SQLite", str(work / "search.db"))]
         if args.pg:
             import sqlalchemy as sa
 

@@ -9,18 +9,24 @@ row holds the text (NFKC-normalised: snippet offsets index into it) and its stem
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 
 from foi.reading.store import PageText
-from foi.reading.words import normalise, stems
+from foi.reading.words import normalise, pairs, stems
 from foi.store import tables
 
 D = tables.search_docs
 META = tables.meta
 BATCH = 2_000
+
+
+def _tsv() -> Any:
+    """PostgreSQL's tsv column: the stems and their pairs (foi.reading.words.pairs)."""
+    return func.to_tsvector(literal_column("'simple'::regconfig"), bindparam("tsv_source"))
 
 
 def _insert_ignoring_duplicates(conn: Any, rows: list[dict[str, Any]]) -> None:
@@ -29,9 +35,14 @@ def _insert_ignoring_duplicates(conn: Any, rows: list[dict[str, Any]]) -> None:
     bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
     if bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
+
+        rows = [{**r, "tsv_source": f"{r['stems']} {pairs(r['stems'])}"} for r in rows]
+        stmt = insert(D).values(tsv=_tsv())
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    conn.execute(insert(D).on_conflict_do_nothing(index_elements=["key"]), rows)
+
+        stmt = insert(D)
+    conn.execute(stmt.on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
 def doc(key: str, kind: str, text: str, **refs: Any) -> dict[str, Any]:
@@ -48,12 +59,34 @@ def doc(key: str, kind: str, text: str, **refs: Any) -> dict[str, Any]:
     }
 
 
+# A page of more words than this is indexed in parts (PostgreSQL keeps word positions only
+# up to 16,383, and a phrase must be found the same on both databases).
+MAX_WORDS = 10_000
+
+
+def parts(text: str) -> list[str]:
+    """The text in parts of at most MAX_WORDS words, cut between words."""
+    from foi.reading.words import WORD
+
+    body = normalise(text)
+    cuts = [m.start() for n, m in enumerate(WORD.finditer(body)) if n and n % MAX_WORDS == 0]
+    bounds = [0, *cuts, len(body)]
+    return [body[a:b] for a, b in itertools.pairwise(bounds)]
+
+
 def add_pages(conn: Any, sha256: str, pages: Iterable[PageText]) -> int:
     """Index a file's pages (once: a page already indexed is left as it is)."""
     rows = [
-        doc(f"page:{sha256}:{p.page}", "attachment", p.text, sha256=sha256, page=p.page)
+        doc(
+            f"page:{sha256}:{p.page}" + (f":{n}" if n else ""),
+            "attachment",
+            part,
+            sha256=sha256,
+            page=p.page,
+        )
         for p in pages
         if p.text.strip()
+        for n, part in enumerate(parts(p.text))
     ]
     for start in range(0, len(rows), BATCH):
         _insert_ignoring_duplicates(conn, rows[start : start + BATCH])
@@ -131,18 +164,6 @@ def refresh(conn: Any) -> int:
             mark = last
             _set_mark(conn, kind, mark)
     return added
-
-
-def reindex_letter(conn: Any, letter_id: int) -> None:
-    """Bring one letter's row up to date (after an edit of a draft)."""
-    L = tables.letters
-    row = conn.execute(select(L.c.subject, L.c.text).where(L.c.id == letter_id)).first()
-    if row is None:
-        return
-    new = doc(f"letter:{letter_id}", "letter", f"{row.subject}\n\n{row.text}", ref_id=letter_id)
-    conn.execute(
-        update(D).where(D.c.key == new["key"]).values(text=new["text"], stems=new["stems"])
-    )
 
 
 def size(conn: Any) -> int:

@@ -6,8 +6,8 @@ to exclude, and ``prefix*`` (on the stemmed word). A hyphenated word is a phrase
 
 How: the query becomes an FTS5 ``MATCH`` expression on SQLite and a ``to_tsquery('simple',
 …)`` on PostgreSQL over the same pre-stemmed words (``foi.reading.words``), which finds the
-candidate rows through the index (phrases ask the index for their words only, since
-PostgreSQL's positions stop at 16,383). Every candidate is then checked here, in Python,
+candidate rows through the index (on PostgreSQL a phrase asks for its pairs of neighbouring
+words, which the index holds beside the words: GIN keeps no positions). Every candidate is then checked here, in Python,
 against the query's exact meaning, which is also what finds the offsets for the snippet:
 both databases therefore give exactly the same hits, in the same order (see ``search``).
 
@@ -21,6 +21,7 @@ searched at all: it may be anyone's, a subject access reply included; assign it 
 from __future__ import annotations
 
 import heapq
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,7 +56,9 @@ class Atom:
             return f"'{self.stems[0]}':*"
         if len(self.stems) == 1:
             return f"'{self.stems[0]}'"
-        return "(" + " & ".join(f"'{s}'" for s in self.stems) + ")"
+        # Its pairs of neighbouring words, which the index holds (foi.reading.words.pairs).
+        pairs = itertools.pairwise(self.stems)
+        return "(" + " & ".join(f"'{a}0{b}'" for a, b in pairs) + ")"
 
     def spans(self, doc: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
         """Where the atom occurs in a document's (stem, start, end) words."""
@@ -211,9 +214,18 @@ def _match_clause(conn: Any, query: Query) -> Any:
     D = tables.search_docs
     bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
     if bind.dialect.name == "postgresql":
-        return func.to_tsvector(literal_column("'simple'::regconfig"), D.c.stems).op("@@")(
+        # Few candidates come from the GIN index, first and once (a materialised CTE): left
+        # to itself the planner may instead compute to_tsvector row by row down the join.
+        hit = D.c.tsv.op("@@")(
             func.to_tsquery(literal_column("'simple'::regconfig"), query.tsquery())
         )
+        # With many candidates, the planner's own choice (newest carriers first, each page
+        # tested, stopping at the limit) is the fast one.
+        many = conn.execute(select(D.c.id).where(hit).limit(1).offset(MANY_CANDIDATES)).first()
+        if many is not None:
+            return hit
+        matched = select(D.c.id.label("id")).where(hit).cte("matched").prefix_with("MATERIALIZED")
+        return D.c.id.in_(select(matched.c.id))
     fts = query.fts()
     found = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts").bindparams(fts=fts)
     count = conn.execute(

@@ -9,6 +9,7 @@ of letters and digits (``[^\\W_]+``), lower-cased after NFKC normalisation.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -49,3 +50,12 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
 def stems(text: str) -> str:
     """The text as its stemmed words joined by spaces: what the indexes store."""
     return " ".join(stem(w) for w, _s, _e in words(normalise(text)))
+
+
+def pairs(stemmed: str) -> str:
+    """Each pair of neighbouring stems as one word ('respons0plan'): what PostgreSQL's index
+    holds beside the stems, so that a phrase finds its few pages through the index (GIN
+    keeps no positions). A pair that happens to equal a real word only adds a candidate,
+    which the check in foi.reading.search then drops."""
+    tokens = stemmed.split()
+    return " ".join(f"{a}0{b}" for a, b in itertools.pairwise(tokens))

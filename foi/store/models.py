@@ -447,6 +447,7 @@ class SearchDoc(Base):
     page: Mapped[int | None]
     text: Mapped[str]
     stems: Mapped[str]
+    tsv: Mapped[str | None]
 
 
 class EvidenceSuggestion(Base):

@@ -34,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -493,6 +494,9 @@ search_docs = Table(
     Column("page", Integer),
     Column("text", Text, nullable=False),
     Column("stems", Text, nullable=False),
+    # PostgreSQL: to_tsvector('simple', …) of the stems and their pairs, GIN-indexed
+    # (migration 0008; written by foi.reading.index); NULL on SQLite (FTS5 indexes the stems).
+    Column("tsv", Text().with_variant(TSVECTOR(), "postgresql")),
     Index("ix_search_docs_kind_ref", "kind", "ref_id"),
 )
 

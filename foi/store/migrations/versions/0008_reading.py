@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -29,12 +30,10 @@ SQLITE_FTS = (
     "INSERT INTO search_fts(search_fts, rowid, stems) VALUES ('delete', old.id, old.stems); "
     "INSERT INTO search_fts(rowid, stems) VALUES (new.id, new.stems); END",
 )
-# PostgreSQL: a GIN index over the same stems with the 'simple' configuration (no stemming
-# of its own: the words are stemmed already), which `foi search` queries with to_tsquery.
-PG_GIN = (
-    "CREATE INDEX ix_search_docs_tsv ON search_docs "
-    "USING gin (to_tsvector('simple'::regconfig, stems))"
-)
+# PostgreSQL: search_docs.tsv holds to_tsvector('simple', …) of the stems and their pairs
+# (written by foi.reading.index; 'simple' does no stemming of its own), GIN-indexed; `foi
+# search` queries it with to_tsquery.
+PG_TSV = ("CREATE INDEX ix_search_docs_tsv ON search_docs USING gin (tsv)",)
 
 
 def upgrade() -> None:
@@ -82,6 +81,7 @@ def upgrade() -> None:
         sa.Column("page", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("stems", sa.Text(), nullable=False),
+        sa.Column("tsv", sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_docs")),
         sa.UniqueConstraint("key", name=op.f("uq_search_docs_key")),
     )
@@ -144,7 +144,8 @@ def upgrade() -> None:
         for statement in SQLITE_FTS:
             op.execute(statement)
     elif dialect == "postgresql":
-        op.execute(PG_GIN)
+        for statement in PG_TSV:
+            op.execute(statement)
 
 
 def downgrade() -> None:
