@@ -295,6 +295,11 @@ def main() -> int:
     ap.add_argument("--pg", help="A scratch PostgreSQL database URL (emptied first).")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true", help="With --pg: PostgreSQL only.")
+    ap.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="With --pg and --skip-sqlite: time the database a previous run built (kept).",
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="foi-bench-search-"))
     ok = True
@@ -303,14 +308,19 @@ def main() -> int:
         if args.pg:
             import sqlalchemy as sa
 
-            engine = sa.create_engine(args.pg)
-            with engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            engine.dispose()
+            if not args.measure_only:
+                engine = sa.create_engine(args.pg)
+                with engine.begin() as conn:
+                    conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                engine.dispose()
             backends.append(("PostgreSQL", args.pg))
         results = {}
         for name, url in backends:
             t0 = time.perf_counter()
+            if args.measure_only and name == "PostgreSQL":
+                times, _answers = measure(url, args.repeats)
+                ok &= summary(f"{name}, the database built before", times)
+                continue
             planted = build(url, args.pages, args.seed, work)
             print(
                 f"{name}: built {args.pages:,} pages in {time.perf_counter() - t0:.0f} s",
