@@ -253,7 +253,7 @@ def _zip_kind(path: Path) -> str:
 
 def _garbage(text: str) -> bool:
     """True if a text layer says nothing readable: too few letters, or mostly symbols."""
-    letters = sum(ch.isalnum() for ch in text)
+    letters = sum(map(str.isalnum, text))
     if letters < MIN_LETTERS:
         return True
     if text.count("\ufffd") > len(text) * 0.05:
