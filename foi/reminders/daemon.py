@@ -38,6 +38,8 @@ SYNC_MINUTES = 5
 POLL_JOB = "foi-imap-poll"
 EXTRACT_JOB = "foi-extract"  # issue 19: works the reading queue in the background
 EXTRACT_MINUTES = 1
+# Set when the daemon is asked to stop: the reading job ends after the file it is reading.
+_reading_stop = threading.Event()
 
 log = logging.getLogger("foi.daemon")
 
@@ -256,7 +258,13 @@ def _read_files(database: str) -> None:
     engine = make_engine(url)
     try:
         ensure_schema(engine, url)
-        done = work(engine, lambda: _clock()[1], workers=1, tag="daemon")
+        done = work(
+            engine,
+            lambda: _clock()[1],
+            workers=1,
+            tag="daemon",
+            should_stop=_reading_stop.is_set,
+        )
         with session_scope(engine) as session:
             index.refresh(session)
     finally:
@@ -443,6 +451,7 @@ def run_daemon(
         if stopping.is_set():
             return
         stopping.set()
+        _reading_stop.set()  # the reading job stops after the file in hand
         log.info(
             "%s received: finishing any running pass, then stopping", signal.Signals(signum).name
         )
