@@ -245,11 +245,12 @@ def list_(
 def show(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    text: bool = typer.Option(False, "--text", help="Also print each attachment's text."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show one imported message: headers, text, attachments, why it was held.
 
-    Example:  foi inbox show 12
+    Example:  foi inbox show 12 --text
     """
     from foi.mail.inbox import attachments_of, get_message
 
@@ -296,6 +297,11 @@ def show(
                 for k in summary.get("skipped_attachments") or []
             ],
         }
+        if text:
+            from foi.cli._text import file_text
+
+            for a in data["attachments"]:
+                a["text"] = file_text(s, a["sha256"])
     if data["state"] == "held":
         data["why_held"] = (
             "no request matched: no [FOI-…] token of ours, no In-Reply-To to a letter foi "
@@ -334,6 +340,12 @@ def show(
     if data["text"]:
         out("")
         out(data["text"].rstrip())
+    if text:
+        from foi.cli._text import print_text
+
+        for a in data["attachments"]:
+            out("")
+            print_text(a["filename"], a["text"])
 
 
 @app.command("assign")
@@ -506,7 +518,13 @@ def register(app_: typer.Typer) -> None:
                 except TemplateError:
                     questions = {}
             if interactive:
+                from foi.cli._text import show_reading
+
+                picks = show_reading(s, req, e.now)  # the reply's text and suggestions
                 on, outcome = _walk(questions, answers, statuses, exemption, on, outcome)
+                sim_status, local_name, quote, page = _ask_evidence(
+                    picks, sim_status, local_name, quote, page
+                )
             if not on or not outcome:
                 raise UsageError("give --on DATE and --outcome (or use --interactive)")
             inp = ResponseInput(
@@ -588,6 +606,37 @@ def _walk(
     )
     exemptions.extend(ex.split())
     return on, outcome
+
+
+def _ask_evidence(
+    picks: dict[int, tuple[str, str | None]],
+    sim_status: str | None,
+    local_name: str | None,
+    quote: str | None,
+    page: str | None,
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """Ask for the SIM status, local name and quote (a suggestion's number picks its quote)."""
+    sim_status = sim_status or typer.prompt(
+        "SIM status this response shows (adopted, piloted, considering, withdrawn, denied, "
+        "not-adopted; blank for none)",
+        default="",
+        show_default=False,
+    )
+    if not sim_status:
+        return None, local_name, quote, page
+    local_name = local_name or typer.prompt(
+        "  the body's own name for it (blank for none)", default="", show_default=False
+    )
+    if quote is None:
+        hint = f"; 1-{len(picks)} takes that suggestion's passage" if picks else ""
+        answer = typer.prompt(f"  quote (blank for none{hint})", default="", show_default=False)
+        if answer.strip().isdigit() and int(answer) in picks:
+            quote, page = picks[int(answer)][0], page or picks[int(answer)][1]
+        else:
+            quote = answer or None
+    if quote and page is None:
+        page = typer.prompt("  page of the quote (blank if none)", default="", show_default=False)
+    return sim_status, local_name or None, quote, page or None
 
 
 __all__ = ["app", "d", "register"]
