@@ -146,28 +146,57 @@ def register_request(app_: typer.Typer) -> None:
         reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
         ids: list[int] = typer.Argument(None, help="Attachment ids (see the list without ids)."),
         off: bool = typer.Option(False, "--off", help="Unmark: keep them off the site."),
+        reviewed: bool = typer.Option(
+            False,
+            "--reviewed",
+            help="You have read the personal data found in them (or checked a file with no "
+            "text): mark them anyway; recorded with who and when.",
+        ),
+        by: str | None = typer.Option(None, "--by", help="Who reviewed (default: you)."),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """List a request's attachments and whether each may be published; with ids, mark
         them publishable (or not, with --off). Attachments are unpublished until marked.
+        Marking first scans what would be published (the redacted copy, else the original)
+        for personal data and lists each finding with its page; while there are findings,
+        or the file has no text to scan, it is refused unless you pass --reviewed. Only
+        redacted copies are published ('foi redact REF ID').
 
         Example:  foi request publishable FOI-2026-0001 12 13
         """
         from foi.casework.requests import find_request
+        from foi.cli.redact_cmd import configured_people, volunteer_name
         from foi.evidence.bundle import attachments
         from foi.evidence.publish import set_publishable
+        from foi.redaction.review import ReviewNeeded, latest_redaction, mark_publishable, watchlist
 
         e = env(ctx)
+        scans = []
         with session(e) as s:
             req = find_request(s, reference)
-            if ids:
-                set_publishable(s, req, ids, not off)
+            if ids and off:
+                set_publishable(s, req, ids, False)
+            elif ids:
+                try:
+                    scans = mark_publishable(
+                        s,
+                        req,
+                        ids,
+                        watch=watchlist(s, people=configured_people(e)),
+                        reviewed=reviewed,
+                        by=volunteer_name(e, by),
+                        now=e.now,
+                    )
+                except ReviewNeeded as exc:
+                    _list_findings(exc.scans)
+                    raise
             rows = [
                 {
                     "id": a.id,
                     "filename": a.filename,
                     "size": a.size,
                     "publishable": a.publishable,
+                    "redacted": latest_redaction(s, a) is not None,
                 }
                 for a in attachments(s, req)
             ]
@@ -175,11 +204,32 @@ def register_request(app_: typer.Typer) -> None:
         if json_out:
             emit_json(rows)
             return
+        _list_findings(scans)
         table(
-            ("id", "file", "bytes", "publishable"),
+            ("id", "file", "bytes", "publishable", "redacted copy"),
             [
-                (r["id"], r["filename"], r["size"], "yes" if r["publishable"] else "no")
+                (
+                    r["id"],
+                    r["filename"],
+                    r["size"],
+                    "yes" if r["publishable"] else "no",
+                    "yes" if r["redacted"] else "no",
+                )
                 for r in rows
             ],
             title=f"{ref}: attachments",
         )
+        waiting = [r["id"] for r in rows if r["publishable"] and not r["redacted"]]
+        if waiting:
+            info(
+                "published only once redacted: run 'foi redact "
+                f"{ref} ID' for {', '.join(str(i) for i in waiting)}"
+            )
+
+
+def _list_findings(scans) -> None:  # type: ignore[no-untyped-def]
+    """Each scanned file's findings, one line each with its page, on stderr."""
+    for sc in scans:
+        info(sc.describe())
+        for f in sc.findings:
+            info(f"  page {f.page}: {f.kind} {f.text!r} ({f.why})".replace("\n", " "))

@@ -399,3 +399,31 @@ class ImapFolder(Base):
     last_uid: Mapped[int]
     to_move: Mapped[list[int] | None]
     last_read_at: Mapped[datetime | None]
+
+
+class Redaction(Base):
+    """A redacted copy of an attachment: its blob, what was removed, by whom and when."""
+
+    __table__ = tables.redactions
+
+    id: Mapped[int]
+    attachment_id: Mapped[int]
+    sha256: Mapped[str]
+    size: Mapped[int]
+    areas: Mapped[list[Any]]
+    pages: Mapped[list[Any]]
+    created_by: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
+class AttachmentReview(Base):
+    """A volunteer's review of a file's personal-data findings before it was made publishable."""
+
+    __table__ = tables.attachment_reviews
+
+    id: Mapped[int]
+    attachment_id: Mapped[int]
+    sha256: Mapped[str]
+    findings: Mapped[list[Any]]
+    reviewed_by: Mapped[str | None]
+    reviewed_at: Mapped[datetime]
