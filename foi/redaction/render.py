@@ -249,11 +249,11 @@ def text_pdf(lines: Iterable[str], title: str) -> bytes:
 
     pdf.add_page()
     pdf.set_font(family, size=13)
-    pdf.multi_cell(0, 7, clean(title))
+    pdf.multi_cell(0, 7, clean(title), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(family, size=11)
     for line in lines:
-        pdf.multi_cell(0, 6, clean(line) or " ")
+        pdf.multi_cell(0, 6, clean(line) or " ", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -440,7 +440,7 @@ def _bbox_pages(xhtml: bytes) -> list[Page]:
 def extract_text(pdf: bytes, scratch: Path) -> list[str]:
     """A PDF's text page by page, as `pdftotext` extracts it."""
     scratch.write_bytes(pdf)
-    done = _run(["pdftotext", "-layout", str(scratch), "-"], "reading the copy (pdftotext)")
+    done = _run(["pdftotext", str(scratch), "-"], "reading the copy (pdftotext)")
     pages = done.stdout.decode("utf-8", "replace").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
