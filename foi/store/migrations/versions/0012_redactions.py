@@ -1,7 +1,7 @@
 """redactions: redacted copies of attachments, and reviews of their personal-data findings
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-07 22:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
