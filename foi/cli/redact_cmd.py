@@ -87,9 +87,10 @@ def register(app_: typer.Typer) -> None:
         by: str | None = typer.Option(None, "--by", help="Who redacts (default: you)."),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Propose what to remove from an attachment (personal data found in it, plus text
-        and regions you add), show it, and on confirmation store a redacted PDF copy beside
-        the original: every page rendered to an image, the boxes burnt in, a text layer
+        """Store a redacted PDF copy of an attachment: personal data burnt out, text by OCR.
+
+        Proposes what to remove (personal data found in it, plus text and regions you add),
+        shows it, and on confirmation stores the copy beside the original: every page rendered to an image, the boxes burnt in, a text layer
         given back by OCR. Nothing removed can be copied, searched or extracted from it; the
         original is never changed. Only redacted copies are published.
 

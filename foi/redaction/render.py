@@ -440,7 +440,7 @@ def _bbox_pages(xhtml: bytes) -> list[Page]:
 def extract_text(pdf: bytes, scratch: Path) -> list[str]:
     """A PDF's text page by page, as `pdftotext` extracts it."""
     scratch.write_bytes(pdf)
-    done = _run(["pdftotext", str(scratch), "-"], "reading the copy (pdftotext)")
+    done = _run(["pdftotext", str(scratch), "-"], "reading the PDF's text (pdftotext)")
     pages = done.stdout.decode("utf-8", "replace").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 

@@ -98,10 +98,8 @@ def original_page_texts(session: Session, att: Attachment) -> list[tuple[int, st
 
 def _from_reading_store(session: Session, sha: str) -> list[tuple[int, str]] | None:
     """The reading store's page texts, when that store exists and holds this file."""
-    try:
-        from foi.reading.store import page_texts  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return None
+    from foi.reading.store import page_texts
+
     got = page_texts(session, sha)
     if not got:
         return None
@@ -119,14 +117,17 @@ def _read_directly(data: bytes, att: Attachment) -> list[tuple[int, str]] | None
         kind = render.file_type(att.filename, att.content_type, data)
     except render.RedactionError:
         return None
-    if kind == "pdf":
-        with tempfile.TemporaryDirectory(prefix="foi-scan-") as tmp:
-            pages = render.extract_text(data, Path(tmp) / "in.pdf")
-        return list(enumerate(pages, start=1))
-    if kind == "docx":
-        return [(1, "\n".join(render.docx_paragraphs(data)))]
-    if kind == "xlsx":
-        return [(1, "\n".join(render.xlsx_rows(data)))]
+    try:  # a file that cannot be read has no text: it counts as unreviewed
+        if kind == "pdf":
+            with tempfile.TemporaryDirectory(prefix="foi-scan-") as tmp:
+                pages = render.extract_text(data, Path(tmp) / "in.pdf")
+            return list(enumerate(pages, start=1))
+        if kind == "docx":
+            return [(1, "\n".join(render.docx_paragraphs(data)))]
+        if kind == "xlsx":
+            return [(1, "\n".join(render.xlsx_rows(data)))]
+    except render.RedactionError:
+        return None
     if kind == "text":
         return [(1, data.decode("utf-8", "replace"))]
     return None
