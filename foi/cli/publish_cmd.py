@@ -108,11 +108,17 @@ def register_request(app_: typer.Typer) -> None:
         path: Path | None = typer.Argument(
             None, help="The zip to write (default: REFERENCE-correspondence.zip)."
         ),
+        public: bool = typer.Option(
+            False,
+            "--public",
+            help="A bundle to share: people's details removed, no raw mail, and only the "
+            "redacted copies of attachments marked publishable.",
+        ),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """Write every letter, reply (.eml and text) and attachment of a request, in date
         order with an index, to one zip: the enclosure for an internal review or an ICO
-        complaint.
+        complaint. With --public, a bundle fit to publish instead.
 
         Example:  foi request bundle FOI-2026-0001 FOI-2026-0001-correspondence.zip
         """
@@ -122,7 +128,14 @@ def register_request(app_: typer.Typer) -> None:
         e = env(ctx)
         with session(e) as s:
             req = find_request(s, reference)
-            report = write_bundle(s, req, path or Path(bundle_name(req)))
+            default = Path(
+                bundle_name(req).replace("-correspondence", "-public")
+                if public
+                else bundle_name(req)
+            )
+            report = write_bundle(
+                s, req, path or default, public=redactor_for(e, s) if public else None
+            )
             ref = req.reference
         result = {
             "reference": ref,

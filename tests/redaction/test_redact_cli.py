@@ -17,9 +17,11 @@ import pytest
 
 from tests.conftest import empty_database
 
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 pytestmark = pytest.mark.skipif(
-    subprocess.run(["which", "tesseract", "pdftoppm"], capture_output=True).returncode != 0,
-    reason="needs Debian's tesseract-ocr and poppler-utils",
+    subprocess.run(["which", "tesseract", "pdftoppm"], capture_output=True).returncode != 0
+    or not Path(FONT).exists(),
+    reason="needs Debian's tesseract-ocr, poppler-utils and fonts-dejavu-core",
 )
 
 TODAY = "2026-12-10"
@@ -27,7 +29,6 @@ NAME, EMAIL, ADDRESS = "Sam Taylor", "sam.taylor@simwatch.org.uk", "12 Mill Lane
 ENV = {"FOI_REQUESTER_NAME": NAME, "FOI_REQUESTER_EMAIL": EMAIL, "FOI_REQUESTER_ADDRESS": ADDRESS}
 # What must never be readable in anything published.
 REDACTED = ("Sam Taylor", "Taylor", "12 Mill Lane", "Mill Lane", "LS6 2AB", "0113 496 0000")
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def text_pdf() -> bytes:
@@ -220,6 +221,24 @@ def test_redacted_and_published_copies_hold_none_of_what_was_removed(reply, isol
         assert hashlib.sha256(data).hexdigest() in before
     assert {sha for (sha,) in _rows(db, "SELECT sha256 FROM attachments")} == before
     assert run("db", "check").exit_code == 0
+    # A bundle marked public carries the same redacted copies, never an original or raw mail.
+    bundle = isolated / "public.zip"
+    made = run("request", "bundle", ref, str(bundle), "--public", "--json")
+    assert made.exit_code == 0, made.stderr
+    (isolated / "unzipped").mkdir()
+    with zipfile.ZipFile(bundle) as zf:
+        names = zf.namelist()
+        zf.extractall(isolated / "unzipped")
+    assert not [n for n in names if n.endswith(".eml")]
+    assert sorted(n.split("-attachment-")[1] for n in names if "-attachment-" in n) == [
+        "figures-redacted.pdf",
+        "reply-redacted.pdf",
+        "scan-redacted.pdf",
+    ]
+    for path in (isolated / "unzipped").iterdir():
+        text = pdftotext(path) if path.suffix == ".pdf" else path.read_text()
+        for secret in (*REDACTED, EMAIL):
+            assert secret.lower() not in text.lower(), (secret, path)
 
 
 def test_a_region_is_burnt_out_and_a_phrase_not_found_is_said(reply, isolated: Path) -> None:  # type: ignore[no-untyped-def]
