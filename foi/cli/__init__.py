@@ -302,6 +302,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "foi.cli.redact_cmd:register",
         "Store a redacted PDF copy of an attachment: personal data burnt out, text by OCR.",
     ),
+    "redact-term": (
+        "foi.cli.redact_cmd:terms_app",
+        "Names and terms a campaign keeps out of print: found in files before they are "
+        "published, and proposed by 'foi redact'.",
+    ),
     "publish": (
         "foi.cli.publish_cmd:register",
         "Build the campaign's evidence site: a static site that opens from disk, no server.",

@@ -195,7 +195,9 @@ def register_request(app_: typer.Typer) -> None:
                         s,
                         req,
                         ids,
-                        watch=watchlist(s, people=configured_people(e)),
+                        watch=watchlist(
+                            s, people=configured_people(e), campaign_id=req.campaign_id
+                        ),
                         reviewed=reviewed,
                         by=volunteer_name(e, by),
                         now=e.now,

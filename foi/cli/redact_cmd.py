@@ -45,7 +45,7 @@ def check_new_files(e, s, req, event, reviewed: bool) -> None:  # type: ignore[n
             s,
             req,
             ids,
-            watch=watchlist(s, people=configured_people(e)),
+            watch=watchlist(s, people=configured_people(e), campaign_id=req.campaign_id),
             reviewed=reviewed,
             by=volunteer_name(e, None),
             now=e.now,
@@ -108,7 +108,9 @@ def register(app_: typer.Typer) -> None:
             req = find_request(s, reference)
             att = request_attachments(s, req, [attachment])[0]
             pdf = to_pdf(blobs.read_blob(s, att.sha256), att.filename, att.content_type)
-            watch = watchlist(s, people=configured_people(e), terms=term)
+            watch = watchlist(
+                s, people=configured_people(e), terms=term, campaign_id=req.campaign_id
+            )
             with Document(pdf) as doc:
                 prop = propose(doc.pages, watch, texts=text, regions=regions)
                 if not json_out:
@@ -166,4 +168,77 @@ def _confirm(json_out: bool) -> bool:
     return typer.confirm("Write the redacted copy?", default=False)
 
 
-__all__ = ["register"]
+terms_app = typer.Typer(
+    help="Names and terms a campaign keeps out of print: found in files before they are "
+    "published, and proposed by 'foi redact'.\n\n"
+    'Example:  foi redact-term add --campaign sim-2026 "Ward 7B"',
+    no_args_is_help=True,
+)
+
+
+@terms_app.command("add")
+def term_add(
+    ctx: typer.Context,
+    terms: list[str] = typer.Argument(..., help="The names or terms, each in quotes."),
+    campaign: str = typer.Option(..., "--campaign", help="The campaign's name."),
+    by: str | None = typer.Option(None, "--by", help="Who adds them (default: you)."),
+) -> None:
+    """Add names or terms to the campaign's list (an officer's name, a ward, a team).
+
+    Example:  foi redact-term add --campaign sim-2026 "PC Jo Bloggs" "Ward 7B"
+    """
+    from foi.casework.requests import get_campaign
+    from foi.redaction.review import add_term
+
+    e = env(ctx)
+    with session(e) as s:
+        camp = get_campaign(s, campaign, e.now, create=False)
+        added = [t for t in terms if add_term(s, camp.id, t, by=volunteer_name(e, by), now=e.now)]
+    out(f"{campaign}: {len(added)} term{'s' if len(added) != 1 else ''} added")
+
+
+@terms_app.command("list")
+def term_list(
+    ctx: typer.Context,
+    campaign: str = typer.Option(..., "--campaign", help="The campaign's name."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List the campaign's names and terms kept out of print.
+
+    Example:  foi redact-term list --campaign sim-2026
+    """
+    from foi.casework.requests import get_campaign
+    from foi.redaction.review import campaign_terms
+
+    e = env(ctx)
+    with session(e) as s:
+        camp = get_campaign(s, campaign, e.now, create=False)
+        terms = campaign_terms(s, camp.id)
+    if json_out:
+        emit_json(terms)
+        return
+    for t in terms:
+        out(t)
+
+
+@terms_app.command("remove")
+def term_remove(
+    ctx: typer.Context,
+    term: str = typer.Argument(..., help="The name or term."),
+    campaign: str = typer.Option(..., "--campaign", help="The campaign's name."),
+) -> None:
+    """Take a name or term off the campaign's list.
+
+    Example:  foi redact-term remove --campaign sim-2026 "Ward 7B"
+    """
+    from foi.casework.requests import get_campaign
+    from foi.redaction.review import remove_term
+
+    e = env(ctx)
+    with session(e) as s:
+        camp = get_campaign(s, campaign, e.now, create=False)
+        remove_term(s, camp.id, term)
+    out(f"{campaign}: {term!r} removed")
+
+
+__all__ = ["register", "terms_app"]

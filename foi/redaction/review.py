@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.evidence import blobs
 from foi.redaction.findings import Finding, Person, Watchlist, find_personal_data, summary
-from foi.store.models import Attachment, AttachmentReview, Redaction, Request, Requester, Volunteer
+from foi.store.models import (
+    Attachment,
+    AttachmentReview,
+    Redaction,
+    RedactionTerm,
+    Request,
+    Requester,
+    Volunteer,
+)
 
 
 @dataclass
@@ -66,14 +74,57 @@ def watchlist(
     *,
     people: Sequence[Person] = (),
     terms: Sequence[str] = (),
+    campaign_id: int | None = None,
 ) -> Watchlist:
-    """Every requester and volunteer in the database, plus those given, and the terms."""
+    """Every requester and volunteer in the database, plus those given; the terms given and
+    those the campaign lists."""
+    if campaign_id is not None:
+        terms = [*terms, *campaign_terms(session, campaign_id)]
     found = list(people)
     found += [
         Person("requester", r.name, r.email, r.address) for r in session.scalars(select(Requester))
     ]
     found += [Person("volunteer", v.name, v.email) for v in session.scalars(select(Volunteer))]
     return Watchlist(people=found, terms=list(terms))
+
+
+def campaign_terms(session: Session, campaign_id: int) -> list[str]:
+    """The terms a campaign keeps out of print, in the order added."""
+    return list(
+        session.scalars(
+            select(RedactionTerm.term)
+            .where(RedactionTerm.campaign_id == campaign_id)
+            .order_by(RedactionTerm.id)
+        )
+    )
+
+
+def add_term(
+    session: Session, campaign_id: int, term: str, *, by: str | None, now: datetime
+) -> bool:
+    """Add a term to the campaign's list; False if it was there already."""
+    text = " ".join(term.split())
+    if not text or len(text) > 300 or any(ord(c) < 32 for c in term if c not in "\t\n"):
+        raise UsageError("a term is one line of 1 to 300 characters")
+    if text.casefold() in {t.casefold() for t in campaign_terms(session, campaign_id)}:
+        return False
+    session.add(RedactionTerm(campaign_id=campaign_id, term=text, added_by=by, added_at=now))
+    session.flush()
+    return True
+
+
+def remove_term(session: Session, campaign_id: int, term: str) -> None:
+    """Take a term off the campaign's list; NotFoundError naming the terms it has."""
+    text = " ".join(term.split()).casefold()
+    for row in session.scalars(
+        select(RedactionTerm).where(RedactionTerm.campaign_id == campaign_id)
+    ):
+        if row.term.casefold() == text:
+            session.delete(row)
+            session.flush()
+            return
+    known = "; ".join(campaign_terms(session, campaign_id)) or "none"
+    raise NotFoundError(f"the campaign has no term {term!r} (its terms: {known})")
 
 
 def latest_redaction(session: Session, att: Attachment) -> Redaction | None:

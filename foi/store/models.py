@@ -429,6 +429,18 @@ class AttachmentReview(Base):
     reviewed_at: Mapped[datetime]
 
 
+class RedactionTerm(Base):
+    """A name or term a campaign keeps out of print, found and proposed for redaction."""
+
+    __table__ = tables.redaction_terms
+
+    id: Mapped[int]
+    campaign_id: Mapped[int]
+    term: Mapped[str]
+    added_by: Mapped[str | None]
+    added_at: Mapped[datetime]
+
+
 class Extraction(Base):
     """One file's extraction: its place in the queue (see foi.reading)."""
 

@@ -470,6 +470,19 @@ attachment_reviews = Table(
     Column("reviewed_at", UTCDateTime, nullable=False),
 )
 
+# A name or term a campaign keeps out of print (an officer's name, a ward): found in files
+# before they are published, and proposed for redaction (foi redact-term, foi redact).
+redaction_terms = Table(
+    "redaction_terms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False, index=True),
+    Column("term", String(300), nullable=False),
+    Column("added_by", String(200)),
+    Column("added_at", UTCDateTime, nullable=False),
+    UniqueConstraint("campaign_id", "term"),
+)
+
 # Reading attachments (issue 19), keyed by the file's SHA-256 so a file is read once however
 # many messages carry it; see foi.reading.
 # One file's extraction: its place in the queue (queued -> working -> done | failed).

@@ -145,6 +145,14 @@ def test_a_file_quoting_the_requester_is_not_publishable_without_review(reply) -
     assert "page 2: name 'Sam Taylor'" in no.stderr
     assert "page 2: phone '0113 496 0000'" in no.stderr
     assert "--reviewed" in no.stderr.splitlines()[-1]
+    # A term the campaign lists is a finding too.
+    assert run("redact-term", "add", "--campaign", "sim-2026", "AWP-555").exit_code == 0
+    assert run("redact-term", "list", "--campaign", "sim-2026", "--json").json() == ["AWP-555"]
+    again = run("request", "publishable", ref, str(ids["reply.pdf"]))
+    assert "page 1: term 'AWP-555' (a term the campaign lists)" in again.stderr
+    assert run("redact-term", "remove", "--campaign", "sim-2026", "awp-555").exit_code == 0
+    gone = run("redact-term", "remove", "--campaign", "sim-2026", "AWP-555")
+    assert gone.exit_code == 3 and "its terms: none" in gone.stderr
     assert not run("request", "publishable", ref, "--json").json()[0]["publishable"]
     # The scan has no text layer and nothing has OCR'd it yet: it counts as unreviewed.
     scan = run("request", "publishable", ref, str(ids["scan.pdf"]))

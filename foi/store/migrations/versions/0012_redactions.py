@@ -1,4 +1,5 @@
-"""redactions: redacted copies of attachments, and reviews of their personal-data findings
+"""redactions: redacted copies of attachments, reviews of their personal-data findings, and
+campaigns' terms kept out of print
 
 Revision ID: 0012
 Revises: 0008
@@ -59,9 +60,29 @@ def upgrade() -> None:
         ["attachment_id"],
         unique=False,
     )
+    op.create_table(
+        "redaction_terms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("term", sa.String(length=300), nullable=False),
+        sa.Column("added_by", sa.String(length=200), nullable=True),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_redaction_terms_campaign_id_campaigns"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_redaction_terms")),
+        sa.UniqueConstraint("campaign_id", "term", name=op.f("uq_redaction_terms_campaign_id")),
+    )
+    op.create_index(
+        op.f("ix_redaction_terms_campaign_id"), "redaction_terms", ["campaign_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_redaction_terms_campaign_id"), table_name="redaction_terms")
+    op.drop_table("redaction_terms")
     op.drop_index(op.f("ix_attachment_reviews_attachment_id"), table_name="attachment_reviews")
     op.drop_table("attachment_reviews")
     op.drop_index(op.f("ix_redactions_sha256"), table_name="redactions")
