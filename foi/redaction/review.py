@@ -46,6 +46,7 @@ class Scan:
     source: str  # "original" | "redacted copy"
     findings: list[Finding] = field(default_factory=list)
     no_text: bool = False
+    why_no_text: str = "no text could be read (a scan or image not OCR'd)"
 
     @property
     def blocking(self) -> bool:
@@ -55,7 +56,7 @@ class Scan:
         """One line: 'attachment 12 (reply.pdf): 2 findings: address (page 2); name (page 2)'."""
         head = f"attachment {self.attachment.id} ({self.attachment.filename}, {self.source})"
         if self.no_text:
-            return f"{head}: no text could be read (a scan or image not OCR'd): not reviewed"
+            return f"{head}: {self.why_no_text}: not reviewed"
         return f"{head}: " + (summary(self.findings) if self.findings else "no personal data found")
 
     def as_json(self) -> dict[str, Any]:
@@ -195,10 +196,23 @@ def scan(session: Session, att: Attachment, watch: Watchlist) -> Scan:
         result = Scan(att, att.sha256, "original")
         if found is None:
             result.no_text = True
+            result.why_no_text = _why_no_text(session, att.sha256)
             return result
         pages = found
     result.findings = find_personal_data(pages, watch)
     return result
+
+
+def _why_no_text(session: Session, sha: str) -> str:
+    """Why a file has no text to scan, from the reading store's state of it."""
+    from foi.reading.store import extraction_state, failure_reason
+
+    state = extraction_state(session, sha)
+    if state == "failed":
+        return f"no text could be read ({failure_reason(session, sha) or 'extraction failed'})"
+    if state == "done":
+        return "no text could be read (OCR found none)"
+    return "no text could be read yet (a scan or image: run 'foi extract' to OCR it)"
 
 
 def request_attachments(session: Session, req: Request, ids: Sequence[int]) -> list[Attachment]:
