@@ -307,6 +307,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Names and terms a campaign keeps out of print: found in files before they are "
         "published, and proposed by 'foi redact'.",
     ),
+    "extract": (
+        "foi.cli.extract_cmd:register",
+        "Read the text out of stored files (OCR included): the queue, its failures, retries.",
+    ),
+    "search": (
+        "foi.cli.search_cmd:register",
+        "Search replies, attachments (page by page), letters and notes.",
+    ),
+    "evidence": (
+        "foi.cli.evidence_cmd:app",
+        "Passages naming the campaign's terms, proposed as body evidence: accept or reject.",
+    ),
     "publish": (
         "foi.cli.publish_cmd:register",
         "Build the campaign's evidence site: a static site that opens from disk, no server.",

@@ -238,11 +238,12 @@ def list_(
 def show(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    text: bool = typer.Option(False, "--text", help="Also print each attachment's text."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show one imported message: headers, text, attachments, why it was held.
 
-    Example:  foi inbox show 12
+    Example:  foi inbox show 12 --text
     """
     from foi.mail.inbox import attachments_of, get_message
 
@@ -276,6 +277,11 @@ def show(
                 for a in attachments_of(s, m)
             ],
         }
+        if text:
+            from foi.cli._text import file_text
+
+            for a in data["attachments"]:
+                a["text"] = file_text(s, a["sha256"])
     if data["state"] == "held":
         data["why_held"] = (
             "no request matched: no [FOI-…] token of ours, no In-Reply-To to a letter foi "
@@ -307,6 +313,12 @@ def show(
     if data["text"]:
         out("")
         out(data["text"].rstrip())
+    if text:
+        from foi.cli._text import print_text
+
+        for a in data["attachments"]:
+            out("")
+            print_text(a["filename"], a["text"])
 
 
 @app.command("assign")

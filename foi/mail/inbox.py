@@ -31,6 +31,7 @@ from foi.law.timeline import OPEN_STATUSES, EventKind
 from foi.mail.large import Split, split
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
+from foi.reading import intake as reading_intake
 from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
 
 if TYPE_CHECKING:
@@ -301,6 +302,10 @@ def _store_attachments(
                 request_id=msg.request_id,
                 created_at=now,
             )
+        )
+        # Queued for reading (small text, CSV and HTML are read now): issue 19.
+        reading_intake.attachment_stored(
+            session, sha, att.filename, att.content_type, size, data if part is None else None, now
         )
     return skipped
 

@@ -54,6 +54,8 @@ class Limits:
     max_unpacked: int = 512 * 1024**2  # bytes unpacked from one archive, in all
     max_ratio: int = 200  # uncompressed/compressed size of one member
     max_depth: int = 4  # archives and messages inside each other
+    max_image_pixels: int = 300_000_000  # one image in a PDF (an A0 scan at 300 dpi is 140M)
+    max_render_pixels: int = 60_000_000  # a page rendered for OCR (lower dpi beyond)
     ocr_dpi: int = 300
 
 
@@ -261,9 +263,23 @@ def _garbage(text: str) -> bool:
     return sum(map(len, words)) < letters * 0.5
 
 
+def _check_images(page: object, number: int, limits: Limits) -> None:
+    """Refuse a page drawing an image too large to decode (a PDF bomb) before rendering it."""
+    import pypdfium2.raw as raw
+
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):  # type: ignore[attr-defined]
+        width, height = obj.get_px_size()
+        if width * height > limits.max_image_pixels:
+            raise ExtractError(
+                f"PDF bomb: page {number} draws an image of {width:,} x {height:,} pixels "
+                f"(limit {limits.max_image_pixels:,})"
+            )
+
+
 def read_pdf(path: Path, budget: _Budget, depth: int, part: str | None) -> Iterator[PageText]:
     import pypdfium2 as pdfium
 
+    limits = budget.limits
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -273,10 +289,12 @@ def read_pdf(path: Path, budget: _Budget, depth: int, part: str | None) -> Itera
         raise ExtractError(f"damaged PDF: {message}") from exc
     try:
         count = len(pdf)
-        if count > budget.limits.max_pages:
-            raise ExtractError(
-                f"{count:,} pages is over the {budget.limits.max_pages:,}-page limit"
-            )
+        if count > limits.max_pages:
+            raise ExtractError(f"{count:,} pages is over the {limits.max_pages:,}-page limit")
+        # First the text layers, and which pages need OCR: a file that would need more OCR
+        # than its limit fails before any is done.
+        texts: list[str] = []
+        to_ocr: list[int] = []
         for index in range(count):
             page = pdf[index]
             try:
@@ -284,19 +302,39 @@ def read_pdf(path: Path, budget: _Budget, depth: int, part: str | None) -> Itera
                 text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
                 textpage.close()
                 if _garbage(text):
-                    budget.ocr()
-                    scale = budget.limits.ocr_dpi / 72
-                    image = page.render(scale=scale, grayscale=True).to_pil()
-                    buf = io.BytesIO()
-                    image.save(buf, format="PNG")
-                    del image
-                    ocr_text, confidence = ocr_image(buf.getvalue(), budget.limits)
-                    if ocr_text.strip() or not text.strip():
-                        yield PageText(index + 1, ocr_text, "ocr", confidence)
-                        continue
-                yield PageText(index + 1, text.strip("\n"), "text-layer", None)
+                    _check_images(page, index + 1, limits)
+                    to_ocr.append(index)
             finally:
                 page.close()
+            texts.append(text)
+        if len(to_ocr) > limits.max_ocr_pages:
+            raise ExtractError(
+                f"{len(to_ocr):,} pages need OCR, over the limit of {limits.max_ocr_pages} per file"
+            )
+        ocr = set(to_ocr)
+        for index, text in enumerate(texts):
+            if index not in ocr:
+                yield PageText(index + 1, text.strip("\n"), "text-layer", None)
+                continue
+            budget.ocr()
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                scale = limits.ocr_dpi / 72
+                pixels = width * height * scale * scale
+                if pixels > limits.max_render_pixels:
+                    scale *= (limits.max_render_pixels / pixels) ** 0.5
+                image = page.render(scale=scale, grayscale=True).to_pil()
+                buf = io.BytesIO()
+                image.save(buf, format="PNG")
+                del image
+            finally:
+                page.close()
+            ocr_text, confidence = ocr_image(buf.getvalue(), limits)
+            if ocr_text.strip() or not text.strip():
+                yield PageText(index + 1, ocr_text, "ocr", confidence)
+            else:  # OCR found nothing where the layer had something: keep the layer
+                yield PageText(index + 1, text.strip("\n"), "text-layer", None)
     finally:
         pdf.close()
 
@@ -432,25 +470,27 @@ def _cell(value: object) -> str:
 def read_xlsx(path: Path, budget: _Budget, depth: int, part: str | None) -> Iterator[PageText]:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ExtractError(f"damaged XLSX: {type(exc).__name__}: {exc}") from exc
-    try:
-        for number, sheet in enumerate(book.worksheets, 1):
-            rows = []
-            size = 0
-            for row in sheet.iter_rows(values_only=True):
-                line = "\t".join(_cell(v) for v in row).rstrip("\t")
-                size += len(line)
-                if size > budget.chars:
-                    budget.take("x" * (size + 1))
-                rows.append(line)
-            while rows and not rows[-1]:
-                rows.pop()
-            yield PageText(number, f"{sheet.title}\n" + "\n".join(rows), "plain", None)
-    finally:
-        book.close()
+    # A file object: openpyxl judges a path by its extension.
+    with open(path, "rb") as handle:
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ExtractError(f"damaged XLSX: {type(exc).__name__}: {exc}") from exc
+        try:
+            for number, sheet in enumerate(book.worksheets, 1):
+                rows = []
+                size = 0
+                for row in sheet.iter_rows(values_only=True):
+                    line = "\t".join(_cell(v) for v in row).rstrip("\t")
+                    size += len(line)
+                    if size > budget.chars:
+                        budget.take("x" * (size + 1))
+                    rows.append(line)
+                while rows and not rows[-1]:
+                    rows.pop()
+                yield PageText(number, f"{sheet.title}\n" + "\n".join(rows), "plain", None)
+        finally:
+            book.close()
 
 
 def _odf_text(node: object) -> str:
