@@ -93,8 +93,9 @@ def register(app_: typer.Typer) -> None:
         out(f"published {report.bodies} bodies ({report.requests} requests) to {result['index']}")
         if report.files_withheld:
             info(
-                f"{report.files_withheld} attachments not published: mark them with "
-                "'foi request publishable REF ID'"
+                f"{report.files_withheld} attachments not published: only redacted copies "
+                "of files marked publishable are ('foi redact REF ID', "
+                "'foi request publishable REF ID')"
             )
 
 

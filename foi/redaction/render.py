@@ -37,6 +37,8 @@ from foi.redaction.findings import normalise
 
 DPI = 200  # page images: sharp enough for Tesseract, small enough to publish
 PAD = 1.5  # points added around each word's box
+MAX_PAGES = 500  # pages in one file: rendering and OCR take a few seconds a page
+MAX_PIXELS = 7000  # the longest side of a page image
 TIMEOUT = 300  # seconds for one program run on one file or page
 IMAGE_TYPES = {"png", "jpg", "jpeg", "tif", "tiff", "gif", "bmp", "webp"}
 _FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -264,7 +266,7 @@ def image_pdf(data: bytes) -> bytes:
     try:
         img = Image.open(io.BytesIO(data))
         frames = [f.convert("RGB") for f in ImageSequence.Iterator(img)]
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
         raise RedactionError(f"the image cannot be read: {exc}") from None
     dpi = img.info.get("dpi", (150, 150))[0] or 150
     out = io.BytesIO()
@@ -326,6 +328,14 @@ class Document:
         self.pages = _bbox_pages(layout.stdout)
         if not self.pages:
             raise RedactionError("the PDF has no pages")
+        if len(self.pages) > MAX_PAGES:
+            raise RedactionError(
+                f"the file has {len(self.pages)} pages; foi redacts at most {MAX_PAGES}: "
+                "split it first (e.g. with qpdf --split-pages)"
+            )
+        # A huge page at the usual resolution would be a huge image: lower it to fit.
+        longest = max(max(p.width, p.height) for p in self.pages) or 1.0
+        self.dpi = max(36, min(self.dpi, int(MAX_PIXELS * 72 / longest)))
         _run(["pdftoppm", "-r", str(self.dpi), "-png", src, str(self.dir / "page")], "pdftoppm")
         self.images = sorted(
             self.dir.glob("page-*.png"), key=lambda p: int(p.stem.rpartition("-")[2])
@@ -333,10 +343,20 @@ class Document:
         if len(self.images) != len(self.pages):
             raise RedactionError("pdftoppm and pdftotext disagree on the number of pages")
         for page, image in zip(self.pages, self.images, strict=True):
+            ocr = self._ocr_lines(image)
             if len(page.text.strip()) < 20:  # no usable text layer: a scan
-                self._ocr_words(page, image)
+                page.method = "ocr"
+                page.build_text(ocr)
+                continue
+            # Text drawn in a picture on a text page: OCR words no text-layer word covers.
+            taken = [w.box for w in page.words]
+            extra = [[w for w in line if not _covered(w.box, taken)] for line in ocr]
+            extra = [line for line in extra if line]
+            if extra:
+                page.build_text([*_lines_of(page), *extra])
 
-    def _ocr_words(self, page: Page, image: Path) -> None:
+    def _ocr_lines(self, image: Path) -> list[list[Word]]:
+        """The words Tesseract reads on a page image, line by line, in points."""
         done = _run(
             ["tesseract", str(image), "-", "--dpi", str(self.dpi), "tsv"], "OCR (tesseract)"
         )
@@ -351,8 +371,7 @@ class Document:
             lines.setdefault((int(cols[2]), int(cols[3]), int(cols[4])), []).append(
                 Word(cols[11], box)
             )
-        page.method = "ocr"
-        page.build_text([lines[k] for k in sorted(lines)])
+        return [lines[k] for k in sorted(lines)]
 
     def redact(self, areas: Sequence[Area], *, check: Sequence[str] = ()) -> RedactedCopy:
         """A new PDF with the areas burnt out of every page image and a text layer by OCR.
@@ -404,6 +423,22 @@ class Document:
                 "text layer had it): add that place with --region and try again"
             )
         return RedactedCopy(data, pages)
+
+
+def _covered(box: Box, others: Sequence[Box]) -> bool:
+    """Whether a box's centre lies inside any of the others."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(o[0] - PAD <= cx <= o[2] + PAD and o[1] - PAD <= cy <= o[3] + PAD for o in others)
+
+
+def _lines_of(page: Page) -> list[list[Word]]:
+    """A page's words back as lines (as `Page.build_text` laid them out)."""
+    lines: list[list[Word]] = [[]]
+    for word, (start, _) in zip(page.words, page.spans, strict=True):
+        if start and page.text[start - 1] == "\n":
+            lines.append([])
+        lines[-1].append(word)
+    return [line for line in lines if line]
 
 
 def _bbox_pages(xhtml: bytes) -> list[Page]:

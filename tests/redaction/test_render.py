@@ -98,3 +98,26 @@ def test_regions_are_checked() -> None:
 def test_what_is_still_there_is_found_whatever_the_spacing() -> None:
     assert still_there(["Dear  SAM\nTaylor"], ["Sam Taylor"]) == [(1, "Sam Taylor")]
     assert still_there(["Dear Samantha"], ["Sam"]) == []
+
+
+def test_a_name_inside_a_picture_on_a_text_page_is_found_and_burnt(tmp_path: Path) -> None:
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (1200, 160), "white")
+    ImageDraw.Draw(img).text(
+        (20, 40), "Signed: Sam Taylor", font=ImageFont.truetype(FONT, 64), fill="black"
+    )
+    img.save(tmp_path / "sig.png", dpi=(300, 300))
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "The trust piloted a High Intensity Network in 2020 and ended it in 2022.")
+    pdf.image(str(tmp_path / "sig.png"), x=20, y=60, w=100)
+    with Document(bytes(pdf.output())) as doc:
+        assert doc.pages[0].method == "text-layer"
+        prop = propose(doc.pages, WATCH)
+        assert ("name", "Sam Taylor") in {(a.kind, a.text) for a in prop.areas}
+        copy = doc.redact(prop.areas, check=prop.phrases())
+    text = " ".join(copy.pages[0].split())
+    assert "High Intensity Network" in text and "Taylor" not in text
