@@ -61,9 +61,9 @@ def text_page(copy: PublicCopy, redactor: Callable[[str | None], str | None]) ->
     title = html.escape(copy.filename)
     parts = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        '<html lang="en-GB"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title}: text</title></head><body><main data-pagefind-body>",
+        f"<title>{title}: text</title></head><body><main>",
         f"<h1>{title}</h1>",
         f'<p><a href="{html.escape(quote(copy.filename))}">The redacted PDF</a>. Its text, '
         "read by OCR from the redacted pages:</p>",
