@@ -121,3 +121,23 @@ def test_a_name_inside_a_picture_on_a_text_page_is_found_and_burnt(tmp_path: Pat
         copy = doc.redact(prop.areas, check=prop.phrases())
     text = " ".join(copy.pages[0].split())
     assert "High Intensity Network" in text and "Taylor" not in text
+
+
+def test_a_spreadsheet_is_published_as_a_redacted_pdf() -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Figures"
+    ws.append(["Year", "Referrals", "Contact"])
+    ws.append([2021, 42, "sam.taylor@simwatch.org.uk"])
+    ws.append([2022, 17, "NHS 943 476 5919"])
+    out = io.BytesIO()
+    wb.save(out)
+    with Document(to_pdf(out.getvalue(), "figures.xlsx")) as doc:
+        prop = propose(doc.pages, WATCH)
+        assert {a.kind for a in prop.areas} == {"email", "nhs-number"}
+        copy = doc.redact(prop.areas, check=prop.phrases())
+    text = " ".join(copy.pages[0].split())
+    assert "Referrals" in text and "Figures" in text
+    assert "simwatch" not in text and "5919" not in text
