@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,21 +193,32 @@ def file_type(filename: str, content_type: str | None, data: bytes) -> str:
 
 
 def docx_paragraphs(data: bytes) -> list[str]:
-    """The paragraphs of a DOCX (body text and tables, in order)."""
-    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    """The paragraphs of a DOCX (python-docx), tables as tab-separated rows, in order."""
+    import docx
+    from docx.oxml.ns import qn
+
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            root = ET.fromstring(zf.read("word/document.xml"))
-    except (zipfile.BadZipFile, KeyError, ET.ParseError) as exc:
-        raise RedactionError(f"the DOCX cannot be read: {exc}") from None
-    paragraphs = []
-    for p in root.iter(f"{ns}p"):
-        text = "".join(
-            (t.text or "") if t.tag == f"{ns}t" else "\t" if t.tag == f"{ns}tab" else ""
-            for t in p.iter()
-        )
-        paragraphs.append(text)
-    return paragraphs
+        body = docx.Document(io.BytesIO(data)).element.body
+    except Exception as exc:  # zipfile's, lxml's and python-docx's own errors
+        raise RedactionError(f"the DOCX cannot be read: {type(exc).__name__}: {exc}") from None
+    lines: list[str] = []
+    for block in body.iterchildren():
+        if block.tag == qn("w:tbl"):
+            for row in block.iter(qn("w:tr")):
+                lines.append(
+                    "\t".join(
+                        "".join(t.text or "" for t in cell.iter(qn("w:t")))
+                        for cell in row.iter(qn("w:tc"))
+                    )
+                )
+        elif block.tag == qn("w:p"):
+            lines.append(
+                "".join(
+                    (n.text or "") if n.tag == qn("w:t") else "\t" if n.tag == qn("w:tab") else ""
+                    for n in block.iter()
+                )
+            )
+    return lines
 
 
 def xlsx_rows(data: bytes) -> list[str]:

@@ -68,18 +68,16 @@ def scanned_pdf() -> bytes:
 
 
 def docx() -> bytes:
-    body = "".join(
-        f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>"
-        for t in (f"Dear {NAME}", f"Your address: {ADDRESS}", "High Intensity Network figures")
-    )
-    doc = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        f"<w:body>{body}</w:body></w:document>"
-    )
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for line in (f"Dear {NAME}", f"Your address: {ADDRESS}", "High Intensity Network figures"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Contact"
+    table.rows[0].cells[1].text = "0113 496 0000"
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("word/document.xml", doc)
+    document.save(out)
     return out.getvalue()
 
 
