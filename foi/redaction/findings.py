@@ -246,7 +246,7 @@ def find_personal_data(
 
 def _without_overlaps(found: list[Finding]) -> list[Finding]:
     """Keep the longest of overlapping findings (known people's before patterns on a tie)."""
-    rank = {"name": 0, "address": 0, "term": 0, "email": 1}
+    rank = {"name": 0, "address": 0, "term": 0, "email": 1, "nhs-number": 1}
     kept: list[Finding] = []
     for f in sorted(found, key=lambda f: (-(f.end - f.start), rank.get(f.kind, 2), f.start)):
         if all(f.end <= k.start or f.start >= k.end for k in kept):

@@ -94,3 +94,40 @@ def test_nhs_check_digit() -> None:
     assert nhs_number_valid("9434765919")
     assert not nhs_number_valid("9434765918")
     assert not nhs_number_valid("123")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _with_check_digit(nine: str) -> str | None:
+    total = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return None if check == 10 else nine + str(check)
+
+
+@given(
+    st.text("0123456789", min_size=9, max_size=9),
+    st.sampled_from(["{} {} {}", "{}{}{}", "{}-{}-{}"]),
+)
+def test_every_valid_nhs_number_is_found(nine: str, layout: str) -> None:
+    number = _with_check_digit(nine)
+    if number is None:
+        return
+    text = "Patient " + layout.format(number[:3], number[3:6], number[6:]) + " seen."
+    assert [f.kind for f in find_personal_data([(3, text)])] == ["nhs-number"]
+    wrong = number[:9] + str((int(number[9]) + 1) % 10)
+    wrong_found = find_personal_data([(3, "Patient " + wrong + " seen.")])
+    assert "nhs-number" not in {f.kind for f in wrong_found}  # (it may look like a phone)
+
+
+@given(
+    st.lists(st.integers(0, len(SAM.email or "")), max_size=4),
+    st.sampled_from(["\u200b", "\u00ad", "\u2060", "\ufeff"]),
+)
+def test_hidden_characters_do_not_hide_an_email(at: list[int], hidden: str) -> None:
+    email = SAM.email or ""
+    for i in sorted(at, reverse=True):
+        email = email[:i] + hidden + email[i:]
+    found = find_personal_data([(1, f"write to {email} please")], WATCH)
+    assert [(f.kind, f.text) for f in found] == [("email", SAM.email)]
