@@ -38,6 +38,7 @@ DPI = 200  # page images: sharp enough for Tesseract, small enough to publish
 PAD = 1.5  # points added around each word's box
 MAX_PAGES = 500  # pages in one file: rendering and OCR take a few seconds a page
 MAX_PIXELS = 7000  # the longest side of a page image
+MAX_MEMORY = 2 * 2**30  # bytes of address space for one poppler or Tesseract run
 TIMEOUT = 300  # seconds for one program run on one file or page
 IMAGE_TYPES = {"png", "jpg", "jpeg", "tif", "tiff", "gif", "bmp", "webp"}
 _FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -132,15 +133,30 @@ class RedactedCopy:
     pages: list[str]  # the copy's text, page by page, as a reader would extract it
 
 
+def _limits() -> None:
+    """In the child, before the program starts: cap its memory and CPU time (a PDF bomb)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY, MAX_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (TIMEOUT, TIMEOUT))
+
+
 def _run(args: Sequence[str], what: str) -> subprocess.CompletedProcess[bytes]:
     """Run a program; RedactionError with its complaint if it fails or is not installed."""
     if shutil.which(args[0]) is None:
         package = "poppler-utils" if args[0].startswith("pdf") else "tesseract-ocr"
         raise RedactionError(f"{args[0]} is not installed: install Debian's {package}")
     try:
-        done = subprocess.run(list(args), capture_output=True, timeout=TIMEOUT, check=False)
+        done = subprocess.run(
+            list(args), capture_output=True, timeout=TIMEOUT, check=False, preexec_fn=_limits
+        )
     except subprocess.TimeoutExpired:
         raise RedactionError(f"{what} took longer than {TIMEOUT} s: not redacted") from None
+    if done.returncode < 0:  # killed: by a limit below, or from outside
+        raise RedactionError(
+            f"{what} was stopped (signal {-done.returncode}): the file needs more than "
+            f"{MAX_MEMORY // 2**20} MiB or {TIMEOUT} s of CPU; not redacted"
+        )
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RedactionError(f"{what} failed: {reason[-1] if reason else 'no reason given'}")

@@ -141,3 +141,13 @@ def test_a_spreadsheet_is_published_as_a_redacted_pdf() -> None:
     text = " ".join(copy.pages[0].split())
     assert "Referrals" in text and "Figures" in text
     assert "simwatch" not in text and "5919" not in text
+
+
+def test_a_file_needing_more_memory_than_allowed_is_refused_in_one_line(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from foi.redaction import render
+
+    monkeypatch.setattr(render, "MAX_MEMORY", 8 * 2**20)  # far too little for poppler
+    with pytest.raises(render.RedactionError) as exc, Document(loaded_pdf()):
+        pass
+    message = str(exc.value)
+    assert "\n" not in message and message.startswith("reading the PDF (pdftotext) failed")
