@@ -30,6 +30,9 @@ PURE = (
     "foi.directory.importers",
     "foi.directory.shapes",
     "foi.directory.coverage",
+    "foi.redaction.findings",
+    "foi.redaction.render",
+    "foi.redaction.proposal",
 )
 # What a pure module may not import: the database (SQLAlchemy, foi.store and the domain
 # packages built on it), the CLI, settings, and the clock.

@@ -325,6 +325,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The directory of public bodies: list, show, add, edit, import, evidence.",
     ),
     "request": ("foi.cli.requests_cmd:app", "Requests and their timelines."),
+    "redact": (
+        "foi.cli.redact_cmd:register",
+        "Store a redacted PDF copy of an attachment: personal data burnt out, text by OCR.",
+    ),
+    "redact-term": (
+        "foi.cli.redact_cmd:terms_app",
+        "Names and terms a campaign keeps out of print: found in files before they are "
+        "published, and proposed by 'foi redact'.",
+    ),
     "extract": (
         "foi.cli.extract_cmd:register",
         "Read the text out of stored files (OCR included): the queue, its failures, retries.",

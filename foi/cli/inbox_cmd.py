@@ -485,6 +485,9 @@ def register(app_: typer.Typer) -> None:
         publishable: bool = typer.Option(
             False, "--publishable", help="The --file attachments may go on the published site."
         ),
+        reviewed: bool = typer.Option(
+            False, "--reviewed", help="With --publishable: you read the personal data found."
+        ),
         note: str | None = typer.Option(None, "--note"),
         interactive: bool = typer.Option(
             False, "--interactive", "-i", help="Walk through the letter's questions one by one."
@@ -551,6 +554,10 @@ def register(app_: typer.Typer) -> None:
                 holidays=holiday_set(s),
                 max_file_bytes=e.settings.attachment_max_bytes,
             )
+            if publishable and file:
+                from foi.cli.redact_cmd import check_new_files
+
+                check_new_files(e, s, req, event, reviewed)
             result = {
                 "reference": req.reference,
                 "event": event.kind,

@@ -93,8 +93,9 @@ def register(app_: typer.Typer) -> None:
         out(f"published {report.bodies} bodies ({report.requests} requests) to {result['index']}")
         if report.files_withheld:
             info(
-                f"{report.files_withheld} attachments not published: mark them with "
-                "'foi request publishable REF ID'"
+                f"{report.files_withheld} attachments not published: only redacted copies "
+                "of files marked publishable are ('foi redact REF ID', "
+                "'foi request publishable REF ID')"
             )
 
 
@@ -108,11 +109,17 @@ def register_request(app_: typer.Typer) -> None:
         path: Path | None = typer.Argument(
             None, help="The zip to write (default: REFERENCE-correspondence.zip)."
         ),
+        public: bool = typer.Option(
+            False,
+            "--public",
+            help="A bundle to share: people's details removed, no raw mail, and only the "
+            "redacted copies of attachments marked publishable.",
+        ),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """Write every letter, reply (.eml and text) and attachment of a request, in date
         order with an index, to one zip: the enclosure for an internal review or an ICO
-        complaint.
+        complaint. With --public, a bundle fit to publish instead.
 
         Example:  foi request bundle FOI-2026-0001 FOI-2026-0001-correspondence.zip
         """
@@ -122,7 +129,14 @@ def register_request(app_: typer.Typer) -> None:
         e = env(ctx)
         with session(e) as s:
             req = find_request(s, reference)
-            report = write_bundle(s, req, path or Path(bundle_name(req)))
+            default = Path(
+                bundle_name(req).replace("-correspondence", "-public")
+                if public
+                else bundle_name(req)
+            )
+            report = write_bundle(
+                s, req, path or default, public=redactor_for(e, s) if public else None
+            )
             ref = req.reference
         result = {
             "reference": ref,
@@ -148,28 +162,59 @@ def register_request(app_: typer.Typer) -> None:
         reference: str = typer.Argument(..., help="e.g. FOI-2026-0001"),
         ids: list[int] = typer.Argument(None, help="Attachment ids (see the list without ids)."),
         off: bool = typer.Option(False, "--off", help="Unmark: keep them off the site."),
+        reviewed: bool = typer.Option(
+            False,
+            "--reviewed",
+            help="You have read the personal data found in them (or checked a file with no "
+            "text): mark them anyway; recorded with who and when.",
+        ),
+        by: str | None = typer.Option(None, "--by", help="Who reviewed (default: you)."),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """List a request's attachments and whether each may be published; with ids, mark
         them publishable (or not, with --off). Attachments are unpublished until marked.
+        Marking first scans what would be published (the redacted copy, else the original)
+        for personal data and lists each finding with its page; while there are findings,
+        or the file has no text to scan, it is refused unless you pass --reviewed. Only
+        redacted copies are published ('foi redact REF ID').
 
         Example:  foi request publishable FOI-2026-0001 12 13
         """
         from foi.casework.requests import find_request
+        from foi.cli.redact_cmd import configured_people, volunteer_name
         from foi.evidence.bundle import attachments
         from foi.evidence.publish import set_publishable
+        from foi.redaction.review import ReviewNeeded, latest_redaction, mark_publishable, watchlist
 
         e = env(ctx)
+        scans = []
         with session(e) as s:
             req = find_request(s, reference)
-            if ids:
-                set_publishable(s, req, ids, not off)
+            if ids and off:
+                set_publishable(s, req, ids, False)
+            elif ids:
+                try:
+                    scans = mark_publishable(
+                        s,
+                        req,
+                        ids,
+                        watch=watchlist(
+                            s, people=configured_people(e), campaign_id=req.campaign_id
+                        ),
+                        reviewed=reviewed,
+                        by=volunteer_name(e, by),
+                        now=e.now,
+                    )
+                except ReviewNeeded as exc:
+                    _list_findings(exc.scans)
+                    raise
             rows = [
                 {
                     "id": a.id,
                     "filename": a.filename,
                     "size": a.size,
                     "publishable": a.publishable,
+                    "redacted": latest_redaction(s, a) is not None,
                 }
                 for a in attachments(s, req)
             ]
@@ -177,11 +222,32 @@ def register_request(app_: typer.Typer) -> None:
         if json_out:
             emit_json(rows)
             return
+        _list_findings(scans)
         table(
-            ("id", "file", "bytes", "publishable"),
+            ("id", "file", "bytes", "publishable", "redacted copy"),
             [
-                (r["id"], r["filename"], r["size"], "yes" if r["publishable"] else "no")
+                (
+                    r["id"],
+                    r["filename"],
+                    r["size"],
+                    "yes" if r["publishable"] else "no",
+                    "yes" if r["redacted"] else "no",
+                )
                 for r in rows
             ],
             title=f"{ref}: attachments",
         )
+        waiting = [r["id"] for r in rows if r["publishable"] and not r["redacted"]]
+        if waiting:
+            info(
+                "published only once redacted: run 'foi redact "
+                f"{ref} ID' for {', '.join(str(i) for i in waiting)}"
+            )
+
+
+def _list_findings(scans) -> None:  # type: ignore[no-untyped-def]
+    """Each scanned file's findings, one line each with its page, on stderr."""
+    for sc in scans:
+        info(sc.describe())
+        for f in sc.findings:
+            info(f"  page {f.page}: {f.kind} {f.text!r} ({f.why})".replace("\n", " "))

@@ -67,7 +67,7 @@ from sqlalchemy.orm import Session
 
 from foi.errors import FoiError
 from foi.files import FileWriteError, ensure_dir, fsync_dir, remove_stale_temp_files
-from foi.store.models import Attachment, Blob, BlobChunk, InboxMessage
+from foi.store.models import Attachment, Blob, BlobChunk, InboxMessage, Redaction
 
 CHUNK_SIZE = 1024 * 1024
 MAX_FILENAME_CHARS = 150
@@ -82,6 +82,7 @@ TEMP_SUFFIX = ".tmp"
 REFERENCES: list[tuple[str, object]] = [
     ("inbox message", InboxMessage.sha256),
     ("attachment", Attachment.sha256),
+    ("redacted copy", Redaction.sha256),
 ]
 LEGACY_NOTE = "README-MOVED-INTO-DATABASE.txt"
 

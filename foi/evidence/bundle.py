@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi.evidence.blobs import safe_filename
+from foi.evidence.redact import Redactor
 from foi.files import atomic_writer
 from foi.store.models import Attachment, Event, InboxMessage, Letter, Request
 
@@ -102,8 +103,17 @@ class BundleReport:
     files: int
 
 
-def write_bundle(session: Session, req: Request, path: Path) -> BundleReport:
-    """Write the request's correspondence bundle as a zip at `path` (atomically, mode 600)."""
+def write_bundle(
+    session: Session, req: Request, path: Path, *, public: Redactor | None = None
+) -> BundleReport:
+    """Write the request's correspondence bundle as a zip at `path` (atomically, mode 600).
+
+    A public bundle (`public`, the site's redactor) carries no raw mail and no addresses:
+    letters and replies as text with people's details removed, and of the attachments only
+    the redacted copies of those marked publishable (never an original).
+    """
+    if public is not None:
+        return _write_public_bundle(session, req, path, public)
     items: list[tuple[date, int, str, str, bytes]] = []  # (date, order, kind, name, data)
 
     def add(on: date, order: int, kind: str, stem: str, ext: str, data: bytes) -> None:
@@ -141,13 +151,26 @@ def write_bundle(session: Session, req: Request, path: Path) -> BundleReport:
             f".{ext}" if ext else "",
             data,
         )
+    _write_zip(path, req, items, req.title, "")
+    return BundleReport(path, len(sent), len(msgs), len(atts), len(items) + 1)
+
+
+def _write_zip(
+    path: Path,
+    req: Request,
+    items: list[tuple[date, int, str, str, bytes]],
+    title: str,
+    note: str,
+) -> None:
+    """The zip: index.txt first, then the items in date order."""
     items.sort(key=lambda it: (it[0], it[1]))
     width = max(2, len(str(len(items))))
     index = [
-        f"Correspondence bundle for {req.reference}: {req.title}",
+        f"Correspondence bundle for {req.reference}: {title}",
         f"Body: {req.body.name}",
         f"Regime: {req.regime}; sent on {req.sent_on or 'not sent'}; status {req.status}"
         + (f"; outcome {req.resolution}" if req.resolution else ""),
+        *([note] if note else []),
         "",
         "Files, in date order:",
     ]
@@ -162,7 +185,40 @@ def write_bundle(session: Session, req: Request, path: Path) -> BundleReport:
             info = zipfile.ZipInfo(fname, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
-    return BundleReport(path, len(sent), len(msgs), len(atts), len(names) + 1)
+
+
+def _write_public_bundle(
+    session: Session, req: Request, path: Path, redactor: Redactor
+) -> BundleReport:
+    """The bundle marked public: redacted text, redacted copies, no raw mail."""
+    from foi.errors import UsageError
+    from foi.redaction.public import public_copies
+
+    if req.regime == "sar":
+        raise UsageError(f"{req.reference} is a subject access request: it is never made public")
+    items: list[tuple[date, int, str, str, bytes]] = []
+    sent = letters_sent(req)
+    for lt in sent:
+        on = letter_date(req, lt)
+        text = f"Subject: {redactor(lt.subject)}\nDate: {on}\n\n{redactor(lt.text)}\n"
+        items.append((on, 0, f"letter ({lt.purpose})", f"letter-{lt.purpose}.txt", text.encode()))
+    msgs = replies(session, req)
+    for msg in msgs:
+        on = (msg.sent_at or msg.imported_at).date()
+        text = (
+            f"Subject: {redactor(msg.subject or '')}\nDate: {on}\n\n{redactor(reply_text(msg))}\n"
+        )
+        items.append((on, 1, "reply as text", f"reply-{msg.id}.txt", text.encode()))
+    copies, _ = public_copies(session, attachments(session, req))
+    for copy in copies:
+        on = attachment_date(session, copy.attachment)
+        items.append((on, 2, "redacted attachment", f"attachment-{copy.filename}", copy.data))
+    note = (
+        "Public bundle: people's names, emails and addresses removed; attachments are "
+        "redacted copies of those marked publishable."
+    )
+    _write_zip(path, req, items, redactor(req.title) or "", note)
+    return BundleReport(path, len(sent), len(msgs), len(copies), len(items) + 1)
 
 
 def bundle_name(req: Request) -> str:

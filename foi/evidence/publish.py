@@ -27,12 +27,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from foi.errors import UsageError
-from foi.evidence.blobs import safe_filename
 from foi.evidence.bundle import (
     attachments,
     letter_date,
     letters_sent,
-    read_evidence_bytes,
     replies,
     reply_text,
 )
@@ -355,15 +353,14 @@ def _request_data(
         for q, a in latest_answers(v).items()
     ]
     files = []
-    withheld = 0
-    for att in attachments(session, req):
-        if not att.publishable:
-            withheld += 1
-            continue
-        name = safe_filename(redactor(att.filename) or "attachment")
-        rel = f"files/{att.sha256[:16]}/{name}"
-        _write(out_dir / rel, read_evidence_bytes(session, att.sha256))
-        files.append({"name": name, "href": f"../{rel}", "size": att.size})
+    # Only redacted copies are published, never an original (foi.redaction.public).
+    from foi.redaction.public import public_copies, write_public_copy
+
+    atts = attachments(session, req)
+    copies, _ = public_copies(session, atts)
+    withheld = len(atts) - len(copies)
+    for copy in copies:
+        files.append(write_public_copy(out_dir, copy, redactor, _write))
     data = {
         "reference": req.reference,
         "title": redactor(req.title),

@@ -404,6 +404,46 @@ class ImapFolder(Base):
     last_read_at: Mapped[datetime | None]
 
 
+class Redaction(Base):
+    """A redacted copy of an attachment: its blob, what was removed, by whom and when."""
+
+    __table__ = tables.redactions
+
+    id: Mapped[int]
+    attachment_id: Mapped[int]
+    sha256: Mapped[str]
+    size: Mapped[int]
+    areas: Mapped[list[Any]]
+    pages: Mapped[list[Any]]
+    created_by: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
+class AttachmentReview(Base):
+    """A volunteer's review of a file's personal-data findings before it was made publishable."""
+
+    __table__ = tables.attachment_reviews
+
+    id: Mapped[int]
+    attachment_id: Mapped[int]
+    sha256: Mapped[str]
+    findings: Mapped[list[Any]]
+    reviewed_by: Mapped[str | None]
+    reviewed_at: Mapped[datetime]
+
+
+class RedactionTerm(Base):
+    """A name or term a campaign keeps out of print, found and proposed for redaction."""
+
+    __table__ = tables.redaction_terms
+
+    id: Mapped[int]
+    campaign_id: Mapped[int]
+    term: Mapped[str]
+    added_by: Mapped[str | None]
+    added_at: Mapped[datetime]
+
+
 class Extraction(Base):
     """One file's extraction: its place in the queue (see foi.reading)."""
 

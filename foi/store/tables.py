@@ -445,6 +445,48 @@ imap_folders = Table(
     UniqueConstraint("account", "folder"),
 )
 
+# A redacted copy of an attachment (foi redact): the copy's bytes are a blob beside the
+# original, which is never changed; `areas` says what was removed (pages, boxes, why) and
+# `pages` is the copy's own text, page by page, as published and searched.
+redactions = Table(
+    "redactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("attachment_id", Integer, ForeignKey("attachments.id"), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("areas", JSON, nullable=False),
+    Column("pages", JSON, nullable=False),
+    Column("created_by", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# A volunteer's word that they reviewed the personal-data findings in a file before marking
+# it publishable (foi request publishable --reviewed): who, when, and what was found in
+# which bytes (the original's or a redacted copy's sha256).
+attachment_reviews = Table(
+    "attachment_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("attachment_id", Integer, ForeignKey("attachments.id"), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", UTCDateTime, nullable=False),
+)
+
+# A name or term a campaign keeps out of print (an officer's name, a ward): found in files
+# before they are published, and proposed for redaction (foi redact-term, foi redact).
+redaction_terms = Table(
+    "redaction_terms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False, index=True),
+    Column("term", String(300), nullable=False),
+    Column("added_by", String(200)),
+    Column("added_at", UTCDateTime, nullable=False),
+    UniqueConstraint("campaign_id", "term"),
+)
 
 # Reading attachments (issue 19), keyed by the file's SHA-256 so a file is read once however
 # many messages carry it; see foi.reading.

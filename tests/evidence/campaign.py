@@ -120,7 +120,7 @@ def build(foi: Any, db: str, folder: Path, smtp_port: int) -> dict[str, str]:
             "--answer", f"4={ANSWER_SUM} (sent to Jane Quillfeather)",
             "--answer-status", "4=partial",
             "--local-name", "Crisis Support Team", "--sim-status", "adopted",
-            "--note", "logged by Vera Volunteerson", "--file", str(letter), "--publishable",
+            "--note", "logged by Vera Volunteerson", "--file", str(letter), "--publishable", "--reviewed",
             db=db, today="2026-11-16", env=env,
         )
     )  # fmt: skip

@@ -13,6 +13,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007",
     "0008",
     "0010",
+    "0012",
     "0015",
 )
 HEAD: str = KNOWN_REVISIONS[-1]

@@ -7,7 +7,7 @@ from the body's evidence. Rows typed in by hand with a SAR's reference as their 
 that request's latest event the same way.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 22:30:00.000000
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
