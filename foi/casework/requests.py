@@ -325,8 +325,29 @@ def next_reminder_on(
     return next_fires_on(snap, after, due_soon_days=due_soon_days)
 
 
+def authority_ref_of(events: Iterable[Event]) -> str | None:
+    """The body's reference as the events that stand set it (issue 21: a retraction undoes it).
+
+    A reference read from the body's mail (an event with an inbox message) sets it when none is
+    set yet; one given by a volunteer (`--authority-ref`, `--clear-authority-ref`) sets or
+    clears it whatever it was.
+    """
+    ref: str | None = None
+    for e in sorted(events, key=lambda e: e.id or 0):
+        data = e.data or {}
+        if "authority_ref" not in data:
+            continue
+        value = data["authority_ref"]
+        if e.inbox_id is None or data.get("authority_ref_by_hand"):
+            ref = str(value) if value else None
+        elif ref is None and value:
+            ref = str(value)
+    return ref
+
+
 def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | None]:
-    """Recompute the cached status, resolution and dates; returns (old due, new due)."""
+    """Recompute the cached status, resolution, dates and authority reference; returns
+    (old due, new due)."""
     state = fold(timeline_events(req))
     cal = calendar(req, holidays)
     c = compute_clocks(Regime(req.regime), clock_events(req), cal)
@@ -352,6 +373,7 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
             [(e.kind, e.on) for e in active_events(req)],  # a retracted chaser never went
             delivery_failed_on=failed[-1] if failed else None,
         ),
+        "authority_ref": authority_ref_of(active_events(req)),
     }
     for name, value in values.items():
         if getattr(req, name) != value:  # untouched rows are not flushed again
@@ -453,6 +475,7 @@ class LogEntry:
     received_on: date | None = None  # sent/resent: when the body got it (post takes days)
     postal_delay_days: int | None = None  # default for a posted letter with no received_on
     authority_ref: str | None = None  # the body's own reference, set or corrected verbatim
+    clear_authority_ref: bool = False  # the reference was wrong: the request has none
 
 
 def by_post(req: Request) -> bool:
@@ -531,9 +554,15 @@ def log_event(
     data = dict(entry.data or {})
     if receipt is not None:
         data["received_on"] = receipt.isoformat()
+    if entry.authority_ref is not None and entry.clear_authority_ref:
+        raise UsageError("give --authority-ref or --clear-authority-ref, not both")
     if entry.authority_ref is not None:
         set_authority_ref(req, entry.authority_ref)
         data["authority_ref"] = req.authority_ref
+        data["authority_ref_by_hand"] = True
+    elif entry.clear_authority_ref:
+        data["authority_ref"] = None
+        data["authority_ref_by_hand"] = True
     event = Event(
         kind=kind.value,
         on=entry.on,
@@ -547,9 +576,8 @@ def log_event(
         recorded_by=entry.recorded_by,
     )
     req.events.append(event)
-    if entry.data and entry.data.get("authority_ref") and not req.authority_ref:
-        req.authority_ref = str(entry.data["authority_ref"])
-        check_line(req.authority_ref, 120, "the authority's reference")
+    if entry.data and entry.data.get("authority_ref"):
+        check_line(str(entry.data["authority_ref"]), 120, "the authority's reference")
     req.updated_at = now
     session.flush()
     refresh(req, holidays)

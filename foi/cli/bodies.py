@@ -113,6 +113,18 @@ def show(
             }
             for r in requests_for_body(s, body)
         ]
+        # Each address's history, dated: seen (the body wrote from it), failing (a bounce).
+        from foi.directory.learning import history
+
+        learned = history(s, body)
+        data["contact_history"] = {
+            c.address: [
+                {"on": ev.on.isoformat(), "kind": ev.kind, "inbox_id": ev.inbox_id, "note": ev.note}
+                for ev in learned[c.id]
+            ]
+            for c in body.contacts
+            if c.id in learned
+        }
     if json_out:
         emit_json(data)
         return
@@ -150,6 +162,10 @@ def show(
             f"    {c['purpose']} {c['channel']}: {c['address']} ({c['confidence']}{when}"
             f"{failing}; source: {c['source'] or 'none'})"
         )
+        for ev in data["contact_history"].get(c["address"], []):
+            note = f": {ev['note']}" if ev["note"] else ""
+            msg = f" (inbox message {ev['inbox_id']})" if ev["inbox_id"] else ""
+            out(f"      {ev['on']} {ev['kind']}{msg}{note}")
     out(f"  SIM status: {data['sim_status'] or 'no evidence yet'}")
     for ev in data["evidence"]:
         when = ev["period"] or ev["on"] or "undated"
@@ -270,6 +286,26 @@ def add(
     out(line)  # once committed
 
 
+def _replaces_or_adds(body, purpose: str, before) -> str:  # type: ignore[no-untyped-def]
+    """Whether an added address is now the one letters go to, and what it replaces."""
+    from foi.directory.shapes import foi_email
+
+    now_used = foi_email(body, purpose)
+    if now_used is None:
+        return f"no usable {purpose} email"
+    if before is None:
+        return f"{now_used.address} is now the {purpose} email letters go to"
+    if now_used.address.lower() == before.address.lower():
+        return (
+            f"{before.address} stays the {purpose} email letters go to "
+            f"({before.confidence}); the new address is kept beside it"
+        )
+    why = (
+        f"failing since {before.failing_since}" if before.failing_since else before.confidence
+    )
+    return f"{now_used.address} replaces {before.address} ({why}) as the {purpose} email"
+
+
 @app.command("edit")
 def edit(
     ctx: typer.Context,
@@ -331,8 +367,11 @@ def edit(
         untag,
     )
     when = parse_date(confirmed, "--confirmed") if confirmed else None
+    from foi.directory.shapes import foi_email
+
     with session(e) as s:
         body = find_body(s, name)
+        before = {p: foi_email(body, p) for p in ("foi", "sar")}
         changed = edit_body(s, body, changes, e.now)
         for addr in remove_email:
             remove_contact(body, addr)
@@ -356,6 +395,8 @@ def edit(
                 )
                 if created:
                     changed.append(f"added {purpose} {channel} {addr}")
+                if channel == "email":
+                    changed.append(_replaces_or_adds(body, purpose, before[purpose]))
         said = [c if " " in c else f"{c} changed" for c in changed]
         line = f"{body.name}: " + ("; ".join(said) if said else "nothing changed")
     out(line)  # once committed

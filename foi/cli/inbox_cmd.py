@@ -55,6 +55,7 @@ def import_(
                 now=e.now,
                 own_addresses=e.settings.own_addresses(),
                 max_attachment_bytes=e.settings.attachment_max_bytes,
+                reply_pattern=e.settings.reply_address_pattern,
             )
     except MailSourceError as exc:
         raise UsageError(str(exc)) from None
@@ -114,6 +115,7 @@ def fetch(
                 now=e.now,
                 own_addresses=e.settings.own_addresses(),
                 max_attachment_bytes=e.settings.attachment_max_bytes,
+                reply_pattern=e.settings.reply_address_pattern,
                 since=first,
                 move_to=move_to,
                 batch_size=batch,

@@ -300,7 +300,7 @@ def _parse_vars(pairs: list[str]) -> dict[str, str]:
 def _preview(
     ctx: typer.Context, reference: str | None, campaign: str | None, json_out: bool
 ) -> None:
-    from foi.letters.records import current_route
+    from foi.letters.records import current_route, route_reason
     from foi.letters.sending import letters_for
 
     e = env(ctx)
@@ -322,6 +322,7 @@ def _preview(
                 "subject": lt.subject,
                 "text": lt.text,
                 "unsendable_reason": lt.unsendable_reason,
+                "to_why": route_reason(lt),
             }
             for lt in shown
         ]
@@ -335,6 +336,8 @@ def _preview(
         if n:
             out("\n" + "=" * 72 + "\n")
         out(f"To: {d['to'] or '(no address)'}  [{d['route']}; {d['state']}]")
+        if d["route"] == "email":
+            out(f"Why this address: {d['to_why']}")
         if d["unsendable_reason"]:
             out(f"Note: {d['unsendable_reason']}")
         out(f"Subject: {d['subject']}")

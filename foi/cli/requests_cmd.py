@@ -429,6 +429,11 @@ def log(
         metavar="REF",
         help="The body's own reference, kept exactly as written (sets or corrects it).",
     ),
+    clear_authority_ref: bool = typer.Option(
+        False,
+        "--clear-authority-ref",
+        help="The body's reference on record is wrong: remove it (undone by retracting).",
+    ),
     campaign: str | None = typer.Option(
         None, "--campaign", help="Log the event on every request of this campaign at once."
     ),
@@ -448,7 +453,7 @@ def log(
     from foi.casework.requests import LogEntry, clocks, find_request, log_event
     from foi.casework.user_holidays import holiday_set
     from foi.errors import UsageError
-    from foi.letters.sending import settle_by_hand
+    from foi.letters.sending import failed_by_hand, settle_by_hand
 
     if campaign is not None and event is None and reference is not None:
         reference, event = None, reference  # 'log --campaign C EVENT'
@@ -481,18 +486,22 @@ def log(
                     received_on=received,
                     postal_delay_days=e.settings.postal_delay_days,
                     authority_ref=authority_ref,
+                    clear_authority_ref=clear_authority_ref,
                 ),
                 today=e.today,
                 now=e.now,
                 holidays=hs,
             )
             settle_by_hand(req, event, e.now)  # a letter from the outbox that the user sent
+            if event == "delivery-failed":
+                failed_by_hand(s, req, when, e.now, note)
             c = clocks(req, hs)
             got = f"; received {d(c.received)}" if c.received and c.received != when else ""
             due = f"; due {d(req.due_on)} ({req.due_clock})" if req.due_on else ""
             paused = "; clock paused (fee notice)" if c.fee_pending else ""
             stopped = "; clock stopped until you reply" if c.clarification_pending else ""
             ref = f"; their ref {req.authority_ref}" if authority_ref else ""
+            ref += "; their ref cleared" if clear_authority_ref else ""
             lines.append(
                 f"{req.reference}: {event} on {on}{got}; status {req.status}"
                 f"{due}{paused}{stopped}{ref}"

@@ -20,16 +20,26 @@ from foi.errors import DeliveryError, UsageError
 
 
 def _envelope(e: Env, attempt, when):  # type: ignore[no-untyped-def]
+    from foi.config import reply_address
     from foi.letters.transport import Envelope
 
+    sar = attempt.regime == "sar" or attempt.purpose == "sar"
+    reply_to = e.settings.reply_to
+    if e.settings.reply_address_pattern:  # one address per request: replies match exactly
+        reply_to = reply_address(e.settings.reply_address_pattern, attempt.reference)
+    from_addr = e.settings.from_addr or ""
+    if sar:
+        # A subject access request is the data subject's own: it comes from them and is
+        # answered to them, never to the campaign's mailbox (issue 21).
+        from_addr, reply_to = attempt.subject_from or "", attempt.subject_reply_to
     return Envelope(
-        from_addr=e.settings.from_addr or "",
+        from_addr=from_addr,
         to_addr=attempt.to,
         subject=attempt.subject,
         text=attempt.text,
         message_id=attempt.message_id,
         date=when,
-        reply_to=e.settings.reply_to,
+        reply_to=reply_to,
         # A subject access request is one person's health data: never copied to an archive.
         bcc=None if attempt.regime == "sar" or attempt.purpose == "sar" else e.settings.bcc,
         in_reply_to=attempt.in_reply_to,

@@ -617,17 +617,26 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
 
 def contact_route(body: Body, purpose: str = "foi") -> tuple[str, str | None, str | None]:
     """How a letter can reach the body: (route, address, reason if it cannot go by email)."""
-    email = foi_email(body, purpose) or (foi_email(body, "foi") if purpose != "foi" else None)
+    # A subject access request goes to the body's data-protection (SAR) address, never its
+    # FOI one: one person's records must not land with the FOI team (issue 21).
+    email = foi_email(body, purpose)
     if email is not None:
         return "email", email.address, None
     by_channel: Mapping[str, list[Contact]] = {
-        ch: [c for c in body.contacts if c.channel == ch] for ch in ("web-form", "post")
+        ch: [c for c in body.contacts if c.channel == ch and c.purpose == purpose]
+        for ch in ("web-form", "post")
     }
     if by_channel["web-form"]:
         return "web-form", by_channel["web-form"][0].address, "takes requests by web form"
     if by_channel["post"] or body.postal_address:
         addr = by_channel["post"][0].address if by_channel["post"] else body.postal_address
         return "post", addr, "takes requests by post"
+    if purpose == "sar":
+        return (
+            "none",
+            None,
+            "no data-protection (SAR) address known: add one with 'foi body edit --sar-email'",
+        )
     return "none", None, "no contact address known (add one with 'foi body edit --email')"
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from foi.casework.requests import LogEntry, log_event
+from foi.directory.learning import learn_sender, mark_failing
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.evidence import blobs
 from foi.law.holidays import HolidaySet
@@ -31,7 +32,15 @@ from foi.law.timeline import OPEN_STATUSES, EventKind
 from foi.mail.large import Split, split
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
-from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
+from foi.store.models import (
+    Attachment,
+    Contact,
+    InboxMessage,
+    Letter,
+    Request,
+    Requester,
+    Volunteer,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -116,6 +125,17 @@ def _domain(address: str | None) -> str | None:
     return address.rsplit("@", 1)[1].strip().lower().rstrip(">")
 
 
+def _reply_re(pattern: str | None) -> re.Pattern[str]:
+    """The per-request reply address as a pattern; without one configured, our reference in
+    an address's part before the @ (replies+FOI-2026-0001@…), whatever the mailbox."""
+    if pattern:
+        before, _, after = pattern.partition("{reference}")
+        return re.compile(
+            re.escape(before) + r"(FOI-\d{4}-\d{4,})" + re.escape(after) + "$", re.IGNORECASE
+        )
+    return re.compile(r"^[^@\s]*?[+\-_.=](FOI-\d{4}-\d{4,})@", re.IGNORECASE)
+
+
 class Matcher:
     """Finds the request a message belongs to; loads lookup tables once per import.
 
@@ -123,11 +143,19 @@ class Matcher:
     set `session` to the current one.
     """
 
-    def __init__(self, session: Session, own_addresses: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        session: Session,
+        own_addresses: Iterable[str] = (),
+        reply_pattern: str | None = None,
+    ) -> None:
         self.session = session
         self.own = {a.strip().lower() for a in own_addresses if a}
+        self.reply_re = _reply_re(reply_pattern)
         self._refs: dict[str, list[tuple[int, int]]] | None = None
         self._domains: dict[str, set[int]] | None = None
+        self._addresses: dict[str, set[int]] | None = None
+        self._sar: set[int] | None = None
         self._letters: dict[str, tuple[int, int]] | None = None
         self._references: dict[str, int] | None = None
 
@@ -165,6 +193,58 @@ class Matcher:
                 self._refs.setdefault(norm_ref(ref), []).append((rid, body_id))
         return self._refs
 
+    def _sar_requests(self) -> set[int]:
+        """Subject access requests: one person's own data, never matched into the campaign's
+        record automatically (their replies go to the data subject)."""
+        if self._sar is None:
+            self._sar = set(self.session.scalars(select(Request.id).where(Request.regime == "sar")))
+        return self._sar
+
+    def _sub_address(self, parsed: ParsedMail) -> Request | None:
+        """The request whose own reply address the message was sent or delivered to."""
+        for address in (*parsed.delivered_to, *parsed.to, *parsed.cc):
+            found = self.reply_re.search(address.strip().strip("<>"))
+            if found is None:
+                continue
+            req = self._request_by_reference(found.group(1))
+            if req is not None and req.id not in self._sar_requests():
+                return req
+        return None
+
+    def _body_addresses(self) -> dict[str, set[int]]:
+        """A known email address (any purpose) -> the bodies it belongs to."""
+        if self._addresses is None:
+            self._addresses = {}
+            for body_id, address in self.session.execute(
+                select(Contact.body_id, Contact.address).where(Contact.channel == "email")
+            ):
+                self._addresses.setdefault(address.strip().lower(), set()).add(body_id)
+        return self._addresses
+
+    def sender_bodies(self, parsed: ParsedMail) -> set[int]:
+        """The bodies a sender belongs to: by its full address when known, else its domain."""
+        exact = self._body_addresses().get((parsed.from_addr or "").strip().lower())
+        if exact:
+            return exact
+        return self._body_domains().get(_domain(parsed.from_addr) or "", set())
+
+    def _stored_refs(self, parsed: ParsedMail) -> list[str]:
+        """Stored authority references quoted anywhere in the subject or text, labelled or not."""
+        hay = norm_ref(f"{parsed.subject or ''} {parsed.text or ''}")
+        found = []
+        for ref in self._authority_refs():
+            if len(ref) < 5 or not any(ch.isdigit() for ch in ref):
+                continue  # too short to tell from any other number
+            start = hay.find(ref)
+            while start != -1:
+                before = hay[start - 1] if start else " "
+                after = hay[start + len(ref)] if start + len(ref) < len(hay) else " "
+                if not (before.isalnum() or after.isalnum()):
+                    found.append(ref)
+                    break
+                start = hay.find(ref, start + 1)
+        return found
+
     def own_letter(self, parsed: ParsedMail) -> Letter | None:
         """Our own letter, when the message is a copy of one we sent (a BCC or Sent folder)."""
         found = self._letter_ids().get(parsed.message_id) if parsed.message_id else None
@@ -185,13 +265,27 @@ class Matcher:
                     self._domains.setdefault(d, set()).add(body_id)
         return self._domains
 
+    def remember_address(self, address: str, body_id: int) -> None:
+        """A sender just learned for a body is known to the rest of the import."""
+        self._body_addresses().setdefault(address.strip().lower(), set()).add(body_id)
+
     def remember_ref(self, ref: str, request: Request) -> None:
         """A newly captured authority reference becomes matchable in the same import."""
         self._authority_refs().setdefault(norm_ref(ref), []).append((request.id, request.body_id))
 
     def match(self, parsed: ParsedMail) -> tuple[Request | None, str | None]:
         """The request and how it was found, or (None, None)."""
+        req, how = self._match(parsed)
+        if req is not None and req.id in self._sar_requests():
+            return None, None  # a volunteer may assign it by hand: it is not campaign mail
+        return req, how
+
+    def _match(self, parsed: ParsedMail) -> tuple[Request | None, str | None]:
         s = self.session
+        # 0. Sent or delivered to the request's own reply address: exact (issue 21).
+        req = self._sub_address(parsed)
+        if req is not None:
+            return req, "reply-address"
         # 1. Our token as we write it, in brackets in the subject: "[FOI-2026-0001]".
         for token in BRACKETED_TOKEN_RE.findall(parsed.subject or ""):
             req = self._request_by_reference(token)
@@ -204,14 +298,15 @@ class Matcher:
             return s.get(Request, min(sent)[1]), "in-reply-to"
         # 3. Our token elsewhere: bodies number their own requests the same way
         #    ("FOI-2026-0003"), so a sender whose domain identifies another body is not trusted.
-        sender = self._body_domains().get(_domain(parsed.from_addr) or "", set())
+        sender = self.sender_bodies(parsed)
         for token in parsed.reference_tokens:
             req = self._request_by_reference(token)
             if req is not None and (len(sender) != 1 or req.body_id in sender):
                 return req, "token"
         refs = self._authority_refs()
-        sender_bodies = self._body_domains().get(_domain(parsed.from_addr) or "", set())
-        for ref in parsed.authority_refs:
+        sender_bodies = sender
+        # Labelled references first, then any reference stored for a request quoted anywhere.
+        for ref in [*parsed.authority_refs, *self._stored_refs(parsed)]:
             found = refs.get(norm_ref(ref), [])
             # Bodies number their requests in their own sequences, so a short reference can
             # collide: when the sender's domain identifies one body (not a shared one such
@@ -234,14 +329,16 @@ class Matcher:
             }
             if len(found) == 1:
                 return s.get(Request, found.pop()), "bounced-recipient"
-        domain = _domain(parsed.from_addr)
-        bodies = self._body_domains().get(domain or "", set())
+        # The sender's full address when it is a body's known contact (a shared domain such
+        # as nhs.net says nothing), else its domain when that belongs to one body.
+        bodies = sender
         if len(bodies) == 1:
             open_reqs = list(
                 s.scalars(
                     select(Request).where(
                         Request.body_id == next(iter(bodies)),
                         Request.status.in_([st.value for st in OPEN_STATUSES]),
+                        Request.regime != "sar",
                     )
                 )
             )
@@ -324,6 +421,7 @@ def _log(
             on=entry.on,
             inbox_id=entry.inbox_id,
             note=f"{entry.kind} from mail not recorded as such: {exc.message}",
+            data=entry.data,  # the body's reference it quoted still counts
         )
         log_event(session, req, note, today=today, now=now, holidays=holidays)
         return "note"
@@ -359,7 +457,10 @@ _DIAGNOSTIC = re.compile(r"^\s*Diagnostic-Code:\s*(?:smtp;\s*)?(.+)$", re.I | re
 
 
 def bounce_reason(parsed: ParsedMail) -> str:
-    """Why a message bounced, in the server's words when the report gives them."""
+    """Why a message bounced, in the server's words when the report gives them: the
+    delivery report's Diagnostic-Code ("550 5.1.1 User unknown"), not its boilerplate."""
+    if parsed.diagnostics:
+        return "; ".join(dict.fromkeys(parsed.diagnostics))[:300]
     found = _DIAGNOSTIC.search(parsed.text or "")
     if found:
         return found.group(1).strip()[:300]
@@ -411,9 +512,21 @@ def apply_to_request(
                 and (letter.sent_at is None or letter.sent_at.date() <= on)
             ]
             failed = parsed.bounced_recipients or sent_to[-1:]
-            _mark_failing(req, failed, on, parsed.auto_reason or "bounced (classified by hand)")
+            why = (bounce_reason(parsed) if parsed.kind == "bounce" else None) or (
+                parsed.auto_reason or "bounced (classified by hand)"
+            )
+            mark_failing(session, req.body, failed, on, now, why, inbox_id=msg.id, request_id=req.id)
     elif parsed.kind == "bounce":
-        _mark_failing(req, parsed.bounced_recipients, on, parsed.auto_reason or "bounced")
+        mark_failing(
+            session,
+            req.body,
+            parsed.bounced_recipients,
+            on,
+            now,
+            bounce_reason(parsed),
+            inbox_id=msg.id,
+            request_id=req.id,
+        )
         kind = EventKind.DELIVERY_FAILED
         data["reason"] = bounce_reason(parsed)
         note = "delivery failed: " + ", ".join(parsed.bounced_recipients or ["(recipient unknown)"])
@@ -428,6 +541,21 @@ def apply_to_request(
         kind, note = EventKind.ACKNOWLEDGED, f"automatic reply: {parsed.auto_reason or ''}".strip()
     else:
         kind, note = EventKind.RESPONSE_RECEIVED, "reply received: classify it with foi respond"
+    if (
+        parsed.kind == "reply"
+        and as_kind not in ("bounce",)
+        and parsed.from_addr
+        and "@" in parsed.from_addr
+        and (matcher is None or not matcher.is_ours(parsed))
+        and not _a_person_of_ours(session, parsed.from_addr)
+    ):
+        # The directory learns where the body writes from (issue 22); follow-ups on this
+        # request go there (foi.letters.records.follow_up_route).
+        learn_sender(
+            session, req.body, parsed.from_addr, on, now, inbox_id=msg.id, request_id=req.id
+        )
+        if matcher is not None:
+            matcher.remember_address(parsed.from_addr, req.body_id)
     return _log(
         session,
         req,
@@ -438,13 +566,13 @@ def apply_to_request(
     )
 
 
-def _mark_failing(req: Request, addresses: list[str], on: date, reason: str) -> None:
-    """Mark the body's email contacts at these addresses as failing since `on`."""
-    wanted = {a.lower() for a in addresses}
-    for contact in req.body.contacts:
-        if contact.channel == "email" and contact.address.lower() in wanted:
-            contact.failing_since = contact.failing_since or on
-            contact.failure = reason[:500]
+def _a_person_of_ours(session: Session, address: str) -> bool:
+    """A volunteer or requester forwarding a reply is not the body writing from an address."""
+    wanted = address.strip().lower()
+    for table in (Volunteer, Requester):
+        if session.scalar(select(table.id).where(func.lower(table.email) == wanted).limit(1)):
+            return True
+    return False
 
 
 def import_one(
@@ -710,6 +838,7 @@ def import_batches(
     max_attachment_bytes: int,
     claim: Callable[[Session, Sequence[RawMessage]], Sequence[RawMessage]] | None = None,
     committed: Callable[[Any], None] | None = None,
+    reply_pattern: str | None = None,
 ) -> Summary:
     """Import batch by batch, one transaction each: the one loop every mail source shares.
 
@@ -728,7 +857,7 @@ def import_batches(
             todo = claim(s, list(batch)) if claim is not None else batch
             hs = holiday_set(s)
             if matcher is None:
-                matcher = Matcher(s, own_addresses=own)
+                matcher = Matcher(s, own_addresses=own, reply_pattern=reply_pattern)
             matcher.session = s  # its lookup tables serve the whole import
             for raw in todo:
                 category, detail = import_one(
