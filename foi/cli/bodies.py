@@ -300,9 +300,7 @@ def _replaces_or_adds(body, purpose: str, before) -> str:  # type: ignore[no-unt
             f"{before.address} stays the {purpose} email letters go to "
             f"({before.confidence}); the new address is kept beside it"
         )
-    why = (
-        f"failing since {before.failing_since}" if before.failing_since else before.confidence
-    )
+    why = f"failing since {before.failing_since}" if before.failing_since else before.confidence
     return f"{now_used.address} replaces {before.address} ({why}) as the {purpose} email"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from foi.cli._common import Env, emit_json, env, info, out, session, table
-from foi.errors import ConfigError, UsageError
+from foi.errors import ConfigError, ConflictError, UsageError
 
 template_app = typer.Typer(
     help="Letter templates (Jinja2). Your ./templates/ folder overrides or adds to the "
@@ -190,6 +190,8 @@ def register(app: typer.Typer) -> None:
         Example:  foi draft preview --campaign sim-2026
 
         Example:  foi draft discard FOI-2026-0007 --purpose chaser
+
+        Example:  foi draft clarification-reply FOI-2026-0007 --var clarification="2019 to 2026"
         """
         if template == "preview":
             _preview(ctx, reference, campaign, json_out)
@@ -197,8 +199,14 @@ def register(app: typer.Typer) -> None:
         if template == "discard":
             _discard(ctx, reference, purpose)
             return
+        if reference is not None and template in FOLLOW_UP_TEMPLATES:
+            _draft_step(ctx, template, reference, var, requester)
+            return
         if reference is not None:
-            raise UsageError(f"unexpected argument {reference!r}: give bodies with --to")
+            raise UsageError(
+                f"unexpected argument {reference!r}: give bodies with --to (a request's "
+                f"next letter is drafted by name: {', '.join(FOLLOW_UP_TEMPLATES)})"
+            )
         from foi.casework.requests import get_requester
         from foi.casework.user_holidays import holiday_set
         from foi.letters.batches import draft_batch
@@ -263,6 +271,50 @@ def register(app: typer.Typer) -> None:
             + (f" --campaign {shlex.quote(campaign)}" if campaign else "")
             + "' to read them, then 'foi send' (a dry run until --yes)"
         )
+
+
+# Letters on one request, drafted by `foi draft TEMPLATE REF` when the law allows that step
+# now (the same check as `foi escalate REF --yes`).
+FOLLOW_UP_TEMPLATES = ("clarification-reply", "internal-review", "ico-complaint")
+
+
+def _draft_step(
+    ctx: typer.Context, template: str, reference: str, var: list[str], requester: str | None
+) -> None:
+    from foi.casework.requests import clocks, find_request, get_requester
+    from foi.casework.user_holidays import holiday_set
+    from foi.letters.records import route_reason
+    from foi.reminders.escalation import draft_step, propose
+
+    e = env(ctx)
+    user_vars = _parse_vars(var)
+    name = requester or e.settings.requester_name
+    with session(e) as s:
+        hs = holiday_set(s)
+        req = find_request(s, reference)
+        prop = propose(req, clocks(req, hs), e.today)
+        if prop.template != template:
+            raise ConflictError(
+                f"{req.reference}: a {template} letter is not the next step ({prop.reason})"
+            )
+        person = (
+            get_requester(
+                s,
+                name,
+                e.now,
+                email=e.settings.requester_email or None,
+                address=e.settings.requester_address or None,
+            )
+            if name
+            else None
+        )
+        lt = draft_step(
+            s, library(e), req, prop, requester=person, user_vars=user_vars,
+            today=e.today, now=e.now, holidays=hs,
+        )  # fmt: skip
+        line = f"{req.reference}: {template} drafted to {lt.to_addr} ({route_reason(lt)})"
+    out(line)
+    info(f"next: 'foi draft preview {req.reference}', then 'foi send {req.reference}'")
 
 
 def _discard(ctx: typer.Context, reference: str | None, purpose: str | None) -> None:

@@ -89,10 +89,27 @@ def learn_sender(
     elif contact.failing_since is not None and contact.failing_since <= on:
         note = f"was failing since {contact.failing_since.isoformat()}: it works again"
         contact.failing_since, contact.failure = None, None
-    _event(
-        session, contact, "seen", on, now, inbox_id=inbox_id, request_id=request_id, note=note
-    )
+    elif inbox_id is not None and _already(session, contact, "seen", inbox_id):
+        return contact  # the same message classified again: nothing new learned
+    _event(session, contact, "seen", on, now, inbox_id=inbox_id, request_id=request_id, note=note)
     return contact
+
+
+def _already(session: Session, contact: Contact, kind: str, inbox_id: int) -> bool:
+    if contact.id is None:
+        return False
+    return (
+        session.scalar(
+            select(ContactEvent.id)
+            .where(
+                ContactEvent.contact_id == contact.id,
+                ContactEvent.kind == kind,
+                ContactEvent.inbox_id == inbox_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def mark_failing(
@@ -111,6 +128,8 @@ def mark_failing(
     marked = []
     for contact in body.contacts:
         if contact.channel == "email" and contact.address.lower() in wanted:
+            if inbox_id is not None and _already(session, contact, "failing", inbox_id):
+                continue
             contact.failing_since = contact.failing_since or on
             contact.failure = reason[:500]
             _event(

@@ -26,9 +26,7 @@ def last_wrote_from(req: Request) -> InboxMessage | None:
     session = object_session(req)
     if session is None or req.id is None:
         return None
-    failing = {
-        c.address.lower() for c in req.body.contacts if c.failing_since is not None
-    }
+    failing = {c.address.lower() for c in req.body.contacts if c.failing_since is not None}
     replies = session.scalars(
         select(InboxMessage)
         .where(
@@ -55,9 +53,13 @@ def follow_up_route(req: Request, purpose: str) -> tuple[str, str, str] | None:
     if msg is None:
         return None
     when = msg.sent_at.date().isoformat() if msg.sent_at else "?"
-    return "email", msg.from_addr or "", (
-        f"the address {req.body.name} last wrote from on this request "
-        f"(inbox message {msg.id}, {when})"
+    return (
+        "email",
+        msg.from_addr or "",
+        (
+            f"the address {req.body.name} last wrote from on this request "
+            f"(inbox message {msg.id}, {when})"
+        ),
     )
 
 

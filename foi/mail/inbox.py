@@ -343,7 +343,8 @@ class Matcher:
                 )
             )
             if len(open_reqs) == 1:
-                return open_reqs[0], "sender-domain"
+                exact = (parsed.from_addr or "").strip().lower() in self._body_addresses()
+                return open_reqs[0], "sender-address" if exact else "sender-domain"
         return None, None
 
 
@@ -515,7 +516,9 @@ def apply_to_request(
             why = (bounce_reason(parsed) if parsed.kind == "bounce" else None) or (
                 parsed.auto_reason or "bounced (classified by hand)"
             )
-            mark_failing(session, req.body, failed, on, now, why, inbox_id=msg.id, request_id=req.id)
+            mark_failing(
+                session, req.body, failed, on, now, why, inbox_id=msg.id, request_id=req.id
+            )
     elif parsed.kind == "bounce":
         mark_failing(
             session,

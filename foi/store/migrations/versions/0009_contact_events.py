@@ -50,7 +50,7 @@ def upgrade() -> None:
         )
     # An address already failing keeps that in its history.
     op.execute(
-        "INSERT INTO contact_events (contact_id, \"on\", kind, note, recorded_at) "
+        'INSERT INTO contact_events (contact_id, "on", kind, note, recorded_at) '
         "SELECT id, failing_since, 'failing', failure, created_at FROM contacts "
         "WHERE failing_since IS NOT NULL"
     )
