@@ -293,6 +293,7 @@ def next_reminder_on(
     after: date | None = None,
     due_soon_days: int | None = None,
     delivery_failed_on: date | None = None,
+    ico_decision: tuple[date, str | None] | None = None,
 ) -> date | None:
     """The cached `next_reminder_on`: no reminder about the request can fire before it.
 
@@ -321,6 +322,8 @@ def next_reminder_on(
         resolution=resolution,
         ico_complaint_on=min(ico) if ico else None,
         delivery_failed_on=delivery_failed_on,
+        ico_decision_on=ico_decision[0] if ico_decision else None,
+        ico_decision_outcome=ico_decision[1] if ico_decision else None,
     )
     return next_fires_on(snap, after, due_soon_days=due_soon_days)
 
@@ -372,6 +375,14 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
             cal,
             [(e.kind, e.on) for e in active_events(req)],  # a retracted chaser never went
             delivery_failed_on=failed[-1] if failed else None,
+            ico_decision=next(
+                (
+                    (e.on, e.outcome)
+                    for e in reversed(active_events(req))
+                    if e.kind == "ico-decision"
+                ),
+                None,
+            ),
         ),
         "authority_ref": authority_ref_of(active_events(req)),
     }

@@ -140,7 +140,7 @@ def current_route(letter: Letter, resend: bool = False) -> tuple[str, str | None
     if (
         (letter.state not in ("draft", "failed", "written", "unsendable") and not resend)
         or letter.route in ("whatdotheyknow",)
-        or letter.purpose == "ico-complaint"
+        or letter.purpose in ("ico-complaint", "tribunal-appeal", "court-of-session-appeal")
     ):
         return letter.route, letter.to_addr, letter.unsendable_reason
     req = letter.request
