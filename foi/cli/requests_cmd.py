@@ -429,6 +429,13 @@ def log(
         metavar="REF",
         help="The body's own reference, kept exactly as written (sets or corrects it).",
     ),
+    publish_on: str | None = typer.Option(
+        None,
+        "--publish-on",
+        metavar="DATE",
+        help="The body says it will publish the information by DATE (FOIA s.22, FOISA s.27): "
+        "a reminder on that day to check, and to ask again if it did not.",
+    ),
     clear_authority_ref: bool = typer.Option(
         False,
         "--clear-authority-ref",
@@ -495,6 +502,8 @@ def log(
             settle_by_hand(req, event, e.now)  # a letter from the outbox that the user sent
             if event == "delivery-failed":
                 failed_by_hand(s, req, when, e.now, note)
+            if publish_on is not None:
+                _remind_publication(s, req, parse_date(publish_on, "--publish-on"), e)
             c = clocks(req, hs)
             got = f"; received {d(c.received)}" if c.received and c.received != when else ""
             due = f"; due {d(req.due_on)} ({req.due_clock})" if req.due_on else ""
@@ -510,6 +519,28 @@ def log(
         out(line)
     if campaign is not None:
         out(f"{len(lines)} request(s) logged {event} on {on}")
+
+
+def _remind_publication(s, req, on, e) -> None:  # type: ignore[no-untyped-def]
+    """A response promising future publication: a reminder on the promised day."""
+    from foi.reminders.store import add_user_reminder
+
+    again = (
+        f"foi campaign repeat {req.campaign.name} --as NEW"
+        if req.campaign is not None
+        else "foi request new"
+    )
+    add_user_reminder(
+        s,
+        req.reference,
+        on=on,
+        note=f"{req.body.name} said it would publish this by {on} (FOIA s.22): check it has; "
+        f"if not, ask again ({again})",
+        at=None,
+        assignee=None,
+        today=e.today,
+        now=e.now,
+    )
 
 
 def campaign_requests(s, campaign: str, route: str | None, event: str, now) -> list:  # type: ignore[no-untyped-def]
