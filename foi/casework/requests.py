@@ -123,12 +123,32 @@ def get_volunteer(
     if vol is None:
         if not create:
             raise NotFoundError(f"no volunteer {name!r}; assign a request to create one")
+        similar = _similar_volunteers(session, name)
+        if similar:
+            # "Priya" beside "Priya Shah" is a typing short-cut, not a second person.
+            raise UsageError(
+                f"no volunteer {name!r}: did you mean {' or '.join(map(repr, similar))}? "
+                "Give the full name (a new volunteer needs a name unlike the others)"
+            )
         vol = Volunteer(name=name, email=email, created_at=now)
         session.add(vol)
         session.flush()
     elif email and vol.email != email:
         vol.email = email
     return vol
+
+
+def _similar_volunteers(session: Session, name: str) -> list[str]:
+    """Existing volunteers a new name probably means: a first name, a case or a typo away."""
+    names = list(session.scalars(select(Volunteer.name)))
+    low = name.casefold()
+    found = [
+        n
+        for n in names
+        if n.casefold() == low or n.casefold().startswith(low + " ") or low in n.casefold().split()
+    ]
+    found += [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.85) if n not in found]
+    return found
 
 
 # Names and mail domains that stand in for a real one (FOIA s.8(1)(b) needs the real name).
@@ -250,10 +270,20 @@ def clock_events(req: Request) -> list[ClockEvent]:
     The clock runs from the body's receipt (FOIA s.10(1)): a posted letter's 'sent' event
     counts from its received date, not our posting date.
     """
-    evs = sorted(
-        active_events(req), key=lambda e: (e.kind != EventKind.DRAFTED, received_on(e), e.id or 0)
-    )
-    return [ClockEvent(kind=e.kind, on=received_on(e), promised_on=e.promised_on) for e in evs]
+    standing = active_events(req)
+    # A receipt date corrected later ('note --received-on', issue 21) stands in for the one
+    # the sent event recorded; retracting the correction brings the old one back.
+    corrected = {
+        int(e.data["corrects_receipt_of"]): date.fromisoformat(str(e.data["received_on"]))
+        for e in standing
+        if e.kind == EventKind.NOTE and e.data and e.data.get("corrects_receipt_of")
+    }
+
+    def got(e: Event) -> date:
+        return corrected.get(e.id or 0) or received_on(e)
+
+    evs = sorted(standing, key=lambda e: (e.kind != EventKind.DRAFTED, got(e), e.id or 0))
+    return [ClockEvent(kind=e.kind, on=got(e), promised_on=e.promised_on) for e in evs]
 
 
 def calendar(req: Request, holidays: HolidaySet) -> WorkingCalendar:
@@ -496,9 +526,17 @@ def by_post(req: Request) -> bool:
 
 def _receipt(req: Request, entry: LogEntry, kind: EventKind, holidays: HolidaySet) -> date | None:
     """When the body received a sent or resent request, if later than the day it went."""
+    if kind is EventKind.NOTE and entry.received_on is not None:
+        sent = _last_sent(req)
+        if entry.received_on < sent.on:
+            raise UsageError(f"--received-on {entry.received_on} is before it was sent ({sent.on})")
+        return entry.received_on
     if kind not in (EventKind.SENT, EventKind.RESENT):
         if entry.received_on is not None:
-            raise UsageError("--received-on is for 'sent' and 'resent' (when the body got it)")
+            raise UsageError(
+                "--received-on is for 'sent' and 'resent' (when the body got it), or for a "
+                "'note' correcting the receipt of a letter already logged"
+            )
         return None
     if entry.received_on is not None:
         if entry.received_on < entry.on:
@@ -510,6 +548,14 @@ def _receipt(req: Request, entry: LogEntry, kind: EventKind, holidays: HolidaySe
         # FOIA s.10(1) counts from receipt: a posted letter arrives some working days later.
         return calendar(req, holidays).add_working_days(entry.on, entry.postal_delay_days)
     return None
+
+
+def _last_sent(req: Request) -> Event:
+    """The standing 'sent' or 'resent' event a receipt correction applies to."""
+    sent = [e for e in active_events(req) if e.kind in (EventKind.SENT, EventKind.RESENT)]
+    if not sent:
+        raise UsageError(f"{req.reference} has not been sent: there is no receipt to correct")
+    return sent[-1]
 
 
 def set_authority_ref(req: Request, value: str) -> None:
@@ -565,6 +611,8 @@ def log_event(
     data = dict(entry.data or {})
     if receipt is not None:
         data["received_on"] = receipt.isoformat()
+        if kind is EventKind.NOTE:
+            data["corrects_receipt_of"] = _last_sent(req).id
     if entry.authority_ref is not None and entry.clear_authority_ref:
         raise UsageError("give --authority-ref or --clear-authority-ref, not both")
     if entry.authority_ref is not None:

@@ -64,7 +64,8 @@ def import_(
         return
     out(
         f"{summary.total} read: {summary.matched} matched, {summary.held} held, "
-        f"{summary.auto_replies} auto-replies, {summary.bounces} bounces, "
+        f"{summary.acknowledgements} acknowledgements, {summary.auto_replies} other "
+        f"auto-replies, {summary.bounces} bounces, "
         f"{summary.duplicates} duplicates, {summary.errors} unreadable"
     )
     if summary.held or summary.errors:
@@ -129,7 +130,8 @@ def fetch(
         return
     out(
         f"{summary.total} new in {result.folder}: {summary.matched} matched, "
-        f"{summary.held} held, {summary.auto_replies} auto-replies, {summary.bounces} bounces, "
+        f"{summary.held} held, {summary.acknowledgements} acknowledgements, "
+        f"{summary.auto_replies} other auto-replies, {summary.bounces} bounces, "
         f"{summary.duplicates} duplicates, {summary.errors} unreadable"
         + (f"; {result.moved} moved to {result.move_to}" if result.moved else "")
     )

@@ -447,19 +447,26 @@ def log(
     route: str | None = typer.Option(
         None, "--route", help="With --campaign: only letters going by post, web-form or email."
     ),
+    all_or_nothing: bool = typer.Option(
+        False,
+        "--all-or-nothing",
+        help="With --campaign: log on none of the requests if any of them refuses the event.",
+    ),
 ) -> None:
     """Add an event to a request's timeline; impossible ones are refused with the reason.
 
     With --campaign (and --route), one event is logged on many requests in one
-    transaction: all of them, or none if any is refused.
+    transaction: those that cannot take it (closed, or already logged that day) are
+    skipped and listed, the rest logged; --all-or-nothing logs none if any is refused.
+    A 'note' with --received-on corrects the day the body received the letter.
 
     Example:  foi request log FOI-2026-0001 clarification-requested --on 2026-11-20 --note "which years?"
 
     Example:  foi request log --campaign sim-2026 --route post sent --on 2026-11-27
     """
-    from foi.casework.requests import LogEntry, clocks, find_request, log_event
+    from foi.casework.requests import active_events, clocks, find_request
     from foi.casework.user_holidays import holiday_set
-    from foi.errors import UsageError
+    from foi.errors import ConflictError, UsageError
     from foi.letters.sending import failed_by_hand, settle_by_hand
 
     if campaign is not None and event is None and reference is not None:
@@ -474,31 +481,31 @@ def log(
     when = parse_date(on, "--on")
     received = parse_date(received_on, "--received-on") if received_on else None
     lines: list[str] = []
+    skipped: list[str] = []
     with session(e) as s:
         hs = holiday_set(s)
         if reference is not None:
             reqs = [find_request(s, reference)]
         else:
             reqs = campaign_requests(s, campaign or "", route, event, e.now)
+        strict = reference is not None or all_or_nothing
         for req in reqs:
-            log_event(
-                s,
-                req,
-                LogEntry(
-                    kind=event,
-                    on=when,
-                    note=note,
-                    outcome=outcome,
-                    promised_on=parse_date(promised, "--promised") if promised else None,
-                    received_on=received,
-                    postal_delay_days=e.settings.postal_delay_days,
-                    authority_ref=authority_ref,
-                    clear_authority_ref=clear_authority_ref,
-                ),
-                today=e.today,
-                now=e.now,
-                holidays=hs,
-            )
+            if event != "note" and any(
+                ev.kind == event and ev.on == when for ev in active_events(req)
+            ):
+                problem = f"{req.reference}: {event} is already logged on {on}"
+                if strict:
+                    raise ConflictError(problem + " (retract it first to log it again)")
+                skipped.append(problem)
+                continue
+            try:
+                _log_one(s, req, event, when, received, note, outcome, promised, authority_ref,
+                         clear_authority_ref, e, hs)  # fmt: skip
+            except ConflictError as exc:
+                if strict:
+                    raise
+                skipped.append(exc.message)
+                continue
             settle_by_hand(req, event, e.now)  # a letter from the outbox that the user sent
             if event == "delivery-failed":
                 failed_by_hand(s, req, when, e.now, note)
@@ -515,10 +522,41 @@ def log(
                 f"{req.reference}: {event} on {on}{got}; status {req.status}"
                 f"{due}{paused}{stopped}{ref}"
             )
+        if not lines and skipped:
+            raise ConflictError(f"nothing logged: {'; '.join(skipped[:3])}")
     for line in lines:  # printed only once the transaction has committed
         out(line)
+    for problem in skipped:
+        info(f"  skipped: {problem}")
     if campaign is not None:
-        out(f"{len(lines)} request(s) logged {event} on {on}")
+        out(
+            f"{len(lines)} request(s) logged {event} on {on}"
+            + (f", {len(skipped)} skipped" if skipped else "")
+        )
+
+
+def _log_one(s, req, event, when, received, note, outcome, promised, authority_ref, clear, e, hs):  # type: ignore[no-untyped-def]
+    """One event logged by hand on one request."""
+    from foi.casework.requests import LogEntry, log_event
+
+    log_event(
+        s,
+        req,
+        LogEntry(
+            kind=event,
+            on=when,
+            note=note,
+            outcome=outcome,
+            promised_on=parse_date(promised, "--promised") if promised else None,
+            received_on=received,
+            postal_delay_days=e.settings.postal_delay_days,
+            authority_ref=authority_ref,
+            clear_authority_ref=clear,
+        ),
+        today=e.today,
+        now=e.now,
+        holidays=hs,
+    )
 
 
 def _remind_publication(s, req, on, e) -> None:  # type: ignore[no-untyped-def]

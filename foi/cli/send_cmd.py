@@ -318,6 +318,17 @@ class _Progress:
             self.bar.stop()
 
 
+def fake_today_check() -> None:
+    """A real send under FOI_TODAY would carry that Date and be logged as sent that day:
+    refused unless FOI_TODAY_SENDS=yes says it is meant (a demo against a test server)."""
+    forced = os.environ.get("FOI_TODAY")
+    if forced and os.environ.get("FOI_TODAY_SENDS", "").lower() not in ("yes", "1", "true"):
+        raise UsageError(
+            f"FOI_TODAY is set ({forced}): a real email would be dated that day and logged as "
+            "sent on it; unset FOI_TODAY, or set FOI_TODAY_SENDS=yes if that is what you mean"
+        )
+
+
 def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
     from foi.casework.user_holidays import holiday_set
     from foi.letters.sending import begin_attempt, finish_failed, finish_sent
@@ -332,6 +343,7 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
     from foi.store.engine import session_scope
 
     st = e.settings
+    fake_today_check()
     settings = check_smtp_settings(
         st.smtp_host,
         st.smtp_port,

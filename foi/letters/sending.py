@@ -255,9 +255,16 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
             )
             continue
         if state == "sent":
-            p.blocked.append(
-                _item(lt, f"already sent {lt.sent_at:%Y-%m-%d}" if lt.sent_at else "already sent")
+            waiting = any(
+                x.state in READY_STATES or x.state == "unsendable"
+                for x in lt.request.letters
+                if x.id != lt.id
             )
+            if not waiting:  # named for nothing else: say why nothing goes
+                when = f" {lt.sent_at:%Y-%m-%d}" if lt.sent_at else ""
+                p.blocked.append(_item(lt, f"already sent{when}"))
+            # Otherwise it is the request's earlier letter, not one that failed to go: a
+            # follow-up send does not count it as 'not sendable' (issue 21).
             continue
         if state == "unsendable":
             p.blocked.append(_item(lt, reason or lt.unsendable_reason))

@@ -47,7 +47,15 @@ if TYPE_CHECKING:
 
 LONDON = ZoneInfo("Europe/London")
 BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
-CATEGORIES = ("matched", "held", "duplicates", "auto_replies", "bounces", "errors")
+CATEGORIES = (
+    "matched",
+    "held",
+    "duplicates",
+    "acknowledgements",
+    "auto_replies",
+    "bounces",
+    "errors",
+)
 
 
 def norm_ref(text: str) -> str:
@@ -57,13 +65,14 @@ def norm_ref(text: str) -> str:
 
 @dataclass
 class Summary:
-    """Counts for an import; the six categories add up to the messages read."""
+    """Counts for an import; the seven categories add up to the messages read."""
 
     total: int = 0
     matched: int = 0
     held: int = 0
     duplicates: int = 0
-    auto_replies: int = 0
+    acknowledgements: int = 0  # automatic replies recorded as the body's acknowledgement
+    auto_replies: int = 0  # other automatic replies (out of office, unmatched, …)
     bounces: int = 0
     errors: int = 0
     details: list[dict[str, Any]] = field(default_factory=list)
@@ -717,6 +726,8 @@ def _import(
     if parsed.kind == "bounce":
         return "bounces", detail
     if parsed.kind == "auto-reply":
+        if detail.get("event") == "acknowledged":
+            return "acknowledgements", detail
         return "auto_replies", detail
     return ("matched" if req is not None else "held"), detail
 
