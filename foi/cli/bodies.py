@@ -286,6 +286,21 @@ def add(
     out(line)  # once committed
 
 
+def _follow_directory(s, body) -> int:  # type: ignore[no-untyped-def]
+    """Unsent letters to the body follow its corrected directory entry at once, so none is
+    left marked 'unsendable' for want of an address it now has (issue 21)."""
+    from foi.casework.requests import requests_for_body
+    from foi.letters.records import follow_directory
+
+    s.flush()
+    moved = 0
+    for req in requests_for_body(s, body):
+        for lt in req.letters:
+            if lt.state in ("draft", "failed", "unsendable") and follow_directory(lt):
+                moved += 1
+    return moved
+
+
 def _replaces_or_adds(body, purpose: str, before) -> str:  # type: ignore[no-untyped-def]
     """Whether an added address is now the one letters go to, and what it replaces."""
     from foi.directory.shapes import foi_email
@@ -395,6 +410,9 @@ def edit(
                     changed.append(f"added {purpose} {channel} {addr}")
                 if channel == "email":
                     changed.append(_replaces_or_adds(body, purpose, before[purpose]))
+        readdressed = _follow_directory(s, body) if (email or sar_email or web_form) else 0
+        if readdressed:
+            changed.append(f"{readdressed} unsent letter(s) readdressed")
         said = [c if " " in c else f"{c} changed" for c in changed]
         line = f"{body.name}: " + ("; ".join(said) if said else "nothing changed")
     out(line)  # once committed
