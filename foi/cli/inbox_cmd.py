@@ -35,9 +35,10 @@ def import_(
 ) -> None:
     """Import replies: each is kept byte for byte and matched to its request, or held.
 
-    Matching: the [FOI-…] token, In-Reply-To to a letter we sent, the authority's own
-    reference, a bounced recipient, or the sender's domain when its body has one open
-    request. Auto-replies count as acknowledgements; bounces mark the address failing.
+    Matching: the request's own reply address (FOI_REPLY_ADDRESS) first, then the [FOI-…]
+    token, In-Reply-To to a letter we sent, the authority's own reference, a bounced
+    recipient, or the sender (a body's exact address, else its domain) when its body has one
+    open request. Auto-replies count as acknowledgements; bounces mark the address failing.
     Importing the same mail again adds nothing; an interrupted import can simply be re-run.
 
     Example:  foi inbox import replies.mbox Maildir/ --json

@@ -121,8 +121,14 @@ def test_replies_to_a_sent_batch_land_on_their_requests(foi, sent_batch, isolate
     assert {
         k: data[k]
         for k in (
-            "total", "matched", "held", "duplicates", "acknowledgements", "auto_replies",
-            "bounces", "errors",
+            "total",
+            "matched",
+            "held",
+            "duplicates",
+            "acknowledgements",
+            "auto_replies",
+            "bounces",
+            "errors",
         )
     } == {
         "total": 7,
