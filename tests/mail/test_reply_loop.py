@@ -256,3 +256,27 @@ def test_a_subject_access_request_is_the_data_subject_s_own(foi, smtp, isolated:
     answer = reply("DPO <dpo@sabp.example.nhs.uk>", "Your subject access request", "x")
     data = import_box(foi, isolated, [answer], env=env)
     assert data["held"] == 1 and data["messages"][0]["reference"] is None
+
+
+def test_body_show_dates_each_address_seen_and_failing(foi, smtp, isolated: Path, db_url) -> None:
+    from tests.mail.test_inbox_cli import bounce
+
+    _handler, port = smtp
+    env = smtp_env(port)
+    foi("init", db=db_url)
+    foi("body", "edit", "RXX", "--email", "foi@sabp.example.nhs.uk", db=db_url)
+    drafted = foi("draft", "sim-use", "--to", "RXX", "--json", env=env, db=db_url,
+                  today="2026-11-27")  # fmt: skip
+    ref = drafted.json()[0]["reference"]
+    assert foi("send", ref, "--yes", env=env, db=db_url, today="2026-11-27").exit_code == 0
+    (isolated / "bounce.eml").write_bytes(bounce("foi@sabp.example.nhs.uk"))
+    (isolated / "reply.eml").write_bytes(
+        reply("IG <ig.team@sabp.example.nhs.uk>", f"Re: [{ref}]", "Received.", day=4).as_bytes()
+    )
+    for name, day in (("bounce.eml", "2026-12-01"), ("reply.eml", "2026-12-04")):
+        done = foi("inbox", "import", str(isolated / name), db=db_url, today=day)
+        assert done.exit_code == 0, done.stderr
+    shown = foi("body", "show", "RXX", db=db_url).stdout
+    assert "2026-12-01 failing (inbox message 1): 550 5.1.1 No such user" in shown
+    assert "ig.team@sabp.example.nhs.uk (seen" in shown
+    assert "2026-12-04 seen (inbox message 2): new address learned from a reply" in shown
