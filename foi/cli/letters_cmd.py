@@ -177,6 +177,12 @@ def register(app: typer.Typer) -> None:
         purpose: str | None = typer.Option(
             None, "--purpose", help="With 'discard': only letters of this kind (e.g. chaser)."
         ),
+        to_address: str | None = typer.Option(
+            None,
+            "--to-address",
+            metavar="EMAIL",
+            help="With TEMPLATE REF: send it here instead of where the body last wrote from.",
+        ),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """Draft one request per body from a template, in one transaction; or preview drafts.
@@ -200,7 +206,7 @@ def register(app: typer.Typer) -> None:
             _discard(ctx, reference, purpose)
             return
         if reference is not None and template in FOLLOW_UP_TEMPLATES:
-            _draft_step(ctx, template, reference, var, requester)
+            _draft_step(ctx, template, reference, var, requester, to_address)
             return
         if reference is not None:
             raise UsageError(
@@ -279,11 +285,16 @@ FOLLOW_UP_TEMPLATES = ("clarification-reply", "internal-review", "ico-complaint"
 
 
 def _draft_step(
-    ctx: typer.Context, template: str, reference: str, var: list[str], requester: str | None
+    ctx: typer.Context,
+    template: str,
+    reference: str,
+    var: list[str],
+    requester: str | None,
+    to_address: str | None = None,
 ) -> None:
     from foi.casework.requests import clocks, find_request, get_requester
     from foi.casework.user_holidays import holiday_set
-    from foi.letters.records import route_reason
+    from foi.letters.records import address_by_hand, route_reason
     from foi.reminders.escalation import draft_step, propose
 
     e = env(ctx)
@@ -312,6 +323,8 @@ def _draft_step(
             s, library(e), req, prop, requester=person, user_vars=user_vars,
             today=e.today, now=e.now, holidays=hs,
         )  # fmt: skip
+        if to_address:
+            address_by_hand(lt, to_address)
         line = f"{req.reference}: {template} drafted to {lt.to_addr} ({route_reason(lt)})"
     out(line)
     info(f"next: 'foi draft preview {req.reference}', then 'foi send {req.reference}'")

@@ -66,6 +66,8 @@ def follow_up_route(req: Request, purpose: str) -> tuple[str, str, str] | None:
 def route_reason(letter: Letter) -> str:
     """Why a letter goes where it goes, for the preview."""
     route, address, _reason = current_route(letter)
+    if letter.addressed_by_hand:
+        return "the address a volunteer named for this letter"
     found = follow_up_route(letter.request, letter.purpose)
     if found is not None and found[1] == address:
         return found[2]
@@ -118,6 +120,7 @@ def attach_letter(
     if purpose == "request" and req.regime == "sar":
         purpose = "sar"  # one person's data: never archived, always its own letter
     letter = Letter(
+        addressed_by_hand=False,
         purpose=purpose,
         template=template,
         subject=" ".join(subject.split()),
@@ -139,6 +142,7 @@ def current_route(letter: Letter, resend: bool = False) -> tuple[str, str | None
     been corrected."""
     if (
         (letter.state not in ("draft", "failed", "written", "unsendable") and not resend)
+        or letter.addressed_by_hand
         or letter.route in ("whatdotheyknow",)
         or letter.purpose in ("ico-complaint", "tribunal-appeal", "court-of-session-appeal")
     ):
@@ -163,6 +167,16 @@ def readdress(letter: Letter) -> bool:
         return False
     letter.route, letter.to_addr, letter.unsendable_reason = route, address, reason
     return True
+
+
+def address_by_hand(letter: Letter, address: str) -> None:
+    """Send this letter to an address the volunteer names, whatever the directory says."""
+    from foi.directory.bodies import check_email
+
+    letter.route, letter.to_addr = "email", check_email(address)
+    letter.unsendable_reason, letter.addressed_by_hand = None, True
+    if letter.state == "unsendable":
+        letter.state = "draft"
 
 
 def follow_directory(letter: Letter) -> bool:

@@ -251,6 +251,7 @@ class Letter(Base):
     created_at: Mapped[datetime]
     attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    addressed_by_hand: Mapped[bool]
     request: Mapped[Request] = relationship(back_populates="letters")
 
 

@@ -286,6 +286,8 @@ letters = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("attempted_at", UTCDateTime),
     Column("sent_at", UTCDateTime),
+    # A volunteer named the address (`--to-address`): it is not readdressed (issue 21).
+    Column("addressed_by_hand", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # A message read from a mailbox, kept byte-for-byte in the blob store.

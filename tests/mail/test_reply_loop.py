@@ -148,6 +148,17 @@ def test_a_clarification_asked_from_a_new_address_is_answered_there(
     sent = foi("send", ref, "--yes", "--json", env=env, today="2026-12-04")
     assert sent.json()["sent"] == 1, sent.stdout
     assert handler.received[-1].rcpt_tos == ["foi@westyorkshire.example.police.uk"]
+    # A volunteer may name another address for a follow-up: it is kept, and said why.
+    foi("request", "log", ref, "clarification-requested", "--on", "2026-12-07",
+        today="2026-12-07")  # fmt: skip
+    named = foi(
+        "draft", "clarification-reply", ref, "--var", "clarification=adult services",
+        "--to-address", "disclosure@westyorkshire.example.police.uk", env=env, today="2026-12-07",
+    )  # fmt: skip
+    assert named.exit_code == 0, named.stderr
+    assert "the address a volunteer named" in named.stdout
+    sent = foi("send", ref, "--yes", "--json", env=env, today="2026-12-07")
+    assert handler.received[-1].rcpt_tos == ["disclosure@westyorkshire.example.police.uk"]
     # The directory learned the address, dated, without making it the one new requests use.
     shown = foi("body", "show", force, "--json").json()
     history = shown["contact_history"]["foi@westyorkshire.example.police.uk"]

@@ -1,4 +1,5 @@
-"""contact events: what replies and bounces taught us about each address (issues 21, 22)
+"""contact events: what replies and bounces taught us about each address (issues 21, 22);
+letters addressed by hand
 
 Revision ID: 0009
 Revises: 0007
@@ -48,6 +49,10 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_contact_events_contact_id"), ["contact_id"], unique=False
         )
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("addressed_by_hand", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     # An address already failing keeps that in its history.
     op.execute(
         'INSERT INTO contact_events (contact_id, "on", kind, note, recorded_at) '
@@ -57,6 +62,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.drop_column("addressed_by_hand")
     with op.batch_alter_table("contact_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_events_contact_id"))
     op.drop_table("contact_events")
