@@ -419,6 +419,13 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
     for name, value in values.items():
         if getattr(req, name) != value:  # untouched rows are not flushed again
             setattr(req, name, value)
+    logged, assignee_id = assignee_of(req)
+    if logged and req.assignee_id != assignee_id:
+        # A retracted assignment gives the request back (assignment is an event too).
+        from sqlalchemy.orm import object_session
+
+        session = object_session(req)
+        req.assignee = session.get(Volunteer, assignee_id) if session and assignee_id else None
     return before, req.due_on
 
 
@@ -651,13 +658,47 @@ def working_days_left(req: Request, today: date, holidays: HolidaySet) -> int | 
 
 
 def assign(
-    session: Session, req: Request, volunteer: str, *, now: datetime, email: str | None = None
+    session: Session,
+    req: Request,
+    volunteer: str,
+    *,
+    now: datetime,
+    email: str | None = None,
+    today: date | None = None,
+    holidays: HolidaySet | None = None,
 ) -> Volunteer:
-    """Assign a request to a volunteer (created on first use)."""
+    """Assign a request to a volunteer (created on first use).
+
+    Given `today` and `holidays`, the assignment is an event ('note' with the volunteer), so
+    retracting it gives the request back to whoever had it before (issue 21).
+    """
     vol = get_volunteer(session, volunteer, now, email=email)
+    if today is not None and holidays is not None and req.assignee_id != vol.id:
+        entry = LogEntry(
+            kind="note",
+            on=today,
+            note=f"assigned to {vol.name}",
+            data={"assigned_to": vol.id, "assigned_from": req.assignee_id},
+        )
+        log_event(session, req, entry, today=today, now=now, holidays=holidays)
     req.assignee = vol
     req.updated_at = now
     return vol
+
+
+def assignee_of(req: Request) -> tuple[bool, int | None]:
+    """(whether assignments were logged as events, the volunteer id the standing ones give)."""
+    logged = sorted(
+        (e for e in req.events if e.data and "assigned_to" in e.data), key=lambda e: e.id or 0
+    )
+    if not logged:
+        return False, None
+    gone = retracted_ids(req)
+    value = logged[0].data.get("assigned_from")
+    for e in logged:
+        if e.id not in gone:
+            value = e.data["assigned_to"]
+    return True, value
 
 
 def recompute_open(

@@ -726,10 +726,15 @@ def assign(
                     f"campaign {campaign!r} has no requests"
                     + (f" to bodies of kind {kind!r}" if kind else "")
                 )
+        from foi.casework.user_holidays import holiday_set
+
         address = check_email(email) if email else None
         name = ""
+        hs = holiday_set(s)
         for req in reqs:
-            name = do_assign(s, req, volunteer, now=e.now, email=address).name
+            name = do_assign(
+                s, req, volunteer, now=e.now, email=address, today=e.today, holidays=hs
+            ).name
         refs = [r.reference for r in reqs]
     # Printed only once the transaction has committed.
     if len(refs) == 1:

@@ -125,3 +125,17 @@ def test_a_letter_marked_unsendable_follows_a_body_edit_at_once(foi) -> None:
     assert "1 unsent letter(s) readdressed" in edited.stdout
     (letter,) = foi("request", "show", ref, "--json").json()["letters"]
     assert (letter["state"], letter["to"]) == ("draft", "foi@nowhere.example.nhs.uk")
+
+
+def test_retracting_an_assignment_gives_the_request_back(foi) -> None:
+    foi("init")
+    ref = sent_request(foi, "RXX", "2026-11-02")
+    assert foi("request", "assign", ref, "Priya Shah", today="2026-11-03").exit_code == 0
+    assert foi("request", "assign", ref, "Tom Okafor", today="2026-11-04").exit_code == 0
+    shown = foi("request", "show", ref, "--json").json()
+    assert shown["assignee"] == "Tom Okafor"
+    (wrong,) = [ev for ev in shown["events"] if ev.get("note") == "assigned to Tom Okafor"]
+    undone = foi("request", "retract", ref, str(wrong["id"]), "--reason", "meant another",
+                 today="2026-11-04")  # fmt: skip
+    assert undone.exit_code == 0, undone.stderr
+    assert foi("request", "show", ref, "--json").json()["assignee"] == "Priya Shah"
