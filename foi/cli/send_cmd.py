@@ -214,6 +214,7 @@ def check_delivery(e: Env, outbox: Path | None) -> None:
         return
     from foi.letters.transport import check_smtp_settings
 
+    fake_today_check()  # before anything is drafted (foi chase --yes)
     st = e.settings
     check_smtp_settings(
         st.smtp_host,
