@@ -38,6 +38,8 @@ class Settings:
     smtp_timeout: float = 30.0
     from_addr: str | None = None
     reply_to: str | None = None
+    # A per-request reply address, e.g. "replies+{reference}@campaign.org" (sub-addressing).
+    reply_address_pattern: str | None = None
     bcc: str | None = None
     send_throttle_seconds: float = 2.0
     requester_name: str | None = None
@@ -89,6 +91,7 @@ _ENV = {
     "FOI_SMTP_TIMEOUT": "smtp_timeout",
     "FOI_FROM": "from_addr",
     "FOI_REPLY_TO": "reply_to",
+    "FOI_REPLY_ADDRESS": "reply_address_pattern",
     "FOI_BCC": "bcc",
     "FOI_SEND_THROTTLE": "send_throttle_seconds",
     "FOI_REQUESTER_NAME": "requester_name",
@@ -120,6 +123,7 @@ _FILE_SECTIONS = {
         "timeout": "smtp_timeout",
         "from": "from_addr",
         "reply_to": "reply_to",
+        "reply_address": "reply_address_pattern",
         "bcc": "bcc",
         "throttle_seconds": "send_throttle_seconds",
     },
@@ -212,6 +216,22 @@ def _hhmm(value: Any) -> str:
     return f"{hh:02d}:{mm:02d}"
 
 
+def reply_address(pattern: str, reference: str) -> str:
+    """The reply address of one request from the pattern ("replies+{reference}@x.org")."""
+    return pattern.replace("{reference}", reference)
+
+
+def _reply_pattern(value: Any) -> str:
+    text = _text(value).strip()
+    local, at, domain = text.rpartition("@")
+    if text.count("{reference}") != 1 or not at or "{reference}" not in local or "." not in domain:
+        raise ValueError(
+            "an address with {reference} once in the part before the @, e.g. "
+            "replies+{reference}@campaign.org"
+        )
+    return text
+
+
 def _text(value: Any) -> str:
     text = str(value)
     if any(ord(ch) < 32 and ch != "\t" for ch in text):
@@ -236,6 +256,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "imap_port": _whole(1, 65535),
     "imap_security": _one_of(*SECURITY_CHOICES),
     "imap_poll_minutes": _number(0, above=True),
+    "reply_address_pattern": _reply_pattern,
 }
 
 

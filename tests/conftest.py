@@ -133,6 +133,9 @@ def foi(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
             full_env["FOI_DATABASE_URL"] = db
         if today is not None:
             full_env["FOI_TODAY"] = today
+            # Tests send to their own SMTP server on the day they act out (issue 21 refuses
+            # a real send under FOI_TODAY without this).
+            full_env.setdefault("FOI_TODAY_SENDS", "yes")
         result = CliRunner().invoke(
             app, list(args), env=full_env, input=input, catch_exceptions=False
         )

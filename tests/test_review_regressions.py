@@ -276,6 +276,7 @@ def test_a_subject_access_request_goes_to_one_named_body_and_no_archive(
     handler, port = smtp
     env = {
         "FOI_REQUESTER_NAME": "Sam",
+        "FOI_REQUESTER_EMAIL": "sam.taylor@simwatch.org.uk",  # a SAR comes from the subject
         "FOI_SMTP_HOST": "127.0.0.1",
         "FOI_SMTP_PORT": str(port),
         "FOI_SMTP_SECURITY": "none",

@@ -126,12 +126,32 @@ def get_volunteer(
     if vol is None:
         if not create:
             raise NotFoundError(f"no volunteer {name!r}; assign a request to create one")
+        similar = _similar_volunteers(session, name)
+        if similar:
+            # "Priya" beside "Priya Shah" is a typing short-cut, not a second person.
+            raise UsageError(
+                f"no volunteer {name!r}: did you mean {' or '.join(map(repr, similar))}? "
+                "Give the full name (a new volunteer needs a name unlike the others)"
+            )
         vol = Volunteer(name=name, email=email, created_at=now)
         session.add(vol)
         session.flush()
     elif email and vol.email != email:
         vol.email = email
     return vol
+
+
+def _similar_volunteers(session: Session, name: str) -> list[str]:
+    """Existing volunteers a new name probably means: a first name, a case or a typo away."""
+    names = list(session.scalars(select(Volunteer.name)))
+    low = name.casefold()
+    found = [
+        n
+        for n in names
+        if n.casefold() == low or n.casefold().startswith(low + " ") or low in n.casefold().split()
+    ]
+    found += [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.85) if n not in found]
+    return found
 
 
 # Names and mail domains that stand in for a real one (FOIA s.8(1)(b) needs the real name).
@@ -253,10 +273,20 @@ def clock_events(req: Request) -> list[ClockEvent]:
     The clock runs from the body's receipt (FOIA s.10(1)): a posted letter's 'sent' event
     counts from its received date, not our posting date.
     """
-    evs = sorted(
-        active_events(req), key=lambda e: (e.kind != EventKind.DRAFTED, received_on(e), e.id or 0)
-    )
-    return [ClockEvent(kind=e.kind, on=received_on(e), promised_on=e.promised_on) for e in evs]
+    standing = active_events(req)
+    # A receipt date corrected later ('note --received-on', issue 21) stands in for the one
+    # the sent event recorded; retracting the correction brings the old one back.
+    corrected = {
+        int(e.data["corrects_receipt_of"]): date.fromisoformat(str(e.data["received_on"]))
+        for e in standing
+        if e.kind == EventKind.NOTE and e.data and e.data.get("corrects_receipt_of")
+    }
+
+    def got(e: Event) -> date:
+        return corrected.get(e.id or 0) or received_on(e)
+
+    evs = sorted(standing, key=lambda e: (e.kind != EventKind.DRAFTED, got(e), e.id or 0))
+    return [ClockEvent(kind=e.kind, on=got(e), promised_on=e.promised_on) for e in evs]
 
 
 def calendar(req: Request, holidays: HolidaySet) -> WorkingCalendar:
@@ -296,6 +326,7 @@ def next_reminder_on(
     after: date | None = None,
     due_soon_days: int | None = None,
     delivery_failed_on: date | None = None,
+    ico_decision: tuple[date, str | None] | None = None,
 ) -> date | None:
     """The cached `next_reminder_on`: no reminder about the request can fire before it.
 
@@ -324,12 +355,35 @@ def next_reminder_on(
         resolution=resolution,
         ico_complaint_on=min(ico) if ico else None,
         delivery_failed_on=delivery_failed_on,
+        ico_decision_on=ico_decision[0] if ico_decision else None,
+        ico_decision_outcome=ico_decision[1] if ico_decision else None,
     )
     return next_fires_on(snap, after, due_soon_days=due_soon_days)
 
 
+def authority_ref_of(events: Iterable[Event]) -> str | None:
+    """The body's reference as the events that stand set it (issue 21: a retraction undoes it).
+
+    A reference read from the body's mail (an event with an inbox message) sets it when none is
+    set yet; one given by a volunteer (`--authority-ref`, `--clear-authority-ref`) sets or
+    clears it whatever it was.
+    """
+    ref: str | None = None
+    for e in sorted(events, key=lambda e: e.id or 0):
+        data = e.data or {}
+        if "authority_ref" not in data:
+            continue
+        value = data["authority_ref"]
+        if e.inbox_id is None or data.get("authority_ref_by_hand"):
+            ref = str(value) if value else None
+        elif ref is None and value:
+            ref = str(value)
+    return ref
+
+
 def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | None]:
-    """Recompute the cached status, resolution and dates; returns (old due, new due)."""
+    """Recompute the cached status, resolution, dates and authority reference; returns
+    (old due, new due)."""
     state = fold(timeline_events(req))
     cal = calendar(req, holidays)
     c = compute_clocks(Regime(req.regime), clock_events(req), cal)
@@ -354,11 +408,27 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
             cal,
             [(e.kind, e.on) for e in active_events(req)],  # a retracted chaser never went
             delivery_failed_on=failed[-1] if failed else None,
+            ico_decision=next(
+                (
+                    (e.on, e.outcome)
+                    for e in reversed(active_events(req))
+                    if e.kind == "ico-decision"
+                ),
+                None,
+            ),
         ),
+        "authority_ref": authority_ref_of(active_events(req)),
     }
     for name, value in values.items():
         if getattr(req, name) != value:  # untouched rows are not flushed again
             setattr(req, name, value)
+    logged, assignee_id = assignee_of(req)
+    if logged and req.assignee_id != assignee_id:
+        # A retracted assignment gives the request back (assignment is an event too).
+        from sqlalchemy.orm import object_session
+
+        session = object_session(req)
+        req.assignee = session.get(Volunteer, assignee_id) if session and assignee_id else None
     return before, req.due_on
 
 
@@ -456,6 +526,7 @@ class LogEntry:
     received_on: date | None = None  # sent/resent: when the body got it (post takes days)
     postal_delay_days: int | None = None  # default for a posted letter with no received_on
     authority_ref: str | None = None  # the body's own reference, set or corrected verbatim
+    clear_authority_ref: bool = False  # the reference was wrong: the request has none
 
 
 def by_post(req: Request) -> bool:
@@ -465,9 +536,17 @@ def by_post(req: Request) -> bool:
 
 def _receipt(req: Request, entry: LogEntry, kind: EventKind, holidays: HolidaySet) -> date | None:
     """When the body received a sent or resent request, if later than the day it went."""
+    if kind is EventKind.NOTE and entry.received_on is not None:
+        sent = _last_sent(req)
+        if entry.received_on < sent.on:
+            raise UsageError(f"--received-on {entry.received_on} is before it was sent ({sent.on})")
+        return entry.received_on
     if kind not in (EventKind.SENT, EventKind.RESENT):
         if entry.received_on is not None:
-            raise UsageError("--received-on is for 'sent' and 'resent' (when the body got it)")
+            raise UsageError(
+                "--received-on is for 'sent' and 'resent' (when the body got it), or for a "
+                "'note' correcting the receipt of a letter already logged"
+            )
         return None
     if entry.received_on is not None:
         if entry.received_on < entry.on:
@@ -479,6 +558,14 @@ def _receipt(req: Request, entry: LogEntry, kind: EventKind, holidays: HolidaySe
         # FOIA s.10(1) counts from receipt: a posted letter arrives some working days later.
         return calendar(req, holidays).add_working_days(entry.on, entry.postal_delay_days)
     return None
+
+
+def _last_sent(req: Request) -> Event:
+    """The standing 'sent' or 'resent' event a receipt correction applies to."""
+    sent = [e for e in active_events(req) if e.kind in (EventKind.SENT, EventKind.RESENT)]
+    if not sent:
+        raise UsageError(f"{req.reference} has not been sent: there is no receipt to correct")
+    return sent[-1]
 
 
 def set_authority_ref(req: Request, value: str) -> None:
@@ -534,9 +621,17 @@ def log_event(
     data = dict(entry.data or {})
     if receipt is not None:
         data["received_on"] = receipt.isoformat()
+        if kind is EventKind.NOTE:
+            data["corrects_receipt_of"] = _last_sent(req).id
+    if entry.authority_ref is not None and entry.clear_authority_ref:
+        raise UsageError("give --authority-ref or --clear-authority-ref, not both")
     if entry.authority_ref is not None:
         set_authority_ref(req, entry.authority_ref)
         data["authority_ref"] = req.authority_ref
+        data["authority_ref_by_hand"] = True
+    elif entry.clear_authority_ref:
+        data["authority_ref"] = None
+        data["authority_ref_by_hand"] = True
     event = Event(
         kind=kind.value,
         on=entry.on,
@@ -550,9 +645,8 @@ def log_event(
         recorded_by=entry.recorded_by,
     )
     req.events.append(event)
-    if entry.data and entry.data.get("authority_ref") and not req.authority_ref:
-        req.authority_ref = str(entry.data["authority_ref"])
-        check_line(req.authority_ref, 120, "the authority's reference")
+    if entry.data and entry.data.get("authority_ref"):
+        check_line(str(entry.data["authority_ref"]), 120, "the authority's reference")
     req.updated_at = now
     session.flush()
     refresh(req, holidays)
@@ -567,13 +661,47 @@ def working_days_left(req: Request, today: date, holidays: HolidaySet) -> int | 
 
 
 def assign(
-    session: Session, req: Request, volunteer: str, *, now: datetime, email: str | None = None
+    session: Session,
+    req: Request,
+    volunteer: str,
+    *,
+    now: datetime,
+    email: str | None = None,
+    today: date | None = None,
+    holidays: HolidaySet | None = None,
 ) -> Volunteer:
-    """Assign a request to a volunteer (created on first use)."""
+    """Assign a request to a volunteer (created on first use).
+
+    Given `today` and `holidays`, the assignment is an event ('note' with the volunteer), so
+    retracting it gives the request back to whoever had it before (issue 21).
+    """
     vol = get_volunteer(session, volunteer, now, email=email)
+    if today is not None and holidays is not None and req.assignee_id != vol.id:
+        entry = LogEntry(
+            kind="note",
+            on=today,
+            note=f"assigned to {vol.name}",
+            data={"assigned_to": vol.id, "assigned_from": req.assignee_id},
+        )
+        log_event(session, req, entry, today=today, now=now, holidays=holidays)
     req.assignee = vol
     req.updated_at = now
     return vol
+
+
+def assignee_of(req: Request) -> tuple[bool, int | None]:
+    """(whether assignments were logged as events, the volunteer id the standing ones give)."""
+    logged = sorted(
+        (e for e in req.events if e.data and "assigned_to" in e.data), key=lambda e: e.id or 0
+    )
+    if not logged:
+        return False, None
+    gone = retracted_ids(req)
+    value = logged[0].data.get("assigned_from")
+    for e in logged:
+        if e.id not in gone:
+            value = e.data["assigned_to"]
+    return True, value
 
 
 def recompute_open(

@@ -29,6 +29,10 @@ class StatusCounts:
     drafts: int
     delivery_failed: int
     mailbox_read_at: datetime | None  # when `foi inbox fetch` last read the mailbox (UTC)
+    # Letters waiting on requests already sent (chasers, reviews, clarifications), and every
+    # unsent letter that goes by post or web form: drafts a volunteer still has to send.
+    follow_ups_waiting: int = 0
+    by_hand_waiting: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape."""
@@ -40,6 +44,8 @@ class StatusCounts:
 # Core tables, not ORM entities: counting never imports or configures the mappers.
 _REQUESTS = tables.requests.c
 _INBOX = tables.inbox.c
+_LETTERS = tables.letters.c
+_UNSENT = ("draft", "failed", "written")
 
 
 def _count(session: Session, *where: Any, table: Any = tables.requests) -> int:
@@ -78,4 +84,16 @@ def status_counts(
         drafts=_count(session, _REQUESTS.status == "draft"),
         delivery_failed=_count(session, _REQUESTS.status == "delivery-failed"),
         mailbox_read_at=session.scalar(select(func.max(tables.imap_folders.c.last_read_at))),
+        follow_ups_waiting=_count(
+            session,
+            _LETTERS.state.in_(_UNSENT),
+            _LETTERS.purpose.not_in(("request", "sar")),
+            table=tables.letters,
+        ),
+        by_hand_waiting=_count(
+            session,
+            _LETTERS.state.in_(_UNSENT),
+            _LETTERS.route.in_(("post", "web-form")),
+            table=tables.letters,
+        ),
     )

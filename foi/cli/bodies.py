@@ -194,6 +194,18 @@ def show(
             }
             for r in requests_for_body(s, body)
         ]
+        # Each address's history, dated: seen (the body wrote from it), failing (a bounce).
+        from foi.directory.learning import history
+
+        learned = history(s, body)
+        data["contact_history"] = {
+            c.address: [
+                {"on": ev.on.isoformat(), "kind": ev.kind, "inbox_id": ev.inbox_id, "note": ev.note}
+                for ev in learned[c.id]
+            ]
+            for c in body.contacts
+            if c.id in learned
+        }
     if json_out:
         emit_json(data)
         return
@@ -235,6 +247,10 @@ def show(
         )
         if c["quote"]:
             out(f"      quote: {c['quote']}")
+        for ev in data["contact_history"].get(c["address"], []):
+            note = f": {ev['note']}" if ev["note"] else ""
+            msg = f" (inbox message {ev['inbox_id']})" if ev["inbox_id"] else ""
+            out(f"      {ev['on']} {ev['kind']}{msg}{note}")
     out(f"  SIM status: {data['sim_status'] or 'no evidence yet'}")
     for ev in data["evidence"]:
         when = ev["period"] or ev["on"] or "undated"
@@ -366,6 +382,39 @@ def add(
     out(line)  # once committed
 
 
+def _follow_directory(s, body) -> int:  # type: ignore[no-untyped-def]
+    """Unsent letters to the body follow its corrected directory entry at once, so none is
+    left marked 'unsendable' for want of an address it now has (issue 21)."""
+    from foi.casework.requests import requests_for_body
+    from foi.letters.records import follow_directory
+
+    s.flush()
+    moved = 0
+    for req in requests_for_body(s, body):
+        for lt in req.letters:
+            if lt.state in ("draft", "failed", "unsendable") and follow_directory(lt):
+                moved += 1
+    return moved
+
+
+def _replaces_or_adds(body, purpose: str, before) -> str:  # type: ignore[no-untyped-def]
+    """Whether an added address is now the one letters go to, and what it replaces."""
+    from foi.directory.shapes import foi_email
+
+    now_used = foi_email(body, purpose)
+    if now_used is None:
+        return f"no usable {purpose} email"
+    if before is None:
+        return f"{now_used.address} is now the {purpose} email letters go to"
+    if now_used.address.lower() == before.address.lower():
+        return (
+            f"{before.address} stays the {purpose} email letters go to "
+            f"({before.confidence}); the new address is kept beside it"
+        )
+    why = f"failing since {before.failing_since}" if before.failing_since else before.confidence
+    return f"{now_used.address} replaces {before.address} ({why}) as the {purpose} email"
+
+
 @app.command("edit")
 def edit(
     ctx: typer.Context,
@@ -434,8 +483,11 @@ def edit(
         nation,
     )
     when = parse_date(confirmed, "--confirmed") if confirmed else None
+    from foi.directory.shapes import foi_email
+
     with session(e) as s:
         body = find_body(s, name)
+        before = {p: foi_email(body, p) for p in ("foi", "sar")}
         changed = edit_body(s, body, changes, e.now)
         if when and not (email or sar_email or web_form):
             from foi.directory.bodies import confirm_route
@@ -465,6 +517,11 @@ def edit(
                 )
                 if created:
                     changed.append(f"added {purpose} {channel} {addr}")
+                if channel == "email":
+                    changed.append(_replaces_or_adds(body, purpose, before[purpose]))
+        readdressed = _follow_directory(s, body) if (email or sar_email or web_form) else 0
+        if readdressed:
+            changed.append(f"{readdressed} unsent letter(s) readdressed")
         said = [c if " " in c else f"{c} changed" for c in changed]
         line = f"{body.name}: " + ("; ".join(said) if said else "nothing changed")
     out(line)  # once committed

@@ -141,6 +141,12 @@ def register(app: typer.Typer) -> None:
             [], "--var", help="KEY=VALUE for the letter, e.g. grounds=… or reasons=…"
         ),
         requester: str | None = typer.Option(None, "--requester", help="Name to sign with."),
+        to_address: str | None = typer.Option(
+            None,
+            "--to-address",
+            metavar="EMAIL",
+            help="Send the letter here instead of where the body last wrote from.",
+        ),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """Propose the next step (internal review, complaint to the regulator) and its dates.
@@ -184,6 +190,10 @@ def register(app: typer.Typer) -> None:
                     now=e.now,
                     holidays=hs,
                 )
+                if to_address:
+                    from foi.letters.records import address_by_hand
+
+                    address_by_hand(lt, to_address)
                 data["drafted"] = {"letter": lt.id, "route": lt.route, "to": lt.to_addr}
         if json_out:
             emit_json(data)

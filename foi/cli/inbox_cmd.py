@@ -35,9 +35,10 @@ def import_(
 ) -> None:
     """Import replies: each is kept byte for byte and matched to its request, or held.
 
-    Matching: the [FOI-…] token, In-Reply-To to a letter we sent, the authority's own
-    reference, a bounced recipient, or the sender's domain when its body has one open
-    request. Auto-replies count as acknowledgements; bounces mark the address failing.
+    Matching: the request's own reply address (FOI_REPLY_ADDRESS) first, then the [FOI-…]
+    token, In-Reply-To to a letter we sent, the authority's own reference, a bounced
+    recipient, or the sender (a body's exact address, else its domain) when its body has one
+    open request. Auto-replies count as acknowledgements; bounces mark the address failing.
     Importing the same mail again adds nothing; an interrupted import can simply be re-run.
 
     Example:  foi inbox import replies.mbox Maildir/ --json
@@ -55,6 +56,7 @@ def import_(
                 now=e.now,
                 own_addresses=e.settings.own_addresses(),
                 max_attachment_bytes=e.settings.attachment_max_bytes,
+                reply_pattern=e.settings.reply_address_pattern,
             )
     except MailSourceError as exc:
         raise UsageError(str(exc)) from None
@@ -63,7 +65,8 @@ def import_(
         return
     out(
         f"{summary.total} read: {summary.matched} matched, {summary.held} held, "
-        f"{summary.auto_replies} auto-replies, {summary.bounces} bounces, "
+        f"{summary.acknowledgements} acknowledgements, {summary.auto_replies} other "
+        f"auto-replies, {summary.bounces} bounces, "
         f"{summary.duplicates} duplicates, {summary.errors} unreadable"
     )
     if summary.held or summary.errors:
@@ -121,6 +124,7 @@ def fetch(
                 now=e.now,
                 own_addresses=e.settings.own_addresses(),
                 max_attachment_bytes=e.settings.attachment_max_bytes,
+                reply_pattern=e.settings.reply_address_pattern,
                 since=first,
                 move_to=move_to,
                 batch_size=batch,
@@ -134,7 +138,8 @@ def fetch(
         return
     out(
         f"{summary.total} new in {result.folder}: {summary.matched} matched, "
-        f"{summary.held} held, {summary.auto_replies} auto-replies, {summary.bounces} bounces, "
+        f"{summary.held} held, {summary.acknowledgements} acknowledgements, "
+        f"{summary.auto_replies} other auto-replies, {summary.bounces} bounces, "
         f"{summary.duplicates} duplicates, {summary.errors} unreadable"
         + (f"; {result.moved} moved to {result.move_to}" if result.moved else "")
     )

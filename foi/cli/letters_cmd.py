@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from foi.cli._common import Env, emit_json, env, info, out, session, table
-from foi.errors import ConfigError, UsageError
+from foi.errors import ConfigError, ConflictError, UsageError
 
 template_app = typer.Typer(
     help="Letter templates (Jinja2). Your ./templates/ folder overrides or adds to the "
@@ -180,6 +180,12 @@ def register(app: typer.Typer) -> None:
         purpose: str | None = typer.Option(
             None, "--purpose", help="With 'discard': only letters of this kind (e.g. chaser)."
         ),
+        to_address: str | None = typer.Option(
+            None,
+            "--to-address",
+            metavar="EMAIL",
+            help="With TEMPLATE REF: send it here instead of where the body last wrote from.",
+        ),
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """Draft one request per body from a template, in one transaction; or preview drafts.
@@ -195,6 +201,8 @@ def register(app: typer.Typer) -> None:
         Example:  foi draft preview --campaign sim-2026
 
         Example:  foi draft discard FOI-2026-0007 --purpose chaser
+
+        Example:  foi draft clarification-reply FOI-2026-0007 --var clarification="2019 to 2026"
         """
         if template == "preview":
             _preview(ctx, reference, campaign, json_out)
@@ -202,8 +210,14 @@ def register(app: typer.Typer) -> None:
         if template == "discard":
             _discard(ctx, reference, purpose)
             return
+        if reference is not None and template in FOLLOW_UP_TEMPLATES:
+            _draft_step(ctx, template, reference, var, requester, to_address)
+            return
         if reference is not None:
-            raise UsageError(f"unexpected argument {reference!r}: give bodies with --to")
+            raise UsageError(
+                f"unexpected argument {reference!r}: give bodies with --to (a request's "
+                f"next letter is drafted by name: {', '.join(FOLLOW_UP_TEMPLATES)})"
+            )
         from foi.casework.requests import get_requester
         from foi.casework.user_holidays import holiday_set
         from foi.letters.batches import draft_batch
@@ -279,6 +293,57 @@ def register(app: typer.Typer) -> None:
         )
 
 
+# Letters on one request, drafted by `foi draft TEMPLATE REF` when the law allows that step
+# now (the same check as `foi escalate REF --yes`).
+FOLLOW_UP_TEMPLATES = ("clarification-reply", "internal-review", "ico-complaint")
+
+
+def _draft_step(
+    ctx: typer.Context,
+    template: str,
+    reference: str,
+    var: list[str],
+    requester: str | None,
+    to_address: str | None = None,
+) -> None:
+    from foi.casework.requests import clocks, find_request, get_requester
+    from foi.casework.user_holidays import holiday_set
+    from foi.letters.records import address_by_hand, route_reason
+    from foi.reminders.escalation import draft_step, propose
+
+    e = env(ctx)
+    user_vars = _parse_vars(var)
+    name = requester or e.settings.requester_name
+    with session(e) as s:
+        hs = holiday_set(s)
+        req = find_request(s, reference)
+        prop = propose(req, clocks(req, hs), e.today)
+        if prop.template != template:
+            raise ConflictError(
+                f"{req.reference}: a {template} letter is not the next step ({prop.reason})"
+            )
+        person = (
+            get_requester(
+                s,
+                name,
+                e.now,
+                email=e.settings.requester_email or None,
+                address=e.settings.requester_address or None,
+            )
+            if name
+            else None
+        )
+        lt = draft_step(
+            s, library(e), req, prop, requester=person, user_vars=user_vars,
+            today=e.today, now=e.now, holidays=hs,
+        )  # fmt: skip
+        if to_address:
+            address_by_hand(lt, to_address)
+        line = f"{req.reference}: {template} drafted to {lt.to_addr} ({route_reason(lt)})"
+    out(line)
+    info(f"next: 'foi draft preview {req.reference}', then 'foi send {req.reference}'")
+
+
 def _discard(ctx: typer.Context, reference: str | None, purpose: str | None) -> None:
     from foi.letters.sending import discard_letters
 
@@ -314,7 +379,7 @@ def _parse_vars(pairs: list[str]) -> dict[str, str]:
 def _preview(
     ctx: typer.Context, reference: str | None, campaign: str | None, json_out: bool
 ) -> None:
-    from foi.letters.records import address_doubt, current_route
+    from foi.letters.records import address_doubt, current_route, route_reason
     from foi.letters.sending import letters_for
 
     e = env(ctx)
@@ -337,6 +402,7 @@ def _preview(
                 "text": lt.text,
                 "unsendable_reason": lt.unsendable_reason,
                 "address_doubt": address_doubt(lt, e.today),
+                "to_why": route_reason(lt),
             }
             for lt in shown
         ]
@@ -354,6 +420,8 @@ def _preview(
             out(f"How: paste this letter into the body's web form at {d['to']}")
         if d["address_doubt"]:
             out(f"Warning: {d['address_doubt']}; confirm it with 'foi body edit'")
+        if d["route"] == "email":
+            out(f"Why this address: {d['to_why']}")
         if d["unsendable_reason"]:
             out(f"Note: {d['unsendable_reason']}")
         out(f"Subject: {d['subject']}")

@@ -195,6 +195,16 @@ def register(root: typer.Typer) -> None:
             + ("day, " if e.settings.due_soon_days == 1 else "days, ")
             + f"{classify} replies to classify, {held} held messages, {drafts} drafts"
             + (f", {undelivered} not delivered (bounced: see 'foi chase')" if undelivered else "")
+            + (
+                f", {counts.follow_ups_waiting} follow-up letters to send"
+                if counts.follow_ups_waiting
+                else ""
+            )
+            + (
+                f", {counts.by_hand_waiting} letters to post or paste into a web form"
+                if counts.by_hand_waiting
+                else ""
+            )
         )
         if counts.mailbox_read_at is not None:
             from zoneinfo import ZoneInfo

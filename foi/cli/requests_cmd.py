@@ -429,26 +429,45 @@ def log(
         metavar="REF",
         help="The body's own reference, kept exactly as written (sets or corrects it).",
     ),
+    publish_on: str | None = typer.Option(
+        None,
+        "--publish-on",
+        metavar="DATE",
+        help="The body says it will publish the information by DATE (FOIA s.22, FOISA s.27): "
+        "a reminder on that day to check, and to ask again if it did not.",
+    ),
+    clear_authority_ref: bool = typer.Option(
+        False,
+        "--clear-authority-ref",
+        help="The body's reference on record is wrong: remove it (undone by retracting).",
+    ),
     campaign: str | None = typer.Option(
         None, "--campaign", help="Log the event on every request of this campaign at once."
     ),
     route: str | None = typer.Option(
         None, "--route", help="With --campaign: only letters going by post, web-form or email."
     ),
+    all_or_nothing: bool = typer.Option(
+        False,
+        "--all-or-nothing",
+        help="With --campaign: log on none of the requests if any of them refuses the event.",
+    ),
 ) -> None:
     """Add an event to a request's timeline; impossible ones are refused with the reason.
 
     With --campaign (and --route), one event is logged on many requests in one
-    transaction: all of them, or none if any is refused.
+    transaction: those that cannot take it (closed, or already logged that day) are
+    skipped and listed, the rest logged; --all-or-nothing logs none if any is refused.
+    A 'note' with --received-on corrects the day the body received the letter.
 
     Example:  foi request log FOI-2026-0001 clarification-requested --on 2026-11-20 --note "which years?"
 
     Example:  foi request log --campaign sim-2026 --route post sent --on 2026-11-27
     """
-    from foi.casework.requests import LogEntry, clocks, find_request, log_event
+    from foi.casework.requests import active_events, clocks, find_request
     from foi.casework.user_holidays import holiday_set
-    from foi.errors import UsageError
-    from foi.letters.sending import settle_by_hand
+    from foi.errors import ConflictError, UsageError
+    from foi.letters.sending import failed_by_hand, settle_by_hand
 
     if campaign is not None and event is None and reference is not None:
         reference, event = None, reference  # 'log --campaign C EVENT'
@@ -462,45 +481,104 @@ def log(
     when = parse_date(on, "--on")
     received = parse_date(received_on, "--received-on") if received_on else None
     lines: list[str] = []
+    skipped: list[str] = []
     with session(e) as s:
         hs = holiday_set(s)
         if reference is not None:
             reqs = [find_request(s, reference)]
         else:
             reqs = campaign_requests(s, campaign or "", route, event, e.now)
+        strict = reference is not None or all_or_nothing
         for req in reqs:
-            log_event(
-                s,
-                req,
-                LogEntry(
-                    kind=event,
-                    on=when,
-                    note=note,
-                    outcome=outcome,
-                    promised_on=parse_date(promised, "--promised") if promised else None,
-                    received_on=received,
-                    postal_delay_days=e.settings.postal_delay_days,
-                    authority_ref=authority_ref,
-                ),
-                today=e.today,
-                now=e.now,
-                holidays=hs,
-            )
+            if event != "note" and any(
+                ev.kind == event and ev.on == when for ev in active_events(req)
+            ):
+                problem = f"{req.reference}: {event} is already logged on {on}"
+                if strict:
+                    raise ConflictError(problem + " (retract it first to log it again)")
+                skipped.append(problem)
+                continue
+            try:
+                _log_one(s, req, event, when, received, note, outcome, promised, authority_ref,
+                         clear_authority_ref, e, hs)  # fmt: skip
+            except ConflictError as exc:
+                if strict:
+                    raise
+                skipped.append(exc.message)
+                continue
             settle_by_hand(req, event, e.now)  # a letter from the outbox that the user sent
+            if event == "delivery-failed":
+                failed_by_hand(s, req, when, e.now, note)
+            if publish_on is not None:
+                _remind_publication(s, req, parse_date(publish_on, "--publish-on"), e)
             c = clocks(req, hs)
             got = f"; received {d(c.received)}" if c.received and c.received != when else ""
             due = f"; due {d(req.due_on)} ({req.due_clock})" if req.due_on else ""
             paused = "; clock paused (fee notice)" if c.fee_pending else ""
             stopped = "; clock stopped until you reply" if c.clarification_pending else ""
             ref = f"; their ref {req.authority_ref}" if authority_ref else ""
+            ref += "; their ref cleared" if clear_authority_ref else ""
             lines.append(
                 f"{req.reference}: {event} on {on}{got}; status {req.status}"
                 f"{due}{paused}{stopped}{ref}"
             )
+        if not lines and skipped:
+            raise ConflictError(f"nothing logged: {'; '.join(skipped[:3])}")
     for line in lines:  # printed only once the transaction has committed
         out(line)
+    for problem in skipped:
+        info(f"  skipped: {problem}")
     if campaign is not None:
-        out(f"{len(lines)} request(s) logged {event} on {on}")
+        out(
+            f"{len(lines)} request(s) logged {event} on {on}"
+            + (f", {len(skipped)} skipped" if skipped else "")
+        )
+
+
+def _log_one(s, req, event, when, received, note, outcome, promised, authority_ref, clear, e, hs):  # type: ignore[no-untyped-def]
+    """One event logged by hand on one request."""
+    from foi.casework.requests import LogEntry, log_event
+
+    log_event(
+        s,
+        req,
+        LogEntry(
+            kind=event,
+            on=when,
+            note=note,
+            outcome=outcome,
+            promised_on=parse_date(promised, "--promised") if promised else None,
+            received_on=received,
+            postal_delay_days=e.settings.postal_delay_days,
+            authority_ref=authority_ref,
+            clear_authority_ref=clear,
+        ),
+        today=e.today,
+        now=e.now,
+        holidays=hs,
+    )
+
+
+def _remind_publication(s, req, on, e) -> None:  # type: ignore[no-untyped-def]
+    """A response promising future publication: a reminder on the promised day."""
+    from foi.reminders.store import add_user_reminder
+
+    again = (
+        f"foi campaign repeat {req.campaign.name} --as NEW"
+        if req.campaign is not None
+        else "foi request new"
+    )
+    add_user_reminder(
+        s,
+        req.reference,
+        on=on,
+        note=f"{req.body.name} said it would publish this by {on} (FOIA s.22): check it has; "
+        f"if not, ask again ({again})",
+        at=None,
+        assignee=None,
+        today=e.today,
+        now=e.now,
+    )
 
 
 def campaign_requests(s, campaign: str, route: str | None, event: str, now) -> list:  # type: ignore[no-untyped-def]
@@ -674,10 +752,15 @@ def assign(
                     f"campaign {campaign!r} has no requests"
                     + (f" to bodies of kind {kind!r}" if kind else "")
                 )
+        from foi.casework.user_holidays import holiday_set
+
         address = check_email(email) if email else None
         name = ""
+        hs = holiday_set(s)
         for req in reqs:
-            name = do_assign(s, req, volunteer, now=e.now, email=address).name
+            name = do_assign(
+                s, req, volunteer, now=e.now, email=address, today=e.today, holidays=hs
+            ).name
         refs = [r.reference for r in reqs]
     # Printed only once the transaction has committed.
     if len(refs) == 1:

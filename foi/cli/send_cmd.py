@@ -20,16 +20,26 @@ from foi.errors import DeliveryError, UsageError
 
 
 def _envelope(e: Env, attempt, when):  # type: ignore[no-untyped-def]
+    from foi.config import reply_address
     from foi.letters.transport import Envelope
 
+    sar = attempt.regime == "sar" or attempt.purpose == "sar"
+    reply_to = e.settings.reply_to
+    if e.settings.reply_address_pattern:  # one address per request: replies match exactly
+        reply_to = reply_address(e.settings.reply_address_pattern, attempt.reference)
+    from_addr = e.settings.from_addr or ""
+    if sar:
+        # A subject access request is the data subject's own: it comes from them and is
+        # answered to them, never to the campaign's mailbox (issue 21).
+        from_addr, reply_to = attempt.subject_from or "", attempt.subject_reply_to
     return Envelope(
-        from_addr=e.settings.from_addr or "",
+        from_addr=from_addr,
         to_addr=attempt.to,
         subject=attempt.subject,
         text=attempt.text,
         message_id=attempt.message_id,
         date=when,
-        reply_to=e.settings.reply_to,
+        reply_to=reply_to,
         # A subject access request is one person's health data: never copied to an archive.
         bcc=None if attempt.regime == "sar" or attempt.purpose == "sar" else e.settings.bcc,
         in_reply_to=attempt.in_reply_to,
@@ -207,6 +217,7 @@ def check_delivery(e: Env, outbox: Path | None) -> None:
         return
     from foi.letters.transport import check_smtp_settings
 
+    fake_today_check()  # before anything is drafted (foi chase --yes)
     st = e.settings
     check_smtp_settings(
         st.smtp_host,
@@ -313,6 +324,17 @@ class _Progress:
             self.bar.stop()
 
 
+def fake_today_check() -> None:
+    """A real send under FOI_TODAY would carry that Date and be logged as sent that day:
+    refused unless FOI_TODAY_SENDS=yes says it is meant (a demo against a test server)."""
+    forced = os.environ.get("FOI_TODAY")
+    if forced and os.environ.get("FOI_TODAY_SENDS", "").lower() not in ("yes", "1", "true"):
+        raise UsageError(
+            f"FOI_TODAY is set ({forced}): a real email would be dated that day and logged as "
+            "sent on it; unset FOI_TODAY, or set FOI_TODAY_SENDS=yes if that is what you mean"
+        )
+
+
 def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
     from foi.casework.user_holidays import holiday_set
     from foi.letters.sending import begin_attempt, finish_failed, finish_sent
@@ -327,6 +349,7 @@ def _send_smtp(e: Env, engine, p) -> dict:  # type: ignore[no-untyped-def]
     from foi.store.engine import session_scope
 
     st = e.settings
+    fake_today_check()
     settings = check_smtp_settings(
         st.smtp_host,
         st.smtp_port,

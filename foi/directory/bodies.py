@@ -702,6 +702,8 @@ def contact_route(body: Body, purpose: str = "foi") -> tuple[str, str | None, st
         "post": "takes requests by post",
         "none": "no contact address known (add one with 'foi body edit --email')",
     }[route]
+    if route == "none" and purpose == "sar":
+        reason = "no data-protection (SAR) address known: add one with 'foi body edit --sar-email'"
     return route, address, reason
 
 

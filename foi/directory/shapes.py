@@ -102,14 +102,16 @@ def foi_email(body: Any, purpose: str = "foi") -> Any:
 def route_contact(body: Any, purpose: str = "foi") -> tuple[str, Any, str | None]:
     """How a letter reaches the body: (route, the contact row or None, address).
 
-    Email first (the best one for the purpose, else its FOI one), then a web form, then a
-    postal contact, then the body's own postal address; ("none", None, None) otherwise.
+    Email first (the best one for the purpose), then a web form, then a postal contact (each
+    for the purpose), then the body's own postal address; ("none", None, None) otherwise.
     """
-    email = foi_email(body, purpose) or (foi_email(body, "foi") if purpose != "foi" else None)
+    # A subject access request goes to the body's data-protection (SAR) contacts only, never
+    # its FOI ones: one person's records must not land with the FOI team (issue 21).
+    email = foi_email(body, purpose)
     if email is not None:
         return "email", email, email.address
     for channel in ("web-form", "post"):
-        found = [c for c in body.contacts if c.channel == channel]
+        found = [c for c in body.contacts if c.channel == channel and c.purpose == purpose]
         if found:
             best = max(found, key=lambda c: (c.confidence == "confirmed", last_seen(c) or date.min))
             return channel, best, best.address

@@ -7,14 +7,76 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from foi.directory.bodies import contact_route
 from foi.directory.shapes import contact_doubt
 from foi.errors import UsageError
-from foi.store.models import Letter, Request
+from foi.store.models import InboxMessage, Letter, Request
 
 SENDABLE_ROUTES = ("email",)
+# Letters that answer the body on a request it has written to us about: they go to the
+# address it last wrote from (as WhatDoTheyKnow does), not the directory's.
+FOLLOW_UPS = ("chaser", "internal-review", "clarification-reply")
+_NO_REPLY = ("noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster")
+
+
+def last_wrote_from(req: Request) -> InboxMessage | None:
+    """The body's latest real reply on this request whose sender can be answered, if any."""
+    session = object_session(req)
+    if session is None or req.id is None:
+        return None
+    failing = {c.address.lower() for c in req.body.contacts if c.failing_since is not None}
+    replies = session.scalars(
+        select(InboxMessage)
+        .where(
+            InboxMessage.request_id == req.id,
+            InboxMessage.state == "matched",
+            InboxMessage.kind == "reply",
+            InboxMessage.from_addr.is_not(None),
+        )
+        .order_by(InboxMessage.sent_at.desc(), InboxMessage.id.desc())
+    )
+    for msg in replies:
+        address = (msg.from_addr or "").strip()
+        local = address.partition("@")[0].lower()
+        if "@" in address and address.lower() not in failing and not local.startswith(_NO_REPLY):
+            return msg
+    return None
+
+
+def follow_up_route(req: Request, purpose: str) -> tuple[str, str, str] | None:
+    """(route, address, why) for a follow-up to where the body last wrote from, if it has."""
+    if purpose not in FOLLOW_UPS:
+        return None
+    msg = last_wrote_from(req)
+    if msg is None:
+        return None
+    when = msg.sent_at.date().isoformat() if msg.sent_at else "?"
+    return (
+        "email",
+        msg.from_addr or "",
+        (
+            f"the address {req.body.name} last wrote from on this request "
+            f"(inbox message {msg.id}, {when})"
+        ),
+    )
+
+
+def route_reason(letter: Letter) -> str:
+    """Why a letter goes where it goes, for the preview."""
+    route, address, _reason = current_route(letter)
+    if letter.addressed_by_hand:
+        return "the address a volunteer named for this letter"
+    found = follow_up_route(letter.request, letter.purpose)
+    if found is not None and found[1] == address:
+        return found[2]
+    if route == "email" and letter.purpose not in ("ico-complaint",):
+        if letter.purpose in FOLLOW_UPS:
+            return "the directory's address (the body has not written from another on this request)"
+        return "the directory's address"
+    return route
 
 
 def check_letter_text(text: str) -> str:
@@ -44,6 +106,9 @@ def attach_letter(
     """Add a draft letter to a request, addressed by the body's best route."""
     purpose_contact = "sar" if req.regime == "sar" else "foi"
     route, address, reason = contact_route(req.body, purpose_contact)
+    reply = follow_up_route(req, purpose)
+    if reply is not None:
+        route, address, reason = reply[0], reply[1], None
     state = "draft"
     unsendable = None
     if req.wdtk_url and purpose == "request":
@@ -56,6 +121,7 @@ def attach_letter(
     if purpose == "request" and req.regime == "sar":
         purpose = "sar"  # one person's data: never archived, always its own letter
     letter = Letter(
+        addressed_by_hand=False,
         purpose=purpose,
         template=template,
         subject=" ".join(subject.split()),
@@ -77,11 +143,15 @@ def current_route(letter: Letter, resend: bool = False) -> tuple[str, str | None
     been corrected."""
     if (
         (letter.state not in ("draft", "failed", "written", "unsendable") and not resend)
+        or letter.addressed_by_hand
         or letter.route in ("whatdotheyknow",)
-        or letter.purpose == "ico-complaint"
+        or letter.purpose in ("ico-complaint", "tribunal-appeal", "court-of-session-appeal")
     ):
         return letter.route, letter.to_addr, letter.unsendable_reason
     req = letter.request
+    reply = follow_up_route(req, letter.purpose)
+    if reply is not None:
+        return reply[0], reply[1], None
     route, address, reason = contact_route(req.body, "sar" if req.regime == "sar" else "foi")
     return route, address, reason
 
@@ -110,6 +180,16 @@ def readdress(letter: Letter) -> bool:
         return False
     letter.route, letter.to_addr, letter.unsendable_reason = route, address, reason
     return True
+
+
+def address_by_hand(letter: Letter, address: str) -> None:
+    """Send this letter to an address the volunteer names, whatever the directory says."""
+    from foi.directory.bodies import check_email
+
+    letter.route, letter.to_addr = "email", check_email(address)
+    letter.unsendable_reason, letter.addressed_by_hand = None, True
+    if letter.state == "unsendable":
+        letter.state = "draft"
 
 
 def follow_directory(letter: Letter) -> bool:

@@ -118,6 +118,11 @@ def signatory_problem(lt: Letter, route: str) -> str | None:
     person = lt.request.requester
     if person is None or lt.purpose not in ("request", "sar"):
         return None
+    if lt.purpose == "sar" and route == "email" and not person.email:
+        return (
+            "a subject access request is sent from the data subject's own address: set "
+            "FOI_REQUESTER_EMAIL to theirs, discard it and draft again"
+        )
     if placeholder_name(person.name):
         return (
             f"signed with the placeholder {person.name!r}: discard it ('foi draft discard "
@@ -256,9 +261,16 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
             )
             continue
         if state == "sent":
-            p.blocked.append(
-                _item(lt, f"already sent {lt.sent_at:%Y-%m-%d}" if lt.sent_at else "already sent")
+            waiting = any(
+                x.state in READY_STATES or x.state == "unsendable"
+                for x in lt.request.letters
+                if x.id != lt.id
             )
+            if not waiting:  # named for nothing else: say why nothing goes
+                when = f" {lt.sent_at:%Y-%m-%d}" if lt.sent_at else ""
+                p.blocked.append(_item(lt, f"already sent{when}"))
+            # Otherwise it is the request's earlier letter, not one that failed to go: a
+            # follow-up send does not count it as 'not sendable' (issue 21).
             continue
         if state == "unsendable":
             p.blocked.append(_item(lt, reason or lt.unsendable_reason))
@@ -303,6 +315,19 @@ class Attempt:
     message_id: str
     in_reply_to: str | None
     regime: str = "foia"
+    # A subject access request's From and Reply-To: the data subject (None otherwise).
+    subject_from: str | None = None
+    subject_reply_to: str | None = None
+
+
+def data_subject(req: Request) -> tuple[str | None, str | None]:
+    """(From, Reply-To) of a SAR letter: the data subject's own name and address."""
+    from email.utils import formataddr
+
+    person = req.requester
+    if req.regime != "sar" or person is None or not person.email:
+        return None, None
+    return formataddr((person.name, person.email)), person.email
 
 
 def new_message_id(reference: str, from_addr: str) -> str:
@@ -358,6 +383,8 @@ def begin_attempt(
         message_id=lt.message_id,
         in_reply_to=_first_message_id(lt.request, lt),
         regime=lt.request.regime,
+        subject_from=data_subject(lt.request)[0],
+        subject_reply_to=data_subject(lt.request)[1],
     )
 
 
@@ -473,6 +500,36 @@ def letter_for_edit(session: Session, reference: str) -> Letter:
     if lt.state not in ("draft", "failed", "written", "unsendable"):
         raise ConflictError(f"{req.reference}'s letter is {lt.state}: it can no longer be edited")
     return lt
+
+
+def last_emailed_to(req: Request, on: date) -> str | None:
+    """Where the request's last email sent on or before `on` went (the one that bounced)."""
+    sent = [
+        lt
+        for lt in req.letters
+        if lt.route == "email"
+        and lt.state == "sent"
+        and lt.to_addr
+        and (lt.sent_at is None or lt.sent_at.date() <= on)
+    ]
+    if not sent:
+        return None
+    return max(sent, key=lambda lt: (lt.sent_at or lt.created_at, lt.id)).to_addr
+
+
+def failed_by_hand(
+    session: Session, req: Request, on: date, now: datetime, reason: str | None
+) -> str | None:
+    """A delivery failure logged by hand marks the address the letter went to failing, as an
+    imported or assigned bounce does, so a resend goes to a corrected address (issue 21)."""
+    from foi.directory.learning import mark_failing
+
+    address = last_emailed_to(req, on)
+    if address is None:
+        return None
+    why = reason or "delivery failed (logged by hand)"
+    mark_failing(session, req.body, [address], on, now, why, request_id=req.id)
+    return address
 
 
 def settle_by_hand(req: Request, kind: str, now: datetime) -> Letter | None:

@@ -92,6 +92,8 @@ PURPOSES: tuple[str, ...] = (
     "ico-complaint",
     "clarification-reply",
     "sar",
+    "tribunal-appeal",  # after a decision notice: FOIA s.57, EIR reg. 18
+    "court-of-session-appeal",  # after a Scottish Information Commissioner decision: FOISA s.56
 )
 
 # A request letter over 600 words is usually asking too much at once: the body can refuse the
@@ -106,6 +108,8 @@ MAX_WORDS_BY_PURPOSE: dict[str, int] = {
     "clarification-reply": 400,
     "internal-review": 900,
     "ico-complaint": 800,
+    "tribunal-appeal": 900,
+    "court-of-session-appeal": 900,
 }
 # More questions than this in one letter invites a s.12 refusal of the lot.
 MAX_QUESTIONS = 6

@@ -128,6 +128,7 @@ def fetch_new(
     batch_size: int = BATCH,
     batch_bytes: int = BATCH_BYTES,
     progress: Callable[[int, int], None] | None = None,
+    reply_pattern: str | None = None,
 ) -> FetchResult:
     """Import the folder's messages not imported before; `progress(done, total)` per batch."""
     account = mailbox.config.account
@@ -189,6 +190,7 @@ def fetch_new(
         max_attachment_bytes=max_attachment_bytes,
         claim=claim,
         committed=committed,
+        reply_pattern=reply_pattern,
     )
     with session_scope(engine) as s:
         row = lock_folder(s, account, folder)

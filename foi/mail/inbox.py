@@ -1,9 +1,8 @@
 """Importing replies: keep each raw message, match it to its request, record what it means.
 
-Matching, in order: our reference token in the subject or text; In-Reply-To/References
-to a Message-ID we sent; the authority's own reference seen before on a request; for a
-bounce, the failed recipient of a letter we sent; the sender's domain when it belongs to
-exactly one body with exactly one open request. The rest goes to the holding pen.
+Matching is foi.mail.matching (the request's own reply address first); what matches
+nothing goes to the holding pen. A reply's sender and a bounce's failed address are learned
+by the directory (foi.directory.learning).
 
 Auto-replies are acknowledgements (no clock stops); bounces record delivery failures and
 mark the address failing; a real reply records 'response-received' until a volunteer
@@ -24,38 +23,49 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from foi.casework.requests import LogEntry, log_event
+from foi.directory.learning import learn_sender, mark_failing
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.evidence import blobs
 from foi.law.holidays import HolidaySet
-from foi.law.timeline import OPEN_STATUSES, EventKind
+from foi.law.timeline import EventKind
 from foi.mail.large import Split, split
+from foi.mail.matching import BRACKETED_TOKEN_RE, Matcher, norm_ref  # noqa: F401 (their home)
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
 from foi.reading import intake as reading_intake
-from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
+from foi.store.models import (
+    Attachment,
+    InboxMessage,
+    Request,
+    Requester,
+    Volunteer,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 LONDON = ZoneInfo("Europe/London")
-BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
-CATEGORIES = ("matched", "held", "duplicates", "auto_replies", "bounces", "errors")
-
-
-def norm_ref(text: str) -> str:
-    """An authority reference in a form that compares loosely ('FOI 2026/0457' ~ 'foi2026/0457')."""
-    return re.sub(r"\s+", "", text).upper()
+CATEGORIES = (
+    "matched",
+    "held",
+    "duplicates",
+    "acknowledgements",
+    "auto_replies",
+    "bounces",
+    "errors",
+)
 
 
 @dataclass
 class Summary:
-    """Counts for an import; the six categories add up to the messages read."""
+    """Counts for an import; the seven categories add up to the messages read."""
 
     total: int = 0
     matched: int = 0
     held: int = 0
     duplicates: int = 0
-    auto_replies: int = 0
+    acknowledgements: int = 0  # automatic replies recorded as the body's acknowledgement
+    auto_replies: int = 0  # other automatic replies (out of office, unmatched, …)
     bounces: int = 0
     errors: int = 0
     details: list[dict[str, Any]] = field(default_factory=list)
@@ -109,146 +119,6 @@ def received_on(parsed: ParsedMail | None, today: date) -> date:
     if parsed is None or parsed.date is None:
         return today
     return min(parsed.date.astimezone(LONDON).date(), today)
-
-
-def _domain(address: str | None) -> str | None:
-    if not address or "@" not in address:
-        return None
-    return address.rsplit("@", 1)[1].strip().lower().rstrip(">")
-
-
-class Matcher:
-    """Finds the request a message belongs to; loads lookup tables once per import.
-
-    The tables hold ids only, so one Matcher can serve an import's successive transactions:
-    set `session` to the current one.
-    """
-
-    def __init__(self, session: Session, own_addresses: Iterable[str] = ()) -> None:
-        self.session = session
-        self.own = {a.strip().lower() for a in own_addresses if a}
-        self._refs: dict[str, list[tuple[int, int]]] | None = None
-        self._domains: dict[str, set[int]] | None = None
-        self._letters: dict[str, tuple[int, int]] | None = None
-        self._references: dict[str, int] | None = None
-
-    def _letter_ids(self) -> dict[str, tuple[int, int]]:
-        """Message-ID of each letter we sent -> (letter id, request id)."""
-        if self._letters is None:
-            self._letters = {
-                mid: (lid, rid)
-                for lid, rid, mid in self.session.execute(
-                    select(Letter.id, Letter.request_id, Letter.message_id)
-                    .where(Letter.message_id.is_not(None))
-                    .order_by(Letter.id.desc())
-                )
-            }
-        return self._letters
-
-    def _request_by_reference(self, token: str) -> Request | None:
-        """The request with our reference `token` (e.g. FOI-2026-0001), if any."""
-        if self._references is None:
-            self._references = {
-                ref: rid for ref, rid in self.session.execute(select(Request.reference, Request.id))
-            }
-        rid = self._references.get(token.upper())
-        return self.session.get(Request, rid) if rid is not None else None
-
-    def _authority_refs(self) -> dict[str, list[tuple[int, int]]]:
-        """Normalised authority reference -> [(request id, body id)]."""
-        if self._refs is None:
-            self._refs = {}
-            for rid, body_id, ref in self.session.execute(
-                select(Request.id, Request.body_id, Request.authority_ref)
-                .where(Request.authority_ref.is_not(None))
-                .order_by(Request.id)
-            ):
-                self._refs.setdefault(norm_ref(ref), []).append((rid, body_id))
-        return self._refs
-
-    def own_letter(self, parsed: ParsedMail) -> Letter | None:
-        """Our own letter, when the message is a copy of one we sent (a BCC or Sent folder)."""
-        found = self._letter_ids().get(parsed.message_id) if parsed.message_id else None
-        return self.session.get(Letter, found[0]) if found is not None else None
-
-    def is_ours(self, parsed: ParsedMail) -> bool:
-        """Whether the message was sent by the campaign itself."""
-        return bool(parsed.from_addr and parsed.from_addr.lower() in self.own)
-
-    def _body_domains(self) -> dict[str, set[int]]:
-        if self._domains is None:
-            self._domains = {}
-            for body_id, address in self.session.execute(
-                select(Contact.body_id, Contact.address).where(Contact.channel == "email")
-            ):
-                d = _domain(address)
-                if d:
-                    self._domains.setdefault(d, set()).add(body_id)
-        return self._domains
-
-    def remember_ref(self, ref: str, request: Request) -> None:
-        """A newly captured authority reference becomes matchable in the same import."""
-        self._authority_refs().setdefault(norm_ref(ref), []).append((request.id, request.body_id))
-
-    def match(self, parsed: ParsedMail) -> tuple[Request | None, str | None]:
-        """The request and how it was found, or (None, None)."""
-        s = self.session
-        # 1. Our token as we write it, in brackets in the subject: "[FOI-2026-0001]".
-        for token in BRACKETED_TOKEN_RE.findall(parsed.subject or ""):
-            req = self._request_by_reference(token)
-            if req is not None:
-                return req, "token"
-        # 2. A reply to a letter we sent (the earliest such letter).
-        letters = self._letter_ids()
-        sent = [letters[i] for i in (*parsed.in_reply_to, *parsed.references) if i in letters]
-        if sent:
-            return s.get(Request, min(sent)[1]), "in-reply-to"
-        # 3. Our token elsewhere: bodies number their own requests the same way
-        #    ("FOI-2026-0003"), so a sender whose domain identifies another body is not trusted.
-        sender = self._body_domains().get(_domain(parsed.from_addr) or "", set())
-        for token in parsed.reference_tokens:
-            req = self._request_by_reference(token)
-            if req is not None and (len(sender) != 1 or req.body_id in sender):
-                return req, "token"
-        refs = self._authority_refs()
-        sender_bodies = self._body_domains().get(_domain(parsed.from_addr) or "", set())
-        for ref in parsed.authority_refs:
-            found = refs.get(norm_ref(ref), [])
-            # Bodies number their requests in their own sequences, so a short reference can
-            # collide: when the sender's domain identifies one body (not a shared one such
-            # as nhs.net), only that body's requests count; and the reference must then
-            # pick out exactly one request.
-            if len(sender_bodies) == 1:
-                found = [f for f in found if f[1] in sender_bodies]
-            if len({rid for rid, _ in found}) == 1:
-                return s.get(Request, found[0][0]), "authority-ref"
-        if parsed.kind == "bounce" and parsed.bounced_recipients:
-            wanted = [r.lower() for r in parsed.bounced_recipients]
-            found = {
-                lt.request_id
-                for lt in s.scalars(
-                    select(Letter).where(
-                        func.lower(Letter.to_addr).in_(wanted),
-                        Letter.state.in_(("sent", "sending")),
-                    )
-                )
-            }
-            if len(found) == 1:
-                return s.get(Request, found.pop()), "bounced-recipient"
-        domain = _domain(parsed.from_addr)
-        bodies = self._body_domains().get(domain or "", set())
-        if len(bodies) == 1:
-            open_reqs = list(
-                s.scalars(
-                    select(Request).where(
-                        Request.body_id == next(iter(bodies)),
-                        Request.status.in_([st.value for st in OPEN_STATUSES]),
-                    )
-                )
-            )
-            if len(open_reqs) == 1:
-                return open_reqs[0], "sender-domain"
-        return None, None
 
 
 def _store_attachments(
@@ -329,6 +199,7 @@ def _log(
             on=entry.on,
             inbox_id=entry.inbox_id,
             note=f"{entry.kind} from mail not recorded as such: {exc.message}",
+            data=entry.data,  # the body's reference it quoted still counts
         )
         log_event(session, req, note, today=today, now=now, holidays=holidays)
         return "note"
@@ -364,7 +235,10 @@ _DIAGNOSTIC = re.compile(r"^\s*Diagnostic-Code:\s*(?:smtp;\s*)?(.+)$", re.I | re
 
 
 def bounce_reason(parsed: ParsedMail) -> str:
-    """Why a message bounced, in the server's words when the report gives them."""
+    """Why a message bounced, in the server's words when the report gives them: the
+    delivery report's Diagnostic-Code ("550 5.1.1 User unknown"), not its boilerplate."""
+    if parsed.diagnostics:
+        return "; ".join(dict.fromkeys(parsed.diagnostics))[:300]
     found = _DIAGNOSTIC.search(parsed.text or "")
     if found:
         return found.group(1).strip()[:300]
@@ -416,9 +290,23 @@ def apply_to_request(
                 and (letter.sent_at is None or letter.sent_at.date() <= on)
             ]
             failed = parsed.bounced_recipients or sent_to[-1:]
-            _mark_failing(req, failed, on, parsed.auto_reason or "bounced (classified by hand)")
+            why = (bounce_reason(parsed) if parsed.kind == "bounce" else None) or (
+                parsed.auto_reason or "bounced (classified by hand)"
+            )
+            mark_failing(
+                session, req.body, failed, on, now, why, inbox_id=msg.id, request_id=req.id
+            )
     elif parsed.kind == "bounce":
-        _mark_failing(req, parsed.bounced_recipients, on, parsed.auto_reason or "bounced")
+        mark_failing(
+            session,
+            req.body,
+            parsed.bounced_recipients,
+            on,
+            now,
+            bounce_reason(parsed),
+            inbox_id=msg.id,
+            request_id=req.id,
+        )
         kind = EventKind.DELIVERY_FAILED
         data["reason"] = bounce_reason(parsed)
         note = "delivery failed: " + ", ".join(parsed.bounced_recipients or ["(recipient unknown)"])
@@ -433,6 +321,21 @@ def apply_to_request(
         kind, note = EventKind.ACKNOWLEDGED, f"automatic reply: {parsed.auto_reason or ''}".strip()
     else:
         kind, note = EventKind.RESPONSE_RECEIVED, "reply received: classify it with foi respond"
+    if (
+        parsed.kind == "reply"
+        and as_kind not in ("bounce",)
+        and parsed.from_addr
+        and "@" in parsed.from_addr
+        and (matcher is None or not matcher.is_ours(parsed))
+        and not _a_person_of_ours(session, parsed.from_addr)
+    ):
+        # The directory learns where the body writes from (issue 22); follow-ups on this
+        # request go there (foi.letters.records.follow_up_route).
+        learn_sender(
+            session, req.body, parsed.from_addr, on, now, inbox_id=msg.id, request_id=req.id
+        )
+        if matcher is not None:
+            matcher.remember_address(parsed.from_addr, req.body_id)
     return _log(
         session,
         req,
@@ -443,13 +346,13 @@ def apply_to_request(
     )
 
 
-def _mark_failing(req: Request, addresses: list[str], on: date, reason: str) -> None:
-    """Mark the body's email contacts at these addresses as failing since `on`."""
-    wanted = {a.lower() for a in addresses}
-    for contact in req.body.contacts:
-        if contact.channel == "email" and contact.address.lower() in wanted:
-            contact.failing_since = contact.failing_since or on
-            contact.failure = reason[:500]
+def _a_person_of_ours(session: Session, address: str) -> bool:
+    """A volunteer or requester forwarding a reply is not the body writing from an address."""
+    wanted = address.strip().lower()
+    for table in (Volunteer, Requester):
+        if session.scalar(select(table.id).where(func.lower(table.email) == wanted).limit(1)):
+            return True
+    return False
 
 
 def import_one(
@@ -591,6 +494,8 @@ def _import(
     if parsed.kind == "bounce":
         return "bounces", detail
     if parsed.kind == "auto-reply":
+        if detail.get("event") == "acknowledged":
+            return "acknowledgements", detail
         return "auto_replies", detail
     return ("matched" if req is not None else "held"), detail
 
@@ -732,6 +637,7 @@ def import_batches(
     max_attachment_bytes: int,
     claim: Callable[[Session, Sequence[RawMessage]], Sequence[RawMessage]] | None = None,
     committed: Callable[[Any], None] | None = None,
+    reply_pattern: str | None = None,
 ) -> Summary:
     """Import batch by batch, one transaction each: the one loop every mail source shares.
 
@@ -751,7 +657,7 @@ def import_batches(
             todo = claim(s, list(batch)) if claim is not None else batch
             hs = holiday_set(s)
             if matcher is None:
-                matcher = Matcher(s, own_addresses=own)
+                matcher = Matcher(s, own_addresses=own, reply_pattern=reply_pattern)
             matcher.session = s  # its lookup tables serve the whole import
             for raw in todo:
                 category, detail = import_one(

@@ -96,6 +96,10 @@ class ParsedMail:
     authority_refs: list[str]
     attachments: list[ParsedAttachment]
     defects: list[str]
+    #: Delivered-To and X-Original-To: where the campaign's mailbox says it was delivered.
+    delivered_to: list[str] = field(default_factory=list)
+    #: A delivery report's Diagnostic-Code per failed recipient ("550 5.1.1 User unknown").
+    diagnostics: list[str] = field(default_factory=list)
 
 
 def content_hash(raw: bytes) -> str:
@@ -1211,6 +1215,8 @@ _BARE_REF_RE = re.compile(
     # A body's prefix is part of its reference: "AWP-FOI-2026-555" is kept whole, never cut
     # down to "FOI-2026-555" (which would look like one of ours).
     r"(?<![\w\-/])(?P<value>(?:[A-Za-z]{1,8}[\-_/]){0,3}"
+    # …and so is a prefix word in capitals before a space: "SLaM FOI 26/1187" (issue 21).
+    r"(?:(?-i:(?=[a-z]*[A-Z][a-z]*[A-Z])[A-Za-z]{2,8}) )?"
     r"(?:FOI|FOIA|FOISA|FOIR|EIRS?)[ /\-_]?(?:\d{1,4}[/\-])?\d{2,}(?:[/\-]\d+)*)\b",
     re.IGNORECASE,
 )
@@ -1406,4 +1412,10 @@ def _build(msg: Message, ctx: _Context) -> ParsedMail:
         authority_refs=_authority_refs(subject, text),
         attachments=list(ctx.attachments),
         defects=list(ctx.defects),
+        delivered_to=_addresses(msg, "Delivered-To") + _addresses(msg, "X-Original-To"),
+        diagnostics=[
+            re.sub(r"^\s*smtp\s*;\s*", "", b["diagnostic-code"], flags=re.I)[:300]
+            for b in ctx.dsn_blocks
+            if b.get("diagnostic-code") and _action(b) == "failed"
+        ],
     )

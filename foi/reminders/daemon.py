@@ -221,6 +221,7 @@ def _poll_mailbox(database: str) -> None:
                 now=now,
                 own_addresses=own,
                 max_attachment_bytes=settings.attachment_max_bytes,
+                reply_pattern=settings.reply_address_pattern,
             )
     finally:
         engine.dispose()

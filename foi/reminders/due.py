@@ -61,6 +61,7 @@ REVIEW_REQUEST_DEADLINE = "review-request-deadline"
 ICO_WINDOW_CLOSING = "ico-window-closing"
 USER = "user"
 DELIVERY_FAILED = "delivery-failed"
+APPEAL_WINDOW_CLOSING = "appeal-window-closing"  # after a decision notice (foi.law.appeals)
 KINDS: tuple[str, ...] = (
     DELIVERY_FAILED,
     OVERDUE,
@@ -74,6 +75,7 @@ KINDS: tuple[str, ...] = (
     REVIEW_VERY_OVERDUE,
     REVIEW_REQUEST_DEADLINE,
     ICO_WINDOW_CLOSING,
+    APPEAL_WINDOW_CLOSING,
     USER,
 )
 
@@ -90,6 +92,7 @@ URGENCY: dict[str, int] = {
     FEE_LAPSING: 1,
     REVIEW_REQUEST_DEADLINE: 1,
     ICO_WINDOW_CLOSING: 1,
+    APPEAL_WINDOW_CLOSING: 1,
     DUE_SOON: 2,
     CLARIFICATION_UNANSWERED: 2,
     USER: 2,
@@ -102,7 +105,10 @@ HEADINGS: tuple[tuple[str, frozenset[str]], ...] = (
     ("Due today", frozenset({DUE_TODAY})),
     ("Due soon", frozenset({DUE_SOON, CLARIFICATION_UNANSWERED, FEE_LAPSING})),
     ("Reviews", frozenset({REVIEW_DUE, REVIEW_OVERDUE, REVIEW_VERY_OVERDUE})),
-    ("Complaint windows", frozenset({REVIEW_REQUEST_DEADLINE, ICO_WINDOW_CLOSING})),
+    (
+        "Complaint windows",
+        frozenset({REVIEW_REQUEST_DEADLINE, ICO_WINDOW_CLOSING, APPEAL_WINDOW_CLOSING}),
+    ),
     ("Your reminders", frozenset({USER})),
 )
 
@@ -138,6 +144,8 @@ class RequestSnapshot:
     ico_complaint_on: date | None = None  # the ICO (or SIC) complaint, if one was made
     delivery_failed_on: date | None = None  # the bounce that left it undelivered
     delivery_failure: str | None = None  # what the bounce said
+    ico_decision_on: date | None = None  # the regulator's decision notice, if logged
+    ico_decision_outcome: str | None = None  # upheld | partly-upheld | not-upheld
 
 
 @dataclass(frozen=True)
@@ -324,6 +332,18 @@ def _delivery_candidates(s: RequestSnapshot, o: _Options) -> list[_Candidate]:
     return [_Candidate(DELIVERY_FAILED, failed, failed, f"{s.clocks.received}:{failed}")]
 
 
+def _appeal_candidates(s: RequestSnapshot, o: _Options) -> list[_Candidate]:
+    """A week before the window to appeal a decision notice closes (FOIA s.57, FOISA s.56)."""
+    from foi.law.appeals import APPEALABLE, appeal_after_decision
+
+    on = s.ico_decision_on
+    if on is None or s.ico_decision_outcome not in APPEALABLE:
+        return []
+    closes = appeal_after_decision(s.regime, on, s.calendar).deadline
+    fires = max(on, closes - timedelta(days=o.ico_warning_days))
+    return [_Candidate(APPEAL_WINDOW_CLOSING, fires, closes, f"{on}:{closes}", until=closes)]
+
+
 _RULES = (
     _delivery_candidates,
     _response_candidates,
@@ -331,6 +351,7 @@ _RULES = (
     _fee_candidates,
     _review_candidates,
     _window_candidates,
+    _appeal_candidates,
 )
 
 
@@ -464,6 +485,18 @@ def _describe(s: RequestSnapshot, cand: _Candidate, as_of: date) -> tuple[str, s
         return (
             f"{head}: {what} on {_day(d)} ({left})",
             f"complain to {_regulator(s)}: foi escalate {ref}",
+        )
+    if kind == APPEAL_WINDOW_CLOSING:
+        from foi.law.appeals import appeal_after_decision
+
+        assert s.ico_decision_on is not None
+        appeal = appeal_after_decision(s.regime, s.ico_decision_on, cal)
+        days = (d - as_of).days
+        left = "today" if days == 0 else f"{_plural(days, 'day')} left"
+        return (
+            f"{head}: the {appeal.days} days to appeal the decision notice of"
+            f" {s.ico_decision_on} to {appeal.forum} end on {_day(d)} ({left}; {appeal.law})",
+            f"draft the notice of appeal: foi escalate {ref} --yes",
         )
     raise ValueError(f"unknown reminder kind {kind!r}")  # pragma: no cover - closed set
 

@@ -377,6 +377,9 @@ def _propose(req: Request, c: Clocks, today: date) -> Proposal:
     # Closed: by a response, a review response or a decision.
     reviewed = any(e.kind == "internal-review-response" for e in req.events)
     decided = any(e.kind == "ico-decision" for e in req.events)
+    appeal = _appeal_step(req, c, today)
+    if appeal is not None:
+        return appeal
     if req.resolution == "withdrawn" or decided:
         if not decided:
             why = " (withdrawn)"
@@ -429,6 +432,58 @@ def _propose(req: Request, c: Clocks, today: date) -> Proposal:
     return prop
 
 
+def _appeal_step(req: Request, c: Clocks, today: date) -> Proposal | None:
+    """After a decision notice that did not uphold the complaint in full: the appeal."""
+    from foi.casework.requests import active_events
+    from foi.law.appeals import APPEALABLE, appeal_after_decision
+
+    decisions = [e for e in active_events(req) if e.kind == "ico-decision"]
+    if not decisions or decisions[-1].outcome not in APPEALABLE:
+        return None
+    notice = decisions[-1]
+    appeal = appeal_after_decision(req.regime, notice.on, c.calendar)
+    if today > appeal.deadline:
+        return Proposal(
+            req.reference,
+            "none",
+            f"the request is closed: the {appeal.days} days to appeal the decision notice of "
+            f"{notice.on} to {appeal.forum} ended on {appeal.deadline}",
+        )
+    step = "court-of-session-appeal" if req.regime == "foisa" else "tribunal-appeal"
+    notes = [
+        f"{appeal.days} days from the decision notice of {notice.on} ({appeal.law})",
+        "the appeal is against the regulator's decision, not the body: the outline is for "
+        + (
+            "a solicitor (the Court of Session hears appeals on a point of law only)"
+            if req.regime == "foisa"
+            else "form GRC1, sent to the Tribunal with the decision notice"
+        ),
+    ]
+    return Proposal(
+        req.reference,
+        step,
+        f"the decision notice was {notice.outcome}: you may appeal to {appeal.forum}",
+        by=appeal.deadline,
+        template=appeal.template,
+        notes=notes,
+    )
+
+
+# Where each appeal goes: the letter is an outline the volunteer completes and sends there.
+APPEAL_FORUMS = {
+    "tribunal-appeal": (
+        "https://www.gov.uk/guidance/information-rights-appeal-against-the-commissioners-decision",
+        "an outline for the notice of appeal (form GRC1): complete it and send it to the "
+        "First-tier Tribunal with the decision notice",
+    ),
+    "court-of-session-appeal": (
+        "https://www.scotcourts.gov.uk/the-courts/court-of-session",
+        "an outline of the grounds of appeal on a point of law for your solicitor: an "
+        "appeal to the Court of Session is lodged by a solicitor or advocate",
+    ),
+}
+
+
 SAR_COMPLAINT = "https://ico.org.uk/make-a-complaint/data-protection-complaints/"
 
 
@@ -474,6 +529,9 @@ def _review_vars(req: Request) -> dict[str, str]:
         if e.kind == "internal-review-response":
             out["review_response_on"] = e.on.isoformat()
             out["review_outcome"] = e.outcome or ""
+        if e.kind == "ico-decision":
+            out["decision_on"] = e.on.isoformat()
+            out["decision_outcome"] = e.outcome or ""
     return out
 
 
@@ -516,5 +574,9 @@ def draft_step(
         _name, form = REGULATOR_FORMS.get(req.regime, REGULATOR_FORMS["foia"])
         lt.route, lt.to_addr, lt.state = "web-form", form, "draft"
         lt.unsendable_reason = f"submit it through the regulator's form at {form}"
+    elif prop.step in APPEAL_FORUMS:
+        where, what = APPEAL_FORUMS[prop.step]
+        lt.route, lt.to_addr, lt.state = "web-form", where, "draft"
+        lt.unsendable_reason = f"{what} (see {where})"
     session.flush()
     return lt

@@ -84,6 +84,7 @@ def _snapshot(
     chased = [e.on for e in active_events(req) if e.kind == "chased"]
     ico = [e.on for e in active_events(req) if e.kind == "ico-complaint"]
     failed = delivery_failure(req)
+    decided = [e for e in active_events(req) if e.kind == "ico-decision"]
     return RequestSnapshot(
         reference=req.reference,
         title=req.title,
@@ -99,6 +100,8 @@ def _snapshot(
         ico_complaint_on=min(ico) if ico else None,
         delivery_failed_on=failed[0] if failed else None,
         delivery_failure=failed[1] if failed else None,
+        ico_decision_on=decided[-1].on if decided else None,
+        ico_decision_outcome=decided[-1].outcome if decided else None,
     )
 
 
@@ -260,6 +263,9 @@ def pending(
                     after=today,
                     due_soon_days=due_soon_days,
                     delivery_failed_on=snap.delivery_failed_on,
+                    ico_decision=(snap.ico_decision_on, snap.ico_decision_outcome)
+                    if snap.ico_decision_on
+                    else None,
                 )
                 if after != req.next_reminder_on:
                     updates.append({"id": req.id, "next_reminder_on": after})

@@ -102,6 +102,21 @@ class Contact(Base):
     body: Mapped[Body] = relationship(back_populates="contacts")
 
 
+class ContactEvent(Base):
+    """What mail taught us about a contact: seen, failing, confirmed (append-only)."""
+
+    __table__ = tables.contact_events
+
+    id: Mapped[int]
+    contact_id: Mapped[int]
+    on: Mapped[date]
+    kind: Mapped[str]
+    inbox_id: Mapped[int | None]
+    request_id: Mapped[int | None]
+    note: Mapped[str | None]
+    recorded_at: Mapped[datetime]
+
+
 class Evidence(Base):
     """A sourced claim about a body's adoption of SIM or an equivalent service."""
 
@@ -239,6 +254,7 @@ class Letter(Base):
     created_at: Mapped[datetime]
     attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    addressed_by_hand: Mapped[bool]
     request: Mapped[Request] = relationship(back_populates="letters")
 
 

@@ -141,6 +141,27 @@ contacts = Table(
     UniqueConstraint("body_id", "purpose", "channel", "address"),
 )
 
+# What mail taught us about a contact: seen (a body wrote from it), failing (a bounce),
+# confirmed. Append-only; `foi body show` prints each address's history (issue 22).
+contact_events = Table(
+    "contact_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "contact_id",
+        Integer,
+        ForeignKey("contacts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("on", Date, nullable=False),
+    Column("kind", String(20), nullable=False),  # seen | failing | confirmed | learned
+    Column("inbox_id", Integer, ForeignKey("inbox.id")),
+    Column("request_id", Integer, ForeignKey("requests.id", ondelete="SET NULL")),
+    Column("note", Text),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
 # A sourced claim about a body's adoption of SIM or an equivalent service.
 evidence = Table(
     "evidence",
@@ -271,6 +292,8 @@ letters = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("attempted_at", UTCDateTime),
     Column("sent_at", UTCDateTime),
+    # A volunteer named the address (`--to-address`): it is not readdressed (issue 21).
+    Column("addressed_by_hand", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # A message read from a mailbox, kept byte-for-byte in the blob store.

@@ -100,7 +100,7 @@ def test_a_bounce_is_visible_chased_reminded_and_resent_once(
     chase = foi("chase", "--json", db=db_url, today="2026-12-01").json()
     (skip,) = [i for i in chase["skip"] if i["reference"] == ref]
     assert "delivery failed on 2026-12-01" in skip["reason"]
-    assert "failed permanently" in skip["reason"]
+    assert "550 5.1.1 No such user" in skip["reason"]  # the DSN's diagnostic code
     reminders = foi("remind", "list", "--json", db=db_url, today="2026-12-01").json()
     assert any(r["kind"] == "delivery-failed" and r["reference"] == ref for r in reminders["due"])
     # Not resent to the address that bounced.

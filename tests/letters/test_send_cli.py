@@ -106,6 +106,7 @@ def test_killed_mid_batch_then_rerun_delivers_each_once(smtp, isolated: Path, fo
         **env,
         "FOI_DATABASE_URL": str(isolated / "requests.db"),
         "FOI_TODAY": "2026-11-27",
+        "FOI_TODAY_SENDS": "yes",
         "HOME": str(isolated),
     }
     cmd = [sys.executable, "-m", "foi", "send", "--campaign", "batch", "--yes"]
