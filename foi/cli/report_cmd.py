@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from foi.cli._common import emit_json, env, info, out, session, table
+from foi.cli._common import emit_json, env, info, out, reading, session, table
 
 exemptions_app = typer.Typer(
     help="The exemptions of each Act, as `foi respond --exemption` accepts them.\n\n"
@@ -183,7 +183,7 @@ def results(
     from foi.evidence.stats import summarise
 
     e = env(ctx)
-    with session(e) as s:
+    with reading(e) as s:
         found, red = _findings(e, s, campaign, kind)
     rows = found.rows
     if csv_file is not None:
@@ -244,7 +244,7 @@ def stats(
     from foi.evidence.stats import summarise
 
     e = env(ctx)
-    with session(e) as s:
+    with reading(e) as s:
         found, red = _findings(e, s, campaign, kind, rows=False)
     figures = red.value(summarise(found.facts))
     if json_out:

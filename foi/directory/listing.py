@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from foi.directory.kinds import KINDS
 from foi.directory.shapes import body_status, foi_email, normalised
 from foi.errors import UsageError
 from foi.store import tables
+from foi.store.engine import flush
+
+if TYPE_CHECKING:
+    from foi.store.engine import Db
 
 
 @dataclass
@@ -56,7 +59,7 @@ class BodyRecord:
         return getattr(row, name)
 
 
-def _related(session: Session, table: Any, body_ids: Any, order: Any) -> dict[int, list[Any]]:
+def _related(session: Db, table: Any, body_ids: Any, order: Any) -> dict[int, list[Any]]:
     """Rows of `table` for the bodies selected by the `body_ids` subquery, by body id."""
     found: dict[int, list[Any]] = defaultdict(list)
     stmt = select(table).where(table.c.body_id.in_(body_ids)).order_by(table.c.body_id, order)
@@ -65,11 +68,11 @@ def _related(session: Session, table: Any, body_ids: Any, order: Any) -> dict[in
     return found
 
 
-def list_body_records(session: Session, flt: BodyFilter, today: date) -> list[BodyRecord]:
+def list_body_records(session: Db, flt: BodyFilter, today: date) -> list[BodyRecord]:
     """Bodies matching a filter, by name."""
     if flt.kind is not None and flt.kind not in KINDS:
         raise UsageError(f"unknown kind {flt.kind!r}: choose from {', '.join(KINDS)}")
-    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     b, t = tables.bodies, tables.body_tags
     where = []
     if flt.kind:

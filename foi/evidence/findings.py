@@ -26,9 +26,10 @@ from foi.evidence.stats import RequestFacts
 from foi.law.deadlines import ClockEvent, Clocks, Regime, calendar_for, compute_clocks
 from foi.law.holidays import HolidaySet
 from foi.store import tables
+from foi.store.engine import flush
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from foi.store.engine import Db
 
 _R, _B, _E = tables.requests.c, tables.bodies.c, tables.events.c
 _A, _X, _EV = tables.answers.c, tables.exemptions.c, tables.evidence.c
@@ -108,7 +109,7 @@ class BodyFindings:
     requests: list[RequestFindings]
 
 
-def campaign_id(session: Session, name: str) -> int:
+def campaign_id(session: Db, name: str) -> int:
     """The campaign's id; an unknown name fails naming the campaigns there are."""
     from foi.casework.listing import unknown_campaign
 
@@ -122,7 +123,7 @@ def campaign_id(session: Session, name: str) -> int:
 
 
 def privacy_redactor(
-    session: Session,
+    session: Db,
     *,
     names: Sequence[str | None] = (),
     emails: Sequence[str | None] = (),
@@ -140,7 +141,7 @@ def privacy_redactor(
 
 
 def body_findings(
-    session: Session,
+    session: Db,
     campaign: int,
     *,
     today: date,
@@ -149,7 +150,7 @@ def body_findings(
     answers: bool = True,
 ) -> Iterator[BodyFindings]:
     """Each body the campaign wrote to (in id order) with its sent, non-SAR requests."""
-    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     where = [
         _R.campaign_id == campaign,
         _R.regime != Regime.SAR.value,  # never published, never counted
