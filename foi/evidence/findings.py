@@ -13,13 +13,14 @@ query. Takes a session and `today`; never commits.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from foi.evidence.redact import Redactor, build_redactor
 from foi.evidence.stats import RequestFacts
@@ -170,13 +171,21 @@ def body_findings(
 
     requests = stream(
         select(
-            _R.id, _R.reference, _R.body_id, _R.regime, _R.status, _R.resolution, _R.sent_on,
+            _R.id, _R.reference, _R.body_id, _R.regime, _R.status, _R.resolution, _raw(_R.sent_on).label("sent_on"),
             _R.wdtk_url, _R.template, _B.name, _B.kind, _B.ods_code, _B.police_id,
         ).select_from(joined).where(*where).order_by(*order)
     )  # fmt: skip
     events = _Children(
         stream(
-            select(_E.request_id, _E.id, _E.kind, _E.on, _E.outcome, _E.promised_on, _E.data)
+            select(
+                _E.request_id,
+                _E.id,
+                _E.kind,
+                _raw(_E.on),
+                _E.outcome,
+                _raw(_E.promised_on),
+                _raw(_E.data),
+            )
             .select_from(joined.join(tables.events, _E.request_id == _R.id))
             .where(*where)
             .order_by(*order, _E.id)
@@ -215,7 +224,10 @@ def body_findings(
         body.evidence = [EvidenceRow(*e[1:]) for e in evidence.take(body_id)]
         found = []
         for r in group:
-            evs = [EventRow(*e[1:]) for e in events.take(r.id)]
+            evs = [
+                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]))  # type: ignore[arg-type]
+                for e in events.take(r.id)
+            ]
             found.append(
                 _findings(
                     r,
@@ -228,6 +240,31 @@ def body_findings(
                 )
             )
         yield BodyFindings(body, found)
+
+
+def _raw(column: Any) -> Any:
+    # The column as the driver gives it, without SQLAlchemy's per-value processing (on
+    # SQLite a date is text, parsed by `_day` in C; JSON is parsed only when findings need it).
+    return type_coerce(column, String)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+# The keys of an event's data that findings read; data without any of them is not parsed.
+_DATA_KEYS = ('"retracts"', '"received_on"', '"local_name"')
+
+
+def _data(value: Any) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    if not any(key in value for key in _DATA_KEYS):
+        return None
+    found: dict[str, Any] = json.loads(value)
+    return found
 
 
 class _Children:
@@ -258,17 +295,18 @@ def _active(events: Sequence[EventRow]) -> list[EventRow]:
 
 
 def _received_on(e: EventRow) -> date:
-    value = (e.data or {}).get("received_on")
-    if value and e.kind in ("sent", "resent"):
-        return date.fromisoformat(str(value))
+    if e.data and e.kind in ("sent", "resent"):
+        value = e.data.get("received_on")
+        if value:
+            return date.fromisoformat(str(value))
     return e.on
 
 
 def request_clocks(regime: str, events: Sequence[EventRow], holidays: HolidaySet) -> Clocks:
     """Every clock of a request, from its event rows (in id order)."""
-    evs = sorted(_active(events), key=lambda e: (e.kind != "drafted", _received_on(e), e.id))
+    keyed = sorted((e.kind != "drafted", _received_on(e), e.id, e) for e in _active(events))
     clock_events = [
-        ClockEvent(kind=e.kind, on=_received_on(e), promised_on=e.promised_on) for e in evs
+        ClockEvent(kind=e.kind, on=on, promised_on=e.promised_on) for _, on, _, e in keyed
     ]
     reg = Regime(regime)
     return compute_clocks(reg, clock_events, calendar_for(reg, holidays))
@@ -319,7 +357,7 @@ def _findings(
         ico_outcome=ico_outcome,
     )
     return RequestFindings(
-        r.id, r.reference, r.status, r.resolution, r.sent_on, r.wdtk_url, r.template,
+        r.id, r.reference, r.status, r.resolution, _day(r.sent_on), r.wdtk_url, r.template,
         events, answers, facts, due, responded,
     )  # fmt: skip
 
