@@ -20,7 +20,6 @@ import shutil
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from _common import (  # bench/ is on sys.path
@@ -98,7 +97,8 @@ def main() -> None:
                 def foi(full: list[str] = full) -> tuple[float, bytes]:
                     return run_foi(full, workdir)
 
-                floor: Callable[[], tuple[float, bytes]] = lambda: run_python(floor_args, workdir)  # noqa: E731
+                def floor(floor_args: list[str] = floor_args) -> tuple[float, bytes]:
+                    return run_python(floor_args, workdir)
                 progress(f"{size:,}: {label}: {args.repeats} pairs")
                 a, b = paired(foi, floor, args.repeats)
                 rss = peak_rss(["-m", "foi", *full], workdir)
