@@ -99,6 +99,7 @@ def main() -> None:
 
                 def floor(floor_args: list[str] = floor_args) -> tuple[float, bytes]:
                     return run_python(floor_args, workdir)
+
                 progress(f"{size:,}: {label}: {args.repeats} pairs")
                 a, b = paired(foi, floor, args.repeats)
                 rss = peak_rss(["-m", "foi", *full], workdir)
