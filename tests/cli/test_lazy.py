@@ -67,6 +67,8 @@ def test_running_one_command_imports_only_its_module() -> None:
         ("request", "list", "--body", "RVN"),
         ("report", "results", "--campaign", "sim-2026", "--json"),
         ("report", "stats", "--campaign", "sim-2026"),
+        ("remind", "run"),
+        ("remind", "run", "--json"),
     ],
 )
 def test_read_only_commands_never_import_the_orm(
