@@ -29,6 +29,7 @@ PURE = (
     "foi.directory.kinds",
     "foi.directory.importers",
     "foi.directory.shapes",
+    "foi.directory.coverage",
 )
 # What a pure module may not import: the database (SQLAlchemy, foi.store and the domain
 # packages built on it), the CLI, settings, and the clock.
