@@ -117,7 +117,7 @@ class Redactor:
     terms: list[tuple[str, str]] = field(default_factory=list)  # (pattern, replacement)
     _compiled: re.Pattern[str] | None = None
     _by_group: list[str] = field(default_factory=list)
-    _cache: dict[str, str] = field(default_factory=dict, repr=False)
+    _cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __call__(self, text: str | None) -> str | None:
         """The text with every known detail replaced (None stays None)."""
