@@ -47,15 +47,24 @@ COMMANDS = {
 }
 
 
-def load_pg(base: str, size: int, seed: int, workdir: Path) -> str:
+def load_pg(base: str, size: int, seed: int, workdir: Path, reuse: bool = False) -> str:
     """A new PostgreSQL database beside `base`, initialised by foi and filled with the plan."""
     name = f"foi_bench_{size}"
+    url = base.rsplit("/", 1)[0] + "/" + name
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
+        if (
+            reuse
+            and conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+        ):
+            admin.dispose()
+            return url  # made by an earlier run with --keep-pg
+
         conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    url = base.rsplit("/", 1)[0] + "/" + name
     run_foi(["--db", url, "init"], workdir)
     engine = create_engine(url)
     bodies = load_bodies(engine)
@@ -86,6 +95,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--pg", help="a PostgreSQL URL; two databases are made beside it")
+    parser.add_argument(
+        "--reuse-pg", action="store_true", help="use the databases an earlier run made"
+    )
     args = parser.parse_args()
     workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="foi-bench-core-"))).absolute()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -105,7 +117,9 @@ def main() -> None:
         if args.pg:
             for size in (1_000, args.large):
                 progress(f"PostgreSQL {size:,}: loading")
-                dbs.append(("PostgreSQL", size, load_pg(args.pg, size, args.seed, workdir)))
+                dbs.append(
+                    ("PostgreSQL", size, load_pg(args.pg, size, args.seed, workdir, args.reuse_pg))
+                )
         for _, _, db in dbs:
             for _ in range(2):  # deliver what is due, then settle: the timed runs find nothing
                 run_foi(["--db", db, "remind", "run"], workdir)
