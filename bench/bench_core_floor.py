@@ -4,6 +4,7 @@ floor of Typer + SQLAlchemy Core running the same query and printing the same ou
 Run:  .venv/bin/python bench/bench_core_floor.py [--workdir DIR] [--keep] [--seed S]
                                                  [--repeats 11] [--large 100000]
                                                  [--pg postgresql+psycopg://USER@HOST:PORT/DB]
+                                                 [--reuse-pg]
 
 Databases of 1,000 and `--large` requests come from bench_request_list.py's generator (on
 SQLite; with `--pg`, the same plan is also loaded into two new PostgreSQL databases made
@@ -60,7 +61,7 @@ def load_pg(base: str, size: int, seed: int, workdir: Path, reuse: bool = False)
             ).first()
         ):
             admin.dispose()
-            return url  # made by an earlier run with --keep-pg
+            return url  # made by an earlier run: its requests are as they were left
 
         conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         conn.execute(text(f"CREATE DATABASE {name}"))
