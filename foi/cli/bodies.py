@@ -239,7 +239,11 @@ def show(
     for ev in data["evidence"]:
         when = ev["period"] or ev["on"] or "undated"
         note = f" {ev['note']}" if ev["note"] else ""
-        out(f"    {ev['status']} ({when}):{note} [source: {ev['source']}]")
+        page = f", page {ev['page']}" if ev["page"] else ""
+        local = f" as {ev['local_name']!r}" if ev["local_name"] else ""
+        out(f"    {ev['status']}{local} ({when}):{note} [source: {ev['source']}{page}]")
+        if ev["quote"]:
+            out(f"      “{ev['quote']}”")
     if data["requests"]:
         out("  requests:")
         for r in data["requests"]:

@@ -102,10 +102,17 @@ def fetch(
 
     e = env(ctx)
     first = parse_date(since, "--since") if since else None
+    if first is not None and first > e.today:
+        raise UsageError(
+            f"--since {first} is in the future: no mail has arrived then (give a past date)"
+        )
     config = imap_config(e.settings, folder)
     bar = _Bar("reading the mailbox")
     try:
-        with open_engine(e) as engine, ImapMailbox(config) as mailbox:
+        with (
+            open_engine(e) as engine,
+            ImapMailbox(config, spool_bytes=e.settings.mail_spool_bytes) as mailbox,
+        ):
             result = fetch_new(
                 engine,
                 mailbox,
@@ -238,11 +245,12 @@ def list_(
 def show(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
+    text: bool = typer.Option(False, "--text", help="Also print each attachment's text."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show one imported message: headers, text, attachments, why it was held.
 
-    Example:  foi inbox show 12
+    Example:  foi inbox show 12 --text
     """
     from foi.mail.inbox import attachments_of, get_message
 
@@ -272,10 +280,28 @@ def show(
                     "size": a.size,
                     "content_type": a.content_type,
                     "sha256": a.sha256,
+                    "stored": True,
                 }
                 for a in attachments_of(s, m)
+            ]
+            # Recorded without their bytes (over the limit): named, sized and hashed too.
+            + [
+                {
+                    "filename": k.get("filename"),
+                    "size": k.get("size"),
+                    "content_type": None,
+                    "sha256": k.get("sha256"),
+                    "stored": False,
+                    "reason": k.get("reason"),
+                }
+                for k in summary.get("skipped_attachments") or []
             ],
         }
+        if text:
+            from foi.cli._text import file_text
+
+            for a in data["attachments"]:
+                a["text"] = file_text(s, a["sha256"])
     if data["state"] == "held":
         data["why_held"] = (
             "no request matched: no [FOI-…] token of ours, no In-Reply-To to a letter foi "
@@ -303,10 +329,23 @@ def show(
     for flag in data["flags"]:
         out(f"flag: {flag}")
     for a in data["attachments"]:
-        out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
+        if a["stored"]:
+            out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
+        else:
+            limit = "over the limit" if "limit" in (a["reason"] or "") else a["reason"]
+            out(
+                f"attachment: {a['filename']} ({a['size']} bytes, SHA-256 {a['sha256']}): "
+                f"not stored: {limit}"
+            )
     if data["text"]:
         out("")
         out(data["text"].rstrip())
+    if text:
+        from foi.cli._text import print_text
+
+        for a in data["attachments"]:
+            out("")
+            print_text(a["filename"], a["text"])
 
 
 @app.command("assign")
@@ -352,7 +391,7 @@ def assign(
 def save(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
-    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+    folder: str = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
 ) -> None:
     """Write a message's attachments to a folder, under their real names (mode 600).
 
@@ -361,13 +400,14 @@ def save(
     import time
 
     from foi.evidence.saving import save_attachments
+    from foi.files import output_folder
     from foi.mail.inbox import attachments_of, get_message
 
     e = env(ctx)
     with session(e) as s:
         m = get_message(s, message)
         paths = save_attachments(
-            s, list(attachments_of(s, m)), folder.expanduser(), now=time.time()
+            s, list(attachments_of(s, m)), output_folder(folder), now=time.time()
         )
     if not paths:
         info(f"message {message} has no stored attachments")
@@ -478,7 +518,13 @@ def register(app_: typer.Typer) -> None:
                 except TemplateError:
                     questions = {}
             if interactive:
+                from foi.cli._text import show_reading
+
+                picks = show_reading(s, req, e.now)  # the reply's text and suggestions
                 on, outcome = _walk(questions, answers, statuses, exemption, on, outcome)
+                sim_status, local_name, quote, page = _ask_evidence(
+                    picks, sim_status, local_name, quote, page
+                )
             if not on or not outcome:
                 raise UsageError("give --on DATE and --outcome (or use --interactive)")
             inp = ResponseInput(
@@ -560,6 +606,37 @@ def _walk(
     )
     exemptions.extend(ex.split())
     return on, outcome
+
+
+def _ask_evidence(
+    picks: dict[int, tuple[str, str | None]],
+    sim_status: str | None,
+    local_name: str | None,
+    quote: str | None,
+    page: str | None,
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """Ask for the SIM status, local name and quote (a suggestion's number picks its quote)."""
+    sim_status = sim_status or typer.prompt(
+        "SIM status this response shows (adopted, piloted, considering, withdrawn, denied, "
+        "not-adopted; blank for none)",
+        default="",
+        show_default=False,
+    )
+    if not sim_status:
+        return None, local_name, quote, page
+    local_name = local_name or typer.prompt(
+        "  the body's own name for it (blank for none)", default="", show_default=False
+    )
+    if quote is None:
+        hint = f"; 1-{len(picks)} takes that suggestion's passage" if picks else ""
+        answer = typer.prompt(f"  quote (blank for none{hint})", default="", show_default=False)
+        if answer.strip().isdigit() and int(answer) in picks:
+            quote, page = picks[int(answer)][0], page or picks[int(answer)][1]
+        else:
+            quote = answer or None
+    if quote and page is None:
+        page = typer.prompt("  page of the quote (blank if none)", default="", show_default=False)
+    return sim_status, local_name or None, quote, page or None
 
 
 __all__ = ["app", "d", "register"]

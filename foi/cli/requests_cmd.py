@@ -541,9 +541,17 @@ def campaign_requests(s, campaign: str, route: str | None, event: str, now) -> l
 def files(
     ctx: typer.Context,
     reference: str = typer.Argument(..., metavar="REFERENCE", help="e.g. FOI-2026-0001"),
-    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+    folder: str | None = typer.Argument(
+        None, metavar="DIR", help="Folder to write them to (not needed with --text)."
+    ),
+    text: bool = typer.Option(
+        False, "--text", help="Print each file's text, page by page, instead."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="With --text: the pages as JSON."),
 ) -> None:
     """Write every file a request received (the replies' attachments) to a folder.
+
+    With --text, print each file's extracted text instead (see 'foi extract').
 
     Example:  foi request files FOI-2026-0001 ~/foi/FOI-2026-0001
     """
@@ -552,7 +560,9 @@ def files(
     from sqlalchemy import select
 
     from foi.casework.requests import find_request
+    from foi.errors import UsageError
     from foi.evidence.saving import save_attachments
+    from foi.files import output_folder
     from foi.store.models import Attachment
 
     e = env(ctx)
@@ -563,7 +573,23 @@ def files(
                 select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.id)
             )
         )
-        paths = save_attachments(s, atts, folder.expanduser(), now=time.time())
+        if text:
+            from foi.cli._text import file_text, print_text
+
+            texts = [(a.filename, a.sha256, file_text(s, a.sha256)) for a in atts]
+        elif folder is None:
+            raise UsageError("give a folder to write the files to, or --text to print their text")
+        else:
+            paths = save_attachments(s, atts, output_folder(folder), now=time.time())
+    if text:
+        if json_out:
+            emit_json([{"filename": n, "sha256": h, **t} for n, h, t in texts])
+            return
+        if not texts:
+            info(f"{req.reference} has no stored files")
+        for n, _h, t in texts:
+            print_text(n, t)
+        return
     if not paths:
         info(f"{req.reference} has no stored files")
     for p in paths:

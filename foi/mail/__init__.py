@@ -7,5 +7,5 @@ to temporary files for ``inbox`` to stream into the database.
 and matches it to its request; ``inbox.import_batches`` is the one loop (a transaction per
 batch) every source goes through. ``imap`` talks to an IMAP server (no database);
 ``fetch`` reads a folder exactly once, recording its progress with each batch.
-May import ``foi.casework``, ``foi.evidence``, ``foi.law``, ``foi.store``, ``foi.config``.
+May import ``foi.casework``, ``foi.evidence``, ``foi.reading`` (to queue attachments), ``foi.law``, ``foi.store``, ``foi.config``.
 """

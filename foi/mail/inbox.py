@@ -31,6 +31,7 @@ from foi.law.timeline import OPEN_STATUSES, EventKind
 from foi.mail.large import Split, split
 from foi.mail.parse import MailParseError, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
+from foi.reading import intake as reading_intake
 from foi.store.models import Attachment, Contact, InboxMessage, Letter, Request
 
 if TYPE_CHECKING:
@@ -301,6 +302,10 @@ def _store_attachments(
                 request_id=msg.request_id,
                 created_at=now,
             )
+        )
+        # Queued for reading (small text, CSV and HTML are read now): issue 19.
+        reading_intake.attachment_stored(
+            session, sha, att.filename, att.content_type, size, data if part is None else None, now
         )
     return skipped
 
@@ -700,6 +705,23 @@ def chunks(messages: Iterable[RawMessage], size: int = BATCH) -> Iterator[Iterat
         yield itertools.chain([first], itertools.islice(it, size - 1))
 
 
+_IMPORT_LOCK = 0x464F_4931  # "FOI1": PostgreSQL's advisory lock for importing mail
+
+
+def one_import_at_a_time(session: Session) -> None:
+    """Hold the database's import lock until this transaction ends (PostgreSQL).
+
+    Two volunteers importing the same mail at once would each find it new and insert it
+    (a unique-key violation), or lock rows in different orders (a deadlock). Under one
+    lock per batch, the second sees the first's committed rows and counts duplicates as
+    duplicates. SQLite needs none: its writers queue already (BEGIN IMMEDIATE).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+
+
 def import_batches(
     engine: Engine,
     batches: Iterable[Iterable[RawMessage]],
@@ -725,6 +747,7 @@ def import_batches(
     matcher: Matcher | None = None
     for batch in batches:
         with session_scope(engine) as s:
+            one_import_at_a_time(s)
             todo = claim(s, list(batch)) if claim is not None else batch
             hs = holiday_set(s)
             if matcher is None:

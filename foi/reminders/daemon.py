@@ -36,6 +36,10 @@ SYNC_JOB = "foi-user-reminders-sync"
 USER_JOB = "foi-user-reminder-{id}"
 SYNC_MINUTES = 5
 POLL_JOB = "foi-imap-poll"
+EXTRACT_JOB = "foi-extract"  # issue 19: works the reading queue in the background
+EXTRACT_MINUTES = 1
+# Set when the daemon is asked to stop: the reading job ends after the file it is reading.
+_reading_stop = threading.Event()
 
 log = logging.getLogger("foi.daemon")
 
@@ -235,6 +239,41 @@ def _poll_mailbox(database: str) -> None:
     )
 
 
+def read_files(database: str) -> None:
+    """The scheduled job: read the queued files (foi extract, one worker); never raises."""
+    try:
+        _read_files(_real_database(database))
+    except FoiError as exc:
+        log.error("reading files failed: %s", exc)
+    except Exception as exc:
+        log.exception("reading files failed (%s)", type(exc).__name__)
+
+
+def _read_files(database: str) -> None:
+    from foi.reading import index
+    from foi.reading.worker import work
+    from foi.store.engine import ensure_schema, make_engine, resolve_url, session_scope
+
+    url = resolve_url(database)
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine, url)
+        done = work(
+            engine,
+            lambda: _clock()[1],
+            workers=1,
+            tag="daemon",
+            should_stop=_reading_stop.is_set,
+        )
+        with session_scope(engine) as session:
+            index.refresh(session)
+    finally:
+        engine.dispose()
+    if done:
+        failed = [d for d in done if d.failure]
+        log.info("read %d file(s), %d failed", len(done) - len(failed), len(failed))
+
+
 def _drop_job(store: SQLAlchemyJobStore, job_id: str) -> None:
     """Remove a stored job (the mailbox poll once IMAP is no longer configured)."""
     from sqlalchemy import delete, inspect
@@ -344,6 +383,16 @@ def build_scheduler(
         replace_existing=True,
         next_run_time=datetime.now(LONDON) + timedelta(seconds=1),
     )
+    # Every daemon on the database reads queued files; claims make each file read once.
+    scheduler.add_job(
+        "foi.reminders.daemon:read_files",
+        IntervalTrigger(minutes=EXTRACT_MINUTES, timezone=LONDON),
+        args=[job_db],
+        id=EXTRACT_JOB,
+        name="foi reading queue",
+        replace_existing=True,
+        next_run_time=datetime.now(LONDON) + timedelta(seconds=2),
+    )
     if imap_poll_minutes is not None:
         # Every daemon on the database polls; fetch_new's row lock makes each message
         # imported once, by one of them (as claims do for reminders).
@@ -402,6 +451,7 @@ def run_daemon(
         if stopping.is_set():
             return
         stopping.set()
+        _reading_stop.set()  # the reading job stops after the file in hand
         log.info(
             "%s received: finishing any running pass, then stopping", signal.Signals(signum).name
         )

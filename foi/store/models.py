@@ -402,3 +402,75 @@ class ImapFolder(Base):
     last_uid: Mapped[int]
     to_move: Mapped[list[int] | None]
     last_read_at: Mapped[datetime | None]
+
+
+class Extraction(Base):
+    """One file's extraction: its place in the queue (see foi.reading)."""
+
+    __table__ = tables.extractions
+
+    sha256: Mapped[str]
+    state: Mapped[str]
+    reason: Mapped[str | None]
+    attempts: Mapped[int]
+    claimed_by: Mapped[str | None]
+    claimed_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    filename: Mapped[str | None]
+    content_type: Mapped[str | None]
+    size: Mapped[int | None]
+    pages: Mapped[int | None]
+    queued_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class PageTextRow(Base):
+    """The text of one page of a file."""
+
+    __table__ = tables.page_texts
+
+    sha256: Mapped[str]
+    page: Mapped[int]
+    text: Mapped[str]
+    method: Mapped[str]
+    confidence: Mapped[float | None]
+    part: Mapped[str | None]
+
+
+class SearchDoc(Base):
+    """One searchable page of a file, reply, letter or note."""
+
+    __table__ = tables.search_docs
+
+    id: Mapped[int]
+    key: Mapped[str]
+    kind: Mapped[str]
+    ref_id: Mapped[int | None]
+    sha256: Mapped[str | None]
+    page: Mapped[int | None]
+    text: Mapped[str]
+    stems: Mapped[str]
+    tsv: Mapped[str | None]
+
+
+class EvidenceSuggestion(Base):
+    """A passage naming a campaign term, proposed as evidence until a volunteer decides."""
+
+    __table__ = tables.evidence_suggestions
+
+    id: Mapped[int]
+    key: Mapped[str]
+    body_id: Mapped[int | None]
+    request_id: Mapped[int | None]
+    attachment_id: Mapped[int | None]
+    inbox_id: Mapped[int | None]
+    page: Mapped[int | None]
+    term: Mapped[str]
+    suggested_status: Mapped[str | None]
+    quote: Mapped[str]
+    source: Mapped[str]
+    state: Mapped[str]
+    evidence_id: Mapped[int | None]
+    decided_by: Mapped[str | None]
+    found_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]

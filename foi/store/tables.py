@@ -22,6 +22,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -441,4 +443,86 @@ imap_folders = Table(
     Column("to_move", JSON),  # imported, not yet moved
     Column("last_read_at", UTCDateTime),
     UniqueConstraint("account", "folder"),
+)
+
+
+# Reading attachments (issue 19), keyed by the file's SHA-256 so a file is read once however
+# many messages carry it; see foi.reading.
+# One file's extraction: its place in the queue (queued -> working -> done | failed).
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("state", String(20), nullable=False, index=True),  # queued|working|done|failed
+    Column("reason", Text),  # why it failed (or was skipped), one line
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("claimed_by", String(200)),  # host:pid of the worker holding it
+    Column("claimed_at", UTCDateTime),
+    Column("heartbeat_at", UTCDateTime),  # a claim older than the lease is taken again
+    Column("filename", String(300)),  # a name it was carried under (picks the reader)
+    Column("content_type", String(200)),
+    Column("size", BigInteger),
+    Column("pages", Integer),  # pages stored, once done
+    Column("queued_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime),
+)
+
+# The text of one page of a file (a sheet of a workbook, a member of an archive in turn).
+page_texts = Table(
+    "page_texts",
+    metadata,
+    Column(
+        "sha256",
+        String(64),
+        ForeignKey("extractions.sha256", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("page", Integer, primary_key=True),  # 1-based
+    Column("text", Text, nullable=False),
+    Column("method", String(20), nullable=False),  # text-layer | ocr | plain
+    Column("confidence", Float),  # Tesseract's mean word confidence (0-100), OCR only
+    Column("part", Text),  # the member it came from inside an archive or attached message
+)
+
+# What `foi search` finds: one row per page of a file, reply, letter or note, its words
+# stemmed in Python (foi.reading.words) so SQLite's FTS5 index (search_fts, created by the
+# migration) and PostgreSQL's GIN index over to_tsvector('simple', stems) agree exactly.
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(120), nullable=False, unique=True),  # e.g. page:<sha>:3, letter:12
+    Column("kind", String(20), nullable=False),  # attachment | reply | letter | note
+    Column("ref_id", Integer),  # inbox.id, letters.id or events.id
+    Column("sha256", String(64), index=True),  # attachment pages
+    Column("page", Integer),
+    Column("text", Text, nullable=False),
+    Column("stems", Text, nullable=False),
+    # PostgreSQL: to_tsvector('simple', …) of the stems and their pairs, GIN-indexed
+    # (migration 0008; written by foi.reading.index); NULL on SQLite (FTS5 indexes the stems).
+    Column("tsv", Text().with_variant(TSVECTOR(), "postgresql")),
+    Index("ix_search_docs_kind_ref", "kind", "ref_id"),
+)
+
+# A passage of extracted text that names a campaign term: proposed, never asserted, until a
+# volunteer accepts it into the body's evidence (or rejects it).
+evidence_suggestions = Table(
+    "evidence_suggestions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),  # doc + term: found once
+    Column("body_id", Integer, ForeignKey("bodies.id", ondelete="CASCADE"), index=True),
+    Column("request_id", Integer, ForeignKey("requests.id", ondelete="CASCADE")),
+    Column("attachment_id", Integer, ForeignKey("attachments.id")),
+    Column("inbox_id", Integer, ForeignKey("inbox.id")),
+    Column("page", Integer),
+    Column("term", String(200), nullable=False),
+    Column("suggested_status", String(20)),
+    Column("quote", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("state", String(20), nullable=False, index=True),  # proposed|accepted|rejected
+    Column("evidence_id", Integer, ForeignKey("evidence.id")),
+    Column("decided_by", String(200)),
+    Column("found_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
 )

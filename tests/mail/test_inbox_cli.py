@@ -277,7 +277,7 @@ def test_interactive_respond_walks_the_questions(foi, isolated: Path) -> None:
     ]
     foi("request", "log", ref, "sent", "--on", "2026-11-02", today="2026-11-02")
     # Date, outcome, then answer/status/exemptions for each of the four questions, then the
-    # exemptions for the whole response.
+    # exemptions for the whole response, then no SIM status (issue 19 asks for one).
     typed = (
         "\n".join(
             [
@@ -295,6 +295,7 @@ def test_interactive_respond_walks_the_questions(foi, isolated: Path) -> None:
                 "See attached",
                 "partial",
                 "s43(2)",
+                "",
                 "",
             ]
         )

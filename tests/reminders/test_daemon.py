@@ -27,7 +27,7 @@ from tests.conftest import REPO
 
 TODAY = "2026-11-27"
 SENT = "2026-10-01"
-JOB_IDS = {"foi-daily", "foi-user-reminders-sync"}
+JOB_IDS = {"foi-daily", "foi-user-reminders-sync", "foi-extract"}
 # Until `daemon_cmd.register(remind_cmd.app)` is in foi/cli/__init__.py, wire it here.
 WIRING = (
     "import sys; from foi.cli import app, daemon_cmd, remind_cmd; "

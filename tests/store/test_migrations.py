@@ -43,8 +43,16 @@ def test_empty_database_migrates_to_head_without_drift(db_url: str) -> None:
                 conn,
                 opts={
                     "compare_type": True,
+                    # The search index lives outside the metadata: SQLite's FTS5 tables and
+                    # PostgreSQL's GIN expression index (migration 0008).
                     "include_object": lambda o, n, t, r, c: (
-                        not (t == "table" and n == "apscheduler_jobs")
+                        not (
+                            (
+                                t == "table"
+                                and (n == "apscheduler_jobs" or n.startswith("search_fts"))
+                            )
+                            or (t == "index" and n == "ix_search_docs_tsv")
+                        )
                     ),
                 },
             )

@@ -22,6 +22,7 @@ PYTHON_TYPES = {
     "String": str,
     "Text": str,
     "Boolean": bool,
+    "Float": float,
     "Date": date,
     "UTCDateTime": datetime,
     "LargeBinary": bytes,
