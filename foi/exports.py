@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -65,42 +66,117 @@ def write_csv_file(
         return write_csv_rows(fh, header, rows)
 
 
+@dataclass(frozen=True)
+class Formatted:
+    """A spreadsheet value with its number format, e.g. Formatted(0.5, PERCENT) shows 50.0%."""
+
+    value: Any
+    number_format: str
+
+
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: a header row (above it, lines of `intro` text) and rows.
+
+    `widths` are the columns' widths in characters (default: from the header's words);
+    `formats` number formats by column index (dates get `DATE` without asking).
+    """
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[float] | None = None
+    formats: dict[int, str] = field(default_factory=dict)
+    intro: Sequence[str] = ()
+
+
 def write_xlsx_file(
     path: Path,
-    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+    sheets: Iterable[Sheet | tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
     *,
     mode: int = 0o600,
 ) -> dict[str, int]:
-    """Write an XLSX workbook atomically, one sheet per (title, header, rows) view.
+    """Write an XLSX workbook atomically, one sheet per `Sheet` (or (title, header, rows)).
 
-    The header row is bold and frozen; dates stay dates; every text cell goes through
-    `safe_cell`. Returns the number of rows written per sheet.
+    Rows are streamed (openpyxl's write-only mode: memory stays flat however many there
+    are). The header row is bold, frozen and carries an autofilter; columns have widths;
+    dates are dates; every text cell goes through `safe_cell`. Returns the rows per sheet.
     """
     from openpyxl import Workbook  # imported here: only exports need it
-    from openpyxl.styles import Font
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     counts: dict[str, int] = {}
-    for title, header, rows in sheets:
-        # Sheet titles: at most 31 characters, none of []:*?/\ (Excel's own limits).
-        ws = wb.create_sheet(title=_sheet_title(title))
-        ws.append(safe_row(header))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        n = 0
-        for row in rows:
-            ws.append([_xlsx_value(v) for v in row])
-            n += 1
-        for row_cells in ws.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, date) and not isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd"
-        counts[ws.title] = n
+    used: set[str] = set()
+    for sheet in sheets:
+        if not isinstance(sheet, Sheet):
+            sheet = Sheet(*sheet)
+        title = _unique(_sheet_title(sheet.title), used)
+        counts[title] = _write_sheet(wb.create_sheet(title=title), sheet)
     with atomic_writer(path, mode=mode) as fh:
         wb.save(fh)
     return counts
+
+
+def _write_sheet(ws: Any, sheet: Sheet) -> int:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    ncols = max(1, len(sheet.header))
+    widths = list(sheet.widths or [])
+    for i, name in enumerate(sheet.header):
+        width = widths[i] if i < len(widths) else min(60.0, max(10.0, len(str(name)) + 4.0))
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    header_row = len(sheet.intro) + 1
+    ws.freeze_panes = f"A{header_row + 1}"  # before the first row: the sheet's head goes first
+    for line in sheet.intro:
+        cell = WriteOnlyCell(ws, value=_xlsx_value(line))
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=False)
+        ws.append([cell])
+    heads = []
+    for name in sheet.header:
+        cell = WriteOnlyCell(ws, value=_xlsx_value(name))
+        cell.font = bold
+        heads.append(cell)
+    ws.append(heads)
+    n = 0
+    for row in sheet.rows:
+        cells = []
+        for i, value in enumerate(row):
+            fmt = sheet.formats.get(i)
+            if isinstance(value, Formatted):
+                value, fmt = value.value, value.number_format
+            v = _xlsx_value(value)
+            if fmt is None and isinstance(v, date) and not isinstance(v, datetime):
+                fmt = DATE
+            if fmt is not None and v is not None and not isinstance(v, str):
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = fmt
+                cells.append(cell)
+            else:
+                cells.append(v)
+        ws.append(cells)
+        n += 1
+    last = get_column_letter(ncols)
+    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + n}"
+    return n
+
+
+def _unique(title: str, used: set[str]) -> str:
+    # Excel compares sheet names without regard to case.
+    base, k = title, 2
+    while title.casefold() in used:
+        suffix = f" ({k})"
+        title = base[: 31 - len(suffix)] + suffix
+        k += 1
+    used.add(title.casefold())
+    return title
 
 
 def _sheet_title(title: str) -> str:

@@ -11,16 +11,19 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from foi.errors import NotFoundError, UsageError
 from foi.law.deadlines import Regime, WorkingCalendar, calendar_for
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import OPEN_STATUSES, Status
 from foi.store import tables
+from foi.store.engine import core, flush
+
+if TYPE_CHECKING:
+    from foi.store.engine import Db
 
 
 @dataclass
@@ -74,14 +77,14 @@ def unknown_campaign(name: str, names: Sequence[str]) -> NotFoundError:
     return unknown_name("campaign", name, names, "'foi draft TEMPLATE --campaign NAME' starts one")
 
 
-def _named_id(session: Session, table: Any, name: str) -> int | None:
+def _named_id(session: Db, table: Any, name: str) -> int | None:
     found: int | None = session.execute(
         select(table.c.id).where(table.c.name == name)
     ).scalar_one_or_none()
     return found
 
 
-def _filtered(session: Session, stmt: Any, flt: RequestFilter, today: date) -> Any:
+def _filtered(session: Db, stmt: Any, flt: RequestFilter, today: date) -> Any:
     """`stmt` (over requests) narrowed by the filter; unknown names fail with hints."""
     r = _REQUESTS
     if flt.status:
@@ -124,10 +127,10 @@ def _list_order(due_on: date | None, reference: str) -> tuple[bool, date, str]:
 
 
 def list_request_rows(
-    session: Session, flt: RequestFilter, *, today: date, holidays: HolidaySet
+    session: Db, flt: RequestFilter, *, today: date, holidays: HolidaySet
 ) -> list[tuple[dict[str, Any], int | None]]:
     """Matching requests as (LIST_COLUMNS by name, working days left) pairs, soonest due first."""
-    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     stmt = select(*LIST_COLUMNS).select_from(
         tables.requests.join(_BODIES, _BODIES.c.id == _REQUESTS.body_id)
         .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _REQUESTS.campaign_id)
@@ -135,7 +138,7 @@ def list_request_rows(
     )
     stmt = _filtered(session, stmt, flt, today)
     # Executed as plain SQL (no ORM row processing); each row becomes a dict by name.
-    result = session.connection().execute(stmt)
+    result = core(session).execute(stmt)
     keys = list(result.keys())
     calendars: dict[str, WorkingCalendar] = {}
     out = []

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from foi.law.deadlines import Regime, calendar_for
 from foi.law.holidays import HolidaySet
 from foi.store import tables
+from foi.store.engine import flush
+
+if TYPE_CHECKING:
+    from foi.store.engine import Db
 
 
 @dataclass
@@ -48,11 +51,11 @@ _LETTERS = tables.letters.c
 _UNSENT = ("draft", "failed", "written")
 
 
-def _count(session: Session, *where: Any, table: Any = tables.requests) -> int:
+def _count(session: Db, *where: Any, table: Any = tables.requests) -> int:
     return int(session.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
 
-def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days: int) -> int:
+def due_soon_count(session: Db, *, today: date, holidays: HolidaySet, days: int) -> int:
     """Requests due from today to `days` working days ahead, each on its regime's calendar."""
     # N working days never span more than 2N + 30 calendar days (weekends, and at most a
     # few holidays in a row), so the few (regime, due date) groups inside that window are
@@ -71,10 +74,10 @@ def due_soon_count(session: Session, *, today: date, holidays: HolidaySet, days:
 
 
 def status_counts(
-    session: Session, *, today: date, holidays: HolidaySet, due_soon_days: int
+    session: Db, *, today: date, holidays: HolidaySet, due_soon_days: int
 ) -> StatusCounts:
     """Overdue, very overdue, due soon, to classify, held messages, drafts, bounced requests."""
-    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     return StatusCounts(
         overdue=_count(session, _REQUESTS.due_on < today),
         very_overdue=_count(session, _REQUESTS.due_on < today, _REQUESTS.very_overdue_on < today),

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
 
 from foi.errors import UsageError
 from foi.law.holidays import Holiday, HolidaySet, load_default
 from foi.store import tables
+from foi.store.engine import flush
+
+if TYPE_CHECKING:
+    from foi.store.engine import Db
 
 REGIONS = ("england-and-wales", "scotland", "northern-ireland")
 REGION_ALIASES = {
@@ -38,10 +42,10 @@ def check_region(region: str) -> str:
     return value
 
 
-def holiday_set(session: Session) -> HolidaySet:
+def holiday_set(session: Db) -> HolidaySet:
     """The effective holiday set: shipped data plus the user's additions."""
     # Core, not ORM entities: a read-only command then never imports or configures the mappers.
-    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     t = tables.holidays.c
     extra = [
         Holiday(date=h.on, region=h.region, name=h.name, source=h.source)
@@ -50,7 +54,7 @@ def holiday_set(session: Session) -> HolidaySet:
     return load_default(extra)
 
 
-def add_holidays(session: Session, holidays: Iterable[Holiday], now: datetime) -> tuple[int, int]:
+def add_holidays(session: Db, holidays: Iterable[Holiday], now: datetime) -> tuple[int, int]:
     """Store holidays not already known (shipped or stored); returns (added, already known)."""
     current = holiday_set(session)
     added = known = 0
@@ -69,7 +73,7 @@ def add_holidays(session: Session, holidays: Iterable[Holiday], now: datetime) -
     return added, known
 
 
-def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
+def record_fingerprint(session: Db, hs: HolidaySet) -> bool:
     """Store the holiday set's fingerprint; True when it differs from the one stored."""
     fp = hs.fingerprint()
     stored = _stored_fingerprint(session)
@@ -83,13 +87,13 @@ def record_fingerprint(session: Session, hs: HolidaySet) -> bool:
     return True
 
 
-def _stored_fingerprint(session: Session) -> str | None:
+def _stored_fingerprint(session: Db) -> str | None:
     t = tables.meta.c
     value: str | None = session.execute(select(t.value).where(t.key == FINGERPRINT_KEY)).scalar()
     return value
 
 
-def sync(session: Session) -> list[tuple[str, date | None, date | None]]:
+def sync(session: Db) -> list[tuple[str, date | None, date | None]]:
     """If the holiday set changed since last seen, recompute open requests; return moves."""
     hs = holiday_set(session)
     first_time = _stored_fingerprint(session) is None
@@ -97,6 +101,14 @@ def sync(session: Session) -> list[tuple[str, date | None, date | None]]:
         # First sight: every cached date was computed by foi with the holidays it had, so
         # there is nothing to correct yet; from now on a change is noticed and applied.
         return []
-    from foi.casework.requests import recompute_open  # lazy: only when something moved
+    from sqlalchemy.orm import Session  # lazy: only when something moved
 
-    return recompute_open(session, hs)
+    from foi.casework.requests import recompute_open
+
+    if isinstance(session, Session):
+        return recompute_open(session, hs)
+    # A read command's Core connection: an ORM session joins its transaction for the move.
+    orm = Session(bind=session)
+    moved = recompute_open(orm, hs)
+    orm.flush()
+    return moved

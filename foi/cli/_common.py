@@ -18,7 +18,7 @@ from foi.clock import now, parse_date, today  # noqa: F401  (the commands take t
 from foi.config import Settings, load_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL, Engine
+    from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.orm import Session
 
 
@@ -84,6 +84,15 @@ def session(e: Env) -> Iterator[Session]:
 
     with open_engine(e) as engine, session_scope(engine) as s:
         yield s
+
+
+@contextmanager
+def reading(e: Env) -> Iterator[Connection]:
+    """One transaction on a Core connection, for commands that read tables (no ORM)."""
+    from foi.store.engine import connection_scope
+
+    with open_engine(e) as engine, connection_scope(engine) as conn:
+        yield conn
 
 
 def emit_json(data: Any) -> None:

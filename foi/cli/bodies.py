@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from foi.cli._common import d, emit_json, env, info, out, parse_date, session, table
+from foi.cli._common import d, emit_json, env, info, out, parse_date, reading, session, table
 
 app = typer.Typer(
     help="The directory of public bodies: list, show, add, edit, import, evidence.\n\n"
@@ -55,7 +55,7 @@ def list_(
     from foi.directory.shapes import as_dict, body_status, foi_email, last_seen, sim_status
 
     e = env(ctx)
-    with session(e) as s:
+    with reading(e) as s:
         bodies = list_body_records(
             s,
             BodyFilter(
@@ -730,7 +730,7 @@ def evidence_list(
     from foi.directory.shapes import sim_status
 
     e = env(ctx)
-    with session(e) as s:
+    with reading(e) as s:
         rows = []
         for b in list_body_records(s, BodyFilter(), e.today):
             cur = sim_status(b)

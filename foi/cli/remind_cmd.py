@@ -7,7 +7,17 @@ from pathlib import Path
 
 import typer
 
-from foi.cli._common import emit_json, env, info, open_engine, out, parse_date, session, table
+from foi.cli._common import (
+    emit_json,
+    env,
+    info,
+    open_engine,
+    out,
+    parse_date,
+    reading,
+    session,
+    table,
+)
 
 app = typer.Typer(
     help="Reminders before, on and after every deadline, delivered once each.\n\n"
@@ -178,7 +188,7 @@ def register(root: typer.Typer) -> None:
         from foi.casework.user_holidays import holiday_set, sync
 
         e = env(ctx)
-        with session(e) as s:
+        with reading(e) as s:
             sync(s)
             counts = status_counts(
                 s, today=e.today, holidays=holiday_set(s), due_soon_days=e.settings.due_soon_days

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from foi.cli._common import emit_json, env, info, out, session, table
+from foi.cli._common import emit_json, env, info, out, reading, session, table
 
 exemptions_app = typer.Typer(
     help="The exemptions of each Act, as `foi respond --exemption` accepts them.\n\n"
@@ -127,14 +127,39 @@ def answers(
     out("")
 
 
-def _campaign_views(e, s, campaign: str, kind: str | None):  # type: ignore[no-untyped-def]
-    """The campaign's sent, non-SAR requests with their facts."""
-    from foi.casework.requests import get_campaign
-    from foi.casework.user_holidays import holiday_set
-    from foi.evidence.results import campaign_requests
+def _questions(lib):  # type: ignore[no-untyped-def]
+    """A letter's questions by number, from its template (none if the template is gone)."""
+    from foi.letters.templates import TemplateError
 
-    camp = get_campaign(s, campaign, e.now, create=False)
-    return campaign_requests(s, camp, today=e.today, holidays=holiday_set(s), kind=kind)
+    cache: dict[str | None, dict[int, str]] = {}
+
+    def questions_of(template: str | None) -> dict[int, str]:
+        if template not in cache:
+            try:
+                found = lib.get(template).questions if template else ()
+            except TemplateError:
+                found = ()
+            cache[template] = {q.number: q.text for q in found}
+        return cache[template]
+
+    return questions_of
+
+
+def _findings(e, s, campaign: str, kind: str | None, rows: bool = True):  # type: ignore[no-untyped-def]
+    """The campaign's results rows and facts (sent, non-SAR requests), redacted, streamed."""
+    from foi.casework.user_holidays import holiday_set
+    from foi.evidence.findings import body_findings, campaign_id, gather, privacy_redactor
+
+    camp = campaign_id(s, campaign)
+    st = e.settings
+    red = privacy_redactor(  # no requester or volunteer details in any export
+        s,
+        names=[st.requester_name],
+        emails=[st.requester_email],
+        addresses=[st.requester_address],
+    )
+    groups = body_findings(s, camp, today=e.today, holidays=holiday_set(s), kind=kind, answers=rows)
+    return gather(groups, red.value, rows=rows), red
 
 
 @report_app.command("results")
@@ -155,29 +180,31 @@ def results(
 
     Example:  foi report results --campaign sim-2026 --kind mental-health-trust --xlsx results.xlsx
     """
-    from foi.cli.publish_cmd import redactor_for
-    from foi.evidence.results import as_json, campaign_stats, results_rows
+    from foi.evidence.stats import summarise
 
     e = env(ctx)
-    with session(e) as s:
-        views = _campaign_views(e, s, campaign, kind)
-        red = redactor_for(e, s)  # no requester or volunteer details in any export
-        rows = [red.value(r) for r in results_rows(views)]
-        stats = red.value(campaign_stats(views))
+    with reading(e) as s:
+        found, red = _findings(e, s, campaign, kind)
+    rows = found.rows
     if csv_file is not None:
-        from foi.evidence.results import flat_header, flat_row, question_numbers
+        from foi.evidence.sheets import flat_header, flat_row, question_numbers
         from foi.exports import write_csv_file
 
         qs = question_numbers(rows)
         n = write_csv_file(csv_file, flat_header(rows), (flat_row(r, qs) for r in rows))
         info(f"wrote {n} rows to {csv_file}")
     if xlsx_file is not None:
-        from foi.evidence.results import workbook_sheets
+        from foi.cli.letters_cmd import library
+        from foi.evidence.sheets import workbook
         from foi.exports import write_xlsx_file
 
-        counts = write_xlsx_file(xlsx_file, workbook_sheets(rows, stats))
-        info(f"wrote {counts.get('results', 0)} rows to {xlsx_file}")
+        stats = red.value(summarise(found.facts))
+        sheets = workbook(rows, found.templates, stats, _questions(library(e)))
+        counts = write_xlsx_file(xlsx_file, sheets)
+        info(f"wrote {counts.get('Results', 0)} rows to {xlsx_file}")
     if json_out:
+        from foi.evidence.sheets import as_json
+
         emit_json([as_json(r) for r in rows])
         return
     if csv_file is not None or xlsx_file is not None:
@@ -214,12 +241,12 @@ def stats(
 
     Example:  foi report stats --campaign sim-2026 --json
     """
-    from foi.cli.publish_cmd import redactor_for
-    from foi.evidence.results import campaign_stats
+    from foi.evidence.stats import summarise
 
     e = env(ctx)
-    with session(e) as s:
-        figures = redactor_for(e, s).value(campaign_stats(_campaign_views(e, s, campaign, kind)))
+    with reading(e) as s:
+        found, red = _findings(e, s, campaign, kind, rows=False)
+    figures = red.value(summarise(found.facts))
     if json_out:
         emit_json(figures)
         return

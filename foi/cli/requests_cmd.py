@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from foi.cli._common import d, emit_json, env, info, out, parse_date, session, table
+from foi.cli._common import d, emit_json, env, info, out, parse_date, reading, session, table
 
 app = typer.Typer(
     help="Requests and their timelines.\n\nExample:  foi request list --overdue",
@@ -106,9 +106,12 @@ def new(
 
 
 def _find_body(s, name: str):  # type: ignore[no-untyped-def]
-    from foi.directory.bodies import find_body  # only when --body is given
+    from sqlalchemy.orm import Session  # only when --body is given
 
-    return find_body(s, name)
+    from foi.directory.bodies import find_body
+
+    # `request list` reads through a Core connection; the body lookup joins its transaction.
+    return find_body(s if isinstance(s, Session) else Session(bind=s), name)
 
 
 @app.command("list")
@@ -156,7 +159,7 @@ def list_(
     from foi.law.deadlines import quick
 
     e = env(ctx)
-    with session(e) as s:
+    with reading(e) as s:
         moved = sync(s)  # new holiday data moves open requests before they are listed
         if moved:
             info(

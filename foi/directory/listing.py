@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from foi.directory.kinds import NATIONS, kind_choices, kinds_named
 from foi.directory.shapes import body_status, contact_doubt, foi_email, normalised, route_contact
 from foi.errors import UsageError
 from foi.store import tables
+from foi.store.engine import flush
+
+if TYPE_CHECKING:
+    from foi.store.engine import Db
 
 
 @dataclass
@@ -58,7 +61,7 @@ class BodyRecord:
         return getattr(row, name)
 
 
-def _related(session: Session, table: Any, body_ids: Any, order: Any) -> dict[int, list[Any]]:
+def _related(session: Db, table: Any, body_ids: Any, order: Any) -> dict[int, list[Any]]:
     """Rows of `table` for the bodies selected by the `body_ids` subquery, by body id."""
     found: dict[int, list[Any]] = defaultdict(list)
     stmt = select(table).where(table.c.body_id.in_(body_ids)).order_by(table.c.body_id, order)
@@ -67,13 +70,13 @@ def _related(session: Session, table: Any, body_ids: Any, order: Any) -> dict[in
     return found
 
 
-def list_body_records(session: Session, flt: BodyFilter, today: date) -> list[BodyRecord]:
+def list_body_records(session: Db, flt: BodyFilter, today: date) -> list[BodyRecord]:
     """Bodies matching a filter, by name."""
     if flt.kind is not None and not kinds_named(flt.kind):
         raise UsageError(f"unknown kind {flt.kind!r}: choose from {kind_choices()}")
     if flt.nation is not None and flt.nation not in NATIONS:
         raise UsageError(f"unknown nation {flt.nation!r}: choose from {', '.join(NATIONS)}")
-    session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
+    flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     b, t = tables.bodies, tables.body_tags
     where = []
     if flt.kind:

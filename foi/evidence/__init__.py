@@ -3,9 +3,11 @@ the campaign's findings made public.
 
 ``blobs`` keeps raw mail and attachments in the database by their SHA-256 (the one
 interface to evidence bytes); ``responses`` records a body's answer. ``results`` turns a
-campaign into one row per body and per-request facts; ``stats`` is the pure arithmetic over
+campaign into one row per body and per-request facts (``findings`` does the same from
+streamed Core rows, for exports; ``sheets`` lays rows out as CSV and workbook cells);
+``stats`` is the pure arithmetic over
 them (Wilson interval, median, percentile); ``redact`` removes requesters' and volunteers'
-details from text (pure); ``publish`` writes the static evidence site from the templates in
+details from text (pure; ``redact.normalise`` is the text form it matches); ``publish`` writes the static evidence site from the templates in
 ``site/``; ``bundle`` zips one request's correspondence; ``saving`` writes attachments out
 under their names. SARs are left out of findings at the source
 (``results.campaign_requests``). May import ``foi.casework``, ``foi.directory``, ``foi.law``,

@@ -17,36 +17,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from foi.casework.requests import clocks
 from foi.directory.shapes import sim_status
+from foi.evidence.sheets import (  # noqa: F401  (the table's shape, re-exported for publish)
+    ANSWER_COLUMNS,
+    RESULT_COLUMNS,
+    answer_rows,
+    as_json,
+    flat_header,
+    flat_row,
+    question_numbers,
+)
 from foi.evidence.stats import RequestFacts, summarise
 from foi.law.deadlines import Regime
 from foi.law.holidays import HolidaySet
 from foi.store.models import Answer, Body, Campaign, ExemptionCited, Request
-
-# Columns of the results table, in order; `answers` becomes one column per question.
-RESULT_COLUMNS = (
-    "body",
-    "kind",
-    "ods_code",
-    "police_id",
-    "sim_status",
-    "sim_evidence_source",
-    "sim_evidence_on",
-    "local_names",
-    "requests",
-    "latest_reference",
-    "latest_status",
-    "outcome",
-    "sent_on",
-    "due_on",
-    "responded_on",
-    "working_days",
-    "late_by",
-    "answered_in_time",
-    "exemptions",
-    "references",
-    "evidence_sources",
-    "wdtk_urls",
-)
 
 
 @dataclass
@@ -220,68 +203,6 @@ def results_rows(views: Sequence[RequestView]) -> list[dict[str, Any]]:
     return rows
 
 
-def question_numbers(rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Every question number that has an answer in some row, in order."""
-    return sorted({int(q) for r in rows for q in r["answers"]})
-
-
-def flat_header(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """The results table's columns for CSV and XLSX: one `qN` column per question."""
-    return [*RESULT_COLUMNS, *(f"q{n}" for n in question_numbers(rows))]
-
-
-def flat_row(row: dict[str, Any], questions: Sequence[int]) -> list[Any]:
-    """A results row as cells (lists joined with '; ', dates kept as dates)."""
-    return [*(row[c] for c in RESULT_COLUMNS), *(row["answers"].get(str(q)) for q in questions)]
-
-
-def as_json(row: dict[str, Any]) -> dict[str, Any]:
-    """A results row for --json: dates as ISO text."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
-
-
 def campaign_stats(views: Sequence[RequestView]) -> dict[str, Any]:
     """The campaign's statistics (SAR requests are not in `views`)."""
     return summarise(v.facts for v in views)
-
-
-def workbook_sheets(
-    rows: Sequence[dict[str, Any]], stats: dict[str, Any]
-) -> list[tuple[str, list[str], list[list[Any]]]]:
-    """The views of the results workbook: results, answers (one row per question), figures."""
-    qs = question_numbers(rows)
-    answers = answer_rows(rows)
-    figures: list[list[Any]] = [["requests", stats["requests"]], ["bodies", stats["bodies"]]]
-    figures += [[f"status: {k}", v] for k, v in stats["by_status"].items()]
-    figures += [[f"outcome: {k}", v] for k, v in stats["by_outcome"].items()]
-    ot = stats["on_time"]
-    figures += [
-        ["answered in time", ot["answered_in_time"]],
-        ["counted for timeliness", ot["counted"]],
-    ]
-    if ot["rate"] is not None:
-        figures += [
-            ["on-time rate", ot["rate"]],
-            ["on-time 95% interval, low", ot["wilson_95"][0]],
-            ["on-time 95% interval, high", ot["wilson_95"][1]],
-        ]
-    wd = stats["working_days_to_respond"]
-    figures += [["median working days to respond", wd["median"]], ["90th percentile", wd["p90"]]]
-    figures += [[f"exemption cited: {k}", v] for k, v in stats["exemptions"].items()]
-    return [
-        ("results", flat_header(rows), [flat_row(r, qs) for r in rows]),
-        ("answers", list(ANSWER_COLUMNS), answers),
-        ("statistics", ["figure", "value"], figures),
-    ]
-
-
-ANSWER_COLUMNS = ("body", "reference", "question", "status", "answer")
-
-
-def answer_rows(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
-    """One row per body and question: the latest request's answer and its status."""
-    return [
-        [r["body"], r["latest_reference"], int(q), status, r["answer_texts"].get(q)]
-        for r in rows
-        for q, status in r["answers"].items()
-    ]

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from foi.casework.user_holidays import holiday_set, sync
 from foi.config import Settings
 from foi.reminders.due import group_digest, render_digest
-from foi.reminders.store import claim, pending
-from foi.store.engine import session_scope
+from foi.reminders.quiet import nothing_due
+from foi.store.engine import connection_scope, session_scope
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -101,6 +101,12 @@ def deliver_due(
 ) -> PassReport:
     """Deliver every reminder that is due and not yet delivered; return what went."""
     report = PassReport()
+    with connection_scope(engine) as conn:
+        sync(conn)  # a changed holiday set moves open requests before anything is decided
+        if nothing_due(conn, today=today, due_soon_days=settings.due_soon_days):
+            return report  # the usual pass: answered from the tables, the ORM never loaded
+    from foi.reminders.store import claim, pending
+
     with session_scope(engine) as s:
         sync(s)  # a changed holiday set moves open requests before anything is decided
         due = pending(

@@ -37,12 +37,12 @@ from foi.reminders.due import (
     most_urgent_first,
     upcoming,
 )
+from foi.reminders.quiet import SETTLED_KEY
 from foi.store.models import Campaign, Meta, ReminderDelivery, Request, UserReminder, Volunteer
 
 LONDON = ZoneInfo("Europe/London")
 # The day of the last delivery pass that moved the cached next_reminder_on dates on, and the
-# due-soon setting it used: "2026-11-27 3".
-SETTLED_KEY = "reminders_settled_on"
+# due-soon setting it used: "2026-11-27 3" (foi.reminders.quiet reads it without the ORM).
 _CHUNK = 1000  # requests loaded at a time, so memory stays flat at any size
 
 

@@ -22,8 +22,11 @@ from foi.files import atomic_writer, fsync_dir, is_special
 from foi.store.migrations import HEAD, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL, Engine
+    from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.orm import Session
+
+    # What a read takes: an ORM session, or a Core connection (read commands use one).
+    Db = Session | Connection
 
 
 def resolve_url(database: str) -> URL:
@@ -213,6 +216,27 @@ def ensure_schema(engine: Engine, url: URL, *, create: bool = False) -> None:
     raise DatabaseError(
         f"{where} was written by a newer foi (revision {revision}): upgrade foi to use it"
     )
+
+
+@contextmanager
+def connection_scope(engine: Engine) -> Iterator[Connection]:
+    """One transaction on a Core connection (no ORM: read commands never import it)."""
+    with engine.begin() as conn:
+        yield conn
+
+
+def flush(db: Db) -> None:
+    """Send a session's pending changes before a Core query (which does not autoflush)."""
+    pending = getattr(db, "flush", None)  # a Core connection has nothing pending
+    if pending is not None:
+        pending()
+
+
+def core(db: Db) -> Connection:
+    """The Core connection under a session (or the connection itself): plain SQL, no ORM."""
+    from sqlalchemy.engine import Connection
+
+    return db if isinstance(db, Connection) else db.connection()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from foi.evidence.sheets import RESULT_COLUMNS
 from tests.evidence.campaign import (
     ALPHA,
     ANSWER_CMD,
@@ -176,14 +177,22 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["results", "answers", "statistics"]
-    assert wb["results"].freeze_panes == "A2"
-    sheet = _xlsx_rows(xlsx, "results")
+    # Issue 20 item 8: headers in words, a sheet per question of the letter with its text.
+    assert wb.sheetnames == ["Results", "Statistics", "Q1", "Q2", "Q3", "Q4"]
+    results_ws = wb["Results"]
+    assert results_ws.freeze_panes == "A2"
+    assert results_ws.auto_filter.ref == "A1:Z6"
+    assert results_ws.column_dimensions["A"].width == 44
+    sheet = _xlsx_rows(xlsx, "Results")
     header = sheet[0]
-    assert header[:3] == ["body", "kind", "ods_code"] and header[-3:] == ["q1", "q2", "q4"]
+    assert header[:3] == ["Body", "Kind", "ODS code"]
+    assert header[-4:] == ["Q1", "Q2", "Q3", "Q4"]
     assert len(sheet) - 1 == len(rows)
+    words = dict(zip(header, [*RESULT_COLUMNS, "q1", "q2", "q3", "q4"], strict=True))
 
     def cell(value: Any) -> Any:  # what the JSON value looks like once made spreadsheet-safe
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         if isinstance(value, list):
             value = "; ".join(value)
         if value is None or value == "":
@@ -197,24 +206,37 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     for line, row in zip(sheet[1:], rows, strict=True):
         by_col = dict(zip(header, line, strict=True))
         for col in header:
-            if col.startswith("q") and col[1:].isdigit():
-                assert by_col[col] == row["answers"].get(col[1:]), col
+            key = words[col]
+            if key.startswith("q") and key[1:].isdigit():
+                assert by_col[col] == row["answers"].get(key[1:]), col
             else:
-                want = cell(row[col])
+                want = cell(row[key])
                 assert by_col[col] == want, (row["body"], col)
+    sent = results_ws.cell(row=2, column=header.index("Sent") + 1)
+    assert sent.is_date and sent.number_format == "yyyy-mm-dd"
 
     names = [r[0] for r in sheet[1:]]
     assert names == ["'+cmd Epsilon NHS Trust", "<script>alert(1)</script> Delta NHS Trust",
                      "'" + BETA, "'" + GAMMA, ALPHA]  # fmt: skip
-    answers = {(r[0], r[2]): r[4] for r in _xlsx_rows(xlsx, "answers")[1:]}
+    q2 = _xlsx_rows(xlsx, "Q2")
+    assert q2[0] == ["Question 2 of the sim-use letter:", None, None, None]
+    assert q2[1][0].startswith("Is any service that falls within the definition of SIM")
+    assert q2[2] == ["Body", "Latest request", "Answer status", "Answer"]
+    assert wb["Q2"].freeze_panes == "A4" and wb["Q2"].auto_filter.ref == "A3:D8"
+    answers = {(r[0], n): r[3] for n in (1, 2, 4) for r in _xlsx_rows(xlsx, f"Q{n}")[3:]}
     assert answers[(ALPHA, 2)] == "'" + ANSWER_HYPERLINK
     assert answers[(ALPHA, 4)].startswith("'@SUM(")
     assert answers[("'" + BETA, 1)] == "'" + ANSWER_CMD
+    stats = {r[0]: r[1] for r in _xlsx_rows(xlsx, "Statistics")[1:]}
+    assert stats["On-time rate"] == 0.5 and stats["Median working days to respond"] == 17
+    rate = next(r for r in wb["Statistics"].iter_rows() if r[0].value == "On-time rate")[1]
+    assert rate.number_format == "0.0%"
 
     with out_csv.open(encoding="utf-8-sig", newline="") as fh:
         lines = list(csv.reader(fh))
     assert [r[0] for r in lines[1:]] == names
-    assert len(lines[0]) == len(header)
+    # CSV keeps its stable machine headers, one qN column per question answered.
+    assert lines[0] == [*RESULT_COLUMNS, "q1", "q2", "q4"]
 
     # The existing per-question report is neutralised too.
     q2 = foi("report", "answers", "2", "--campaign", CAMPAIGN, "--csv", db=db, today=TODAY)

@@ -1,0 +1,448 @@
+"""A campaign's findings read as rows and streamed, body by body: what `foi report` exports.
+
+The same rows and figures as ``results`` (one row per body written to, per-request facts for
+``stats``), read with Core queries that fetch only the columns findings use (never a letter's
+text nor a reply) and stream them: requests, their events, answers and exemptions each come
+in one query ordered by body, then request, and are walked together, so only one body's
+requests are held at a time. Memory stays flat in the campaign's size; no ORM class is
+loaded or configured.
+
+Subject access requests are never part of findings: left out here, at the source, by every
+query. Takes a session and `today`; never commits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import String, select, type_coerce
+
+from foi.evidence.redact import Redactor, build_redactor
+from foi.evidence.stats import RequestFacts
+from foi.law.deadlines import ClockEvent, Clocks, Regime, calendar_for, compute_clocks
+from foi.law.holidays import HolidaySet
+from foi.store import tables
+from foi.store.engine import flush
+
+if TYPE_CHECKING:
+    from foi.store.engine import Db
+
+_R, _B, _E = tables.requests.c, tables.bodies.c, tables.events.c
+_A, _X, _EV = tables.answers.c, tables.exemptions.c, tables.evidence.c
+
+# Rows fetched per round trip; PostgreSQL reads through a server-side cursor.
+_BATCH = 1000
+
+
+@dataclass(slots=True)
+class EventRow:
+    """What findings read of one event."""
+
+    id: int
+    kind: str
+    on: date
+    outcome: str | None
+    promised_on: date | None
+    data: dict[str, Any] | None
+
+
+@dataclass(slots=True)
+class EvidenceRow:
+    """What findings read of one piece of SIM evidence (``directory.shapes.sim_status``)."""
+
+    id: int
+    status: str
+    on: date | None
+    source: str
+    local_name: str | None
+    recorded_at: datetime
+
+
+@dataclass(slots=True)
+class AnswerRow:
+    """One answer to one question."""
+
+    question: int
+    status: str | None
+    text: str | None
+
+
+@dataclass(slots=True)
+class BodyRow:
+    """The body a group of requests went to, with its evidence (oldest first)."""
+
+    id: int
+    name: str
+    kind: str
+    ods_code: str | None
+    police_id: str | None
+    evidence: list[EvidenceRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RequestFindings:
+    """One sent, non-SAR request: its columns, events, answers and facts."""
+
+    id: int
+    reference: str
+    status: str
+    resolution: str | None
+    sent_on: date | None
+    wdtk_url: str | None
+    template: str | None
+    events: list[EventRow]
+    answers: list[AnswerRow]
+    facts: RequestFacts
+    due: date | None
+    responded_on: date | None
+
+
+@dataclass(slots=True)
+class BodyFindings:
+    """A body and the campaign's requests to it, oldest first."""
+
+    body: BodyRow
+    requests: list[RequestFindings]
+
+
+def campaign_id(session: Db, name: str) -> int:
+    """The campaign's id; an unknown name fails naming the campaigns there are."""
+    from foi.casework.listing import unknown_campaign
+
+    found = session.execute(
+        select(tables.campaigns.c.id).where(tables.campaigns.c.name == name)
+    ).scalar_one_or_none()
+    if found is None:
+        names = list(session.execute(select(tables.campaigns.c.name)).scalars())
+        raise unknown_campaign(name, names)
+    return int(found)
+
+
+def privacy_redactor(
+    session: Db,
+    *,
+    names: Sequence[str | None] = (),
+    emails: Sequence[str | None] = (),
+    addresses: Sequence[str | None] = (),
+) -> Redactor:
+    """A redactor for every requester and volunteer in the database, plus those given."""
+    rq, vo = tables.requesters.c, tables.volunteers.c
+    people = session.execute(select(rq.name, rq.email, rq.address).order_by(rq.id)).all()
+    volunteers = session.execute(select(vo.name, vo.email).order_by(vo.id)).all()
+    return build_redactor(
+        names=[*names, *(p.name for p in people), *(v.name for v in volunteers)],
+        emails=[*emails, *(p.email for p in people), *(v.email for v in volunteers)],
+        addresses=[*addresses, *(p.address for p in people)],
+    )
+
+
+def body_findings(
+    session: Db,
+    campaign: int,
+    *,
+    today: date,
+    holidays: HolidaySet,
+    kind: str | None = None,
+    answers: bool = True,
+) -> Iterator[BodyFindings]:
+    """Each body the campaign wrote to (in id order) with its sent, non-SAR requests."""
+    flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
+    where = [
+        _R.campaign_id == campaign,
+        _R.regime != Regime.SAR.value,  # never published, never counted
+        _R.sent_on.is_not(None),
+    ]
+    if kind:
+        where.append(_B.kind == kind)
+    joined = tables.requests.join(tables.bodies, _R.body_id == _B.id)
+    order = (_R.body_id, _R.sent_on, _R.id)
+
+    def stream(stmt: Any) -> Iterator[Any]:
+        result = session.execute(
+            stmt, execution_options={"stream_results": True, "yield_per": _BATCH}
+        )
+        for part in result.partitions():
+            yield from part
+
+    requests = stream(
+        select(
+            _R.id, _R.reference, _R.body_id, _R.regime, _R.status, _R.resolution, _raw(_R.sent_on).label("sent_on"),
+            _R.wdtk_url, _R.template, _B.name, _B.kind, _B.ods_code, _B.police_id,
+        ).select_from(joined).where(*where).order_by(*order)
+    )  # fmt: skip
+    events = _Children(
+        stream(
+            select(
+                _E.request_id,
+                _E.id,
+                _E.kind,
+                _raw(_E.on),
+                _E.outcome,
+                _raw(_E.promised_on),
+                _raw(_E.data),
+            )
+            .select_from(joined.join(tables.events, _E.request_id == _R.id))
+            .where(*where)
+            .order_by(*order, _E.id)
+        )
+    )
+    cited = _Children(
+        stream(
+            select(_X.request_id, _X.section)
+            .select_from(joined.join(tables.exemptions, _X.request_id == _R.id))
+            .where(*where)
+            .order_by(*order, _X.id)
+        )
+    )
+    said = _Children(
+        stream(
+            select(_A.request_id, _A.question, _A.status, _A.text)
+            .select_from(joined.join(tables.answers, _A.request_id == _R.id))
+            .where(*where)
+            .order_by(*order, _A.id)
+        )
+        if answers
+        else iter(())
+    )
+    evidence = _Children(
+        stream(
+            select(_EV.body_id, _EV.id, _EV.status, _EV.on, _EV.source, _EV.local_name,
+                   _EV.recorded_at)
+            .where(_EV.body_id.in_(select(_R.body_id).select_from(joined).where(*where)))
+            .order_by(_EV.body_id, _EV.id)
+        )
+    )  # fmt: skip
+    for body_id, rows in groupby(requests, key=lambda r: r.body_id):
+        group = list(rows)
+        first = group[0]
+        body = BodyRow(body_id, first.name, first.kind, first.ods_code, first.police_id)
+        body.evidence = [EvidenceRow(*e[1:]) for e in evidence.take(body_id)]
+        found = []
+        for r in group:
+            evs = [
+                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]))  # type: ignore[arg-type]
+                for e in events.take(r.id)
+            ]
+            found.append(
+                _findings(
+                    r,
+                    evs,
+                    [AnswerRow(*a[1:]) for a in said.take(r.id)],
+                    tuple(sorted({x.section for x in cited.take(r.id)})),
+                    body.name,
+                    today,
+                    holidays,
+                )
+            )
+        yield BodyFindings(body, found)
+
+
+def _raw(column: Any) -> Any:
+    # The column as the driver gives it, without SQLAlchemy's per-value processing (on
+    # SQLite a date is text, parsed by `_day` in C; JSON is parsed only when findings need it).
+    return type_coerce(column, String)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+# The keys of an event's data that findings read; data without any of them is not parsed.
+_DATA_KEYS = ('"retracts"', '"received_on"', '"local_name"')
+
+
+def _data(value: Any) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    if not any(key in value for key in _DATA_KEYS):
+        return None
+    found: dict[str, Any] = json.loads(value)
+    return found
+
+
+class _Children:
+    """Rows keyed by their first column, read in the parent's order: `take` one parent's."""
+
+    def __init__(self, rows: Iterator[Any]) -> None:
+        self._rows = rows
+        self._next: Any = next(rows, None)
+
+    def take(self, key: int) -> list[Any]:
+        out = []
+        while self._next is not None and self._next[0] == key:
+            out.append(self._next)
+            self._next = next(self._rows, None)
+        return out
+
+
+# The events that count and the clock events they make: as foi.casework.requests derives
+# them from ORM objects (retracted_ids, active_events, received_on, clock_events), here from
+# rows; tests/evidence/test_findings_core.py holds the two equal.
+def _active(events: Sequence[EventRow]) -> list[EventRow]:
+    gone = {
+        int(e.data["retracts"])
+        for e in events
+        if e.kind == "retracted" and e.data and e.data.get("retracts") is not None
+    }
+    return [e for e in events if e.kind != "retracted" and e.id not in gone]
+
+
+def _received_on(e: EventRow) -> date:
+    if e.data and e.kind in ("sent", "resent"):
+        value = e.data.get("received_on")
+        if value:
+            return date.fromisoformat(str(value))
+    return e.on
+
+
+def request_clocks(regime: str, events: Sequence[EventRow], holidays: HolidaySet) -> Clocks:
+    """Every clock of a request, from its event rows (in id order)."""
+    keyed = sorted((e.kind != "drafted", _received_on(e), e.id, e) for e in _active(events))
+    clock_events = [
+        ClockEvent(kind=e.kind, on=on, promised_on=e.promised_on) for _, on, _, e in keyed
+    ]
+    reg = Regime(regime)
+    return compute_clocks(reg, clock_events, calendar_for(reg, holidays))
+
+
+def _findings(
+    r: Any,
+    events: list[EventRow],
+    answers: list[AnswerRow],
+    exemptions: tuple[str, ...],
+    body_name: str,
+    today: date,
+    holidays: HolidaySet,
+) -> RequestFindings:
+    c = request_clocks(r.regime, events, holidays)
+    cal = c.calendar
+    due = c.effective_due
+    responded = c.responded_on
+    working_days = late_by = None
+    in_time: bool | None = None
+    if cal is not None and c.received is not None and responded is not None:
+        # Counted as the deadline is: day 0 is the date of receipt (FOIA s.10(1)).
+        working_days = cal.working_days_between(c.received, responded)
+    if cal is not None and due is not None:
+        if responded is not None:
+            in_time = responded <= due
+            late_by = max(0, cal.working_days_between(due, responded))
+        elif c.withdrawn_on is None and today > due:
+            in_time = False
+            late_by = cal.working_days_between(due, today)
+    review_outcome = next(
+        (e.outcome for e in reversed(events) if e.kind == "internal-review-response"), None
+    )
+    ico_outcome = next((e.outcome for e in reversed(events) if e.kind == "ico-decision"), None)
+    facts = RequestFacts(
+        reference=r.reference,
+        body=body_name,
+        status=r.status,
+        resolution=r.resolution,
+        responded=responded is not None,
+        working_days=working_days,
+        in_time=in_time,
+        late_by=late_by,
+        exemptions=exemptions,
+        review_requested=any(e.kind == "internal-review-requested" for e in events),
+        review_outcome=review_outcome,
+        ico_complaint=any(e.kind == "ico-complaint" for e in events),
+        ico_outcome=ico_outcome,
+    )
+    return RequestFindings(
+        r.id, r.reference, r.status, r.resolution, _day(r.sent_on), r.wdtk_url, r.template,
+        events, answers, facts, due, responded,
+    )  # fmt: skip
+
+
+def latest_answers(req: RequestFindings) -> dict[int, AnswerRow]:
+    """The newest answer to each question of a request, by question number."""
+    found: dict[int, AnswerRow] = {}
+    for a in req.answers:
+        found[a.question] = a
+    return dict(sorted(found.items()))
+
+
+def results_row(group: BodyFindings) -> tuple[dict[str, Any], str | None]:
+    """A body's results row (``results.RESULT_COLUMNS`` plus answers) and the template of its
+    latest request (whose questions the answers are to)."""
+    body, reqs = group.body, group.requests
+    latest = max(reqs, key=lambda v: (v.sent_on or date.min, v.id))
+    newest = max(body.evidence, key=lambda e: (e.on or date.min, e.recorded_at, e.id), default=None)
+    local_names = sorted(
+        {e.local_name for e in body.evidence if e.local_name}
+        | {
+            str((ev.data or {}).get("local_name"))
+            for v in reqs
+            for ev in v.events
+            if (ev.data or {}).get("local_name")
+        }
+    )
+    answered = latest_answers(latest)
+    row = {
+        "body": body.name,
+        "kind": body.kind,
+        "ods_code": body.ods_code,
+        "police_id": body.police_id,
+        "sim_status": newest.status if newest else None,
+        "sim_evidence_source": newest.source if newest else None,
+        "sim_evidence_on": newest.on if newest else None,
+        "local_names": local_names,
+        "requests": len(reqs),
+        "latest_reference": latest.reference,
+        "latest_status": latest.status,
+        "outcome": latest.resolution,
+        "sent_on": latest.sent_on,
+        "due_on": latest.due,
+        "responded_on": latest.responded_on,
+        "working_days": latest.facts.working_days,
+        "late_by": latest.facts.late_by,
+        "answered_in_time": latest.facts.in_time,
+        "exemptions": sorted({s for v in reqs for s in v.facts.exemptions}),
+        "answers": {
+            str(q): a.status or ("answered" if a.text else None) for q, a in answered.items()
+        },
+        "answer_texts": {str(q): a.text for q, a in answered.items()},
+        "references": [v.reference for v in reqs],
+        "evidence_sources": sorted({e.source for e in body.evidence}),
+        "wdtk_urls": [v.wdtk_url for v in reqs if v.wdtk_url],
+    }
+    return row, latest.template
+
+
+@dataclass
+class Findings:
+    """A campaign's results rows (sorted by body name), templates and per-request facts."""
+
+    rows: list[dict[str, Any]]
+    templates: list[str | None]  # of each row's latest request, in the same order
+    facts: list[RequestFacts]
+
+
+def gather(
+    groups: Iterable[BodyFindings],
+    redact: Callable[[Any], Any],
+    *,
+    rows: bool = True,
+) -> Findings:
+    """Walk the stream once: each body's row (redacted) and every request's facts.
+
+    Only one body's requests are held at a time; what is kept is a row per body and the
+    small facts statistics are made of.
+    """
+    made: list[tuple[str, dict[str, Any], str | None]] = []
+    facts: list[RequestFacts] = []
+    for group in groups:
+        facts.extend(v.facts for v in group.requests)
+        if rows:
+            row, template = results_row(group)
+            made.append((group.body.name, redact(row), template))
+    made.sort(key=lambda nrt: (nrt[0].casefold(), nrt[0]))  # by the name as stored
+    return Findings([r for _, r, _ in made], [t for _, _, t in made], facts)
