@@ -41,6 +41,21 @@ def _question_text(e):  # type: ignore[no-untyped-def]
     return lookup
 
 
+def letter_questions(e):  # type: ignore[no-untyped-def]
+    """A letter's numbered questions from its template (none if the template is gone)."""
+    from foi.cli.letters_cmd import library
+    from foi.letters.templates import TemplateError
+
+    def questions(template: str) -> list[tuple[int, str]]:
+        try:
+            found = library(e).get(template)
+        except TemplateError:
+            return []
+        return [(q.number, q.text) for q in found.questions] if found else []
+
+    return questions
+
+
 def register(app_: typer.Typer) -> None:
     """Add `foi publish`."""
 
@@ -78,6 +93,7 @@ def register(app_: typer.Typer) -> None:
                 redactor=redactor_for(e, s),
                 question_text=_question_text(e),
                 kind=kind,
+                letter_questions_of=letter_questions(e),
             )
         result = {
             "out_dir": str(report.out_dir),
@@ -86,11 +102,21 @@ def register(app_: typer.Typer) -> None:
             "requests": report.requests,
             "files_published": report.files_published,
             "files_withheld": report.files_withheld,
+            "held_back": report.held,
+            "files_written": report.written,
+            "files_unchanged": report.unchanged,
+            "files_removed": report.removed,
         }
         if json_out:
             emit_json(result)
             return
-        out(f"published {report.bodies} bodies ({report.requests} requests) to {result['index']}")
+        out(
+            f"published {report.bodies} bodies ({report.requests} requests) to {result['index']}"
+            f": {report.written} files written, {report.unchanged} unchanged, "
+            f"{report.removed} removed"
+        )
+        if report.held:
+            info(f"{report.held} requests held back from publication (counted, never named)")
         if report.files_withheld:
             info(
                 f"{report.files_withheld} attachments not published: mark them with "

@@ -1,41 +1,44 @@
 """The published evidence site: static HTML that opens from disk, with the data behind it.
 
-`build_site` writes ``index.html`` (summary figures, charts drawn here as inline SVG, a table
-of every body that can be filtered with no script and sorted with a small inline one), one
-page per body (its requests, timelines, letters, replies, answers, exemptions, SIM evidence,
-published attachments) and ``data/results.csv``, ``data/results.json``, ``data/stats.json``.
-Nothing is fetched at view time: styles and the script are inline.
+`build_site` writes ``index.html`` (the campaign's title and summary, then who ran SIM: the
+status of every body written to, counted and charted, with the local names found and a
+table filtered by status, kind and region with no script; then timeliness and outcomes),
+one page per body (its requests, timelines, letters, replies, answers, exemptions, SIM
+evidence, published attachments), one page per question of each letter (every body's
+answer), ``search.html`` (a static index searched by a small inline script) and
+``data/results.csv``, ``data/answers.csv``, ``data/results.json``, ``data/stats.json``.
+Nothing is fetched at view time: styles, scripts and the search index are inline.
 
-Privacy by construction: only a campaign's non-SAR requests are read (foi.evidence.results);
-every piece of text goes through the caller's `Redactor`; assignees, volunteers, requesters,
-event notes and mail headers other than the date and subject are never passed to a template;
-an attachment is copied only when a volunteer marked it publishable.
-Takes a session and `today`; never commits, never prints.
+Privacy by construction: only a campaign's non-SAR requests that are not held back are read
+(foi.evidence.results); every piece of text goes through the caller's `Redactor`;
+assignees, volunteers, requesters, event notes and mail headers other than the date and
+subject are never passed to a template; only replies are published as replies (never a
+bounce, an automatic reply or our own mail); an attachment is copied only when a volunteer
+marked it publishable. A rebuild writes only the files whose bytes changed
+(foi.files.staged_folder). Takes a session and `today`; never commits, never prints.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi.errors import UsageError
 from foi.evidence.blobs import safe_filename
-from foi.evidence.bundle import (
-    attachments,
-    letter_date,
-    letters_sent,
-    read_evidence_bytes,
-    replies,
-    reply_text,
-)
+from foi.evidence.bundle import letter_date, letters_sent, read_evidence_bytes, reply_text
+from foi.evidence.campaign_text import letter_questions, public_heading, render_summary
+from foi.evidence.embargo import count_held
 from foi.evidence.redact import Redactor
 from foi.evidence.results import (
     ANSWER_COLUMNS,
@@ -50,18 +53,56 @@ from foi.evidence.results import (
     question_numbers,
     results_rows,
 )
-from foi.exports import write_csv_file
-from foi.files import STAGING_PREFIX, atomic_writer, ensure_dir, staged_folder
+from foi.exports import write_csv_rows
+from foi.files import STAGING_PREFIX, FolderUpdate, staged_folder
 from foi.law.holidays import HolidaySet
-from foi.store.models import Campaign
+from foi.store.models import Attachment, Campaign, InboxMessage
 
 MARKER = ".foi-site"  # marks a folder foi built, so a rebuild may replace it
 SITE_FILE_MODE = 0o644  # a published site is meant to be shared
 SITE_DIR_MODE = 0o755
 # What a build writes, in the order a rebuild swaps it in: the entry page last.
-GENERATED = (MARKER, "data", "files", "bodies", "index.html")
+GENERATED = (MARKER, "data", "files", "questions", "bodies", "search.html", "index.html")
 
 QuestionText = Callable[[str | None, int], str | None]
+LetterQuestions = Callable[[str], list[tuple[int, str]]]
+
+# SIM statuses in the order the findings show them, with how each reads in a sentence.
+SIM_ORDER = ("adopted", "piloted", "considering", "withdrawn", "not-adopted", "denied")
+NO_EVIDENCE = "no-evidence"
+SIM_LABELS = {
+    "adopted": "Adopted SIM",
+    "piloted": "Piloted SIM",
+    "considering": "Considering SIM",
+    "withdrawn": "Withdrew from SIM",
+    "not-adopted": "Did not adopt SIM",
+    "denied": "Denied using SIM",
+    NO_EVIDENCE: "No evidence yet",
+}
+SIM_COLOURS = {
+    "adopted": "#a3201b",
+    "piloted": "#b34d00",
+    "considering": "#7a4d00",
+    "withdrawn": "#1d5e8c",
+    "not-adopted": "#2f6b2f",
+    "denied": "#4b3f72",
+    NO_EVIDENCE: "#595959",
+}
+# Events a reply can carry that make it a reply worth publishing (a volunteer's
+# classification wins over the parser's): never a bounce, an acknowledgement or a note.
+REPLY_EVENTS = frozenset(
+    {
+        "response-received",
+        "response",
+        "clarification-requested",
+        "fee-notice",
+        "extension",
+        "internal-review-response",
+        "ico-decision",
+    }
+)
+# Timeline entries: what happened, not notes, drafts or corrections.
+HIDDEN_EVENTS = frozenset({"drafted", "note", "retracted"})
 
 
 @dataclass
@@ -71,12 +112,18 @@ class SiteReport:
     requests: int
     files_published: int
     files_withheld: int
+    held: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
 
 
-def slug(text: str, ident: int) -> str:
-    """A file name for a body's page: ASCII words and the body's id (unique, stable)."""
+def slug(text: str, ident: int | None = None) -> str:
+    """A file name from text: ASCII words (and an id, unique and stable, when given)."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-")
+    if ident is None:
+        return words or "x"
     return f"{words or 'body'}-{ident}"
 
 
@@ -92,6 +139,8 @@ def _environment() -> Any:
     )
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
     env.filters["humanise"] = lambda s: (s or "").replace("-", " ").replace("_", " ")
+    env.globals["slugify"] = slug
+    env.filters["simlabel"] = lambda s: SIM_LABELS.get(s or NO_EVIDENCE, s)
     return env
 
 
@@ -107,13 +156,6 @@ def _check_out_dir(out_dir: Path) -> None:
         )
 
 
-def _write(path: Path, data: str | bytes) -> None:
-    ensure_dir(path.parent, SITE_DIR_MODE)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    with atomic_writer(path, mode=SITE_FILE_MODE) as fh:
-        fh.write(payload)
-
-
 def _exemption_titles() -> Callable[[str, str], str]:
     from foi.law.exemptions import lookup
 
@@ -127,6 +169,33 @@ def _exemption_titles() -> Callable[[str, str], str]:
     return title
 
 
+_TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
+
+
+def page_text(page: str) -> str:
+    """The visible text of a page's main content, for the search index."""
+    found = _MAIN.search(page)
+    return html_lib.unescape(_TAGS.sub(" ", found.group(1) if found else page))
+
+
+class SiteFiles:
+    """The files of one build: pages are also indexed for the site's search."""
+
+    def __init__(self, update: FolderUpdate) -> None:
+        self.update = update
+        self.search: list[tuple[str, str, str, str]] = []  # (href, title, kind, text)
+
+    def file(self, rel: str, data: bytes | str) -> None:
+        """Put a file (only written when its bytes changed)."""
+        self.update.put(rel, data)
+
+    def page(self, rel: str, page: str, *, title: str, kind: str) -> None:
+        """Put an HTML page and index its main content for search."""
+        self.update.put(rel, page)
+        self.search.append((rel, title, kind, page_text(page)))
+
+
 def build_site(
     session: Session,
     campaign: Campaign,
@@ -137,52 +206,182 @@ def build_site(
     redactor: Redactor,
     question_text: QuestionText | None = None,
     kind: str | None = None,
+    letter_questions_of: LetterQuestions | None = None,
 ) -> SiteReport:
-    """Write the campaign's evidence site into `out_dir`."""
+    """Write the campaign's evidence site into `out_dir` (only the files that changed)."""
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     views = campaign_requests(session, campaign, today=today, holidays=holidays, kind=kind)
+    held = count_held(session, campaign.id, today, kind=kind)
     rows = [redactor.value(r) for r in results_rows(views)]
     stats = redactor.value(campaign_stats(views))
     # Built aside and swapped in: a failure part-way leaves the previous site as it was, and
     # files of the user's own in the folder (a CNAME, a .git) are left alone.
-    with staged_folder(out_dir, GENERATED, mode=SITE_DIR_MODE) as staging:
+    with staged_folder(out_dir, GENERATED, mode=SITE_DIR_MODE, file_mode=SITE_FILE_MODE) as update:
+        site = SiteFiles(update)
         report = _build(
-            session, campaign, staging, views, rows, stats, today, redactor, question_text
+            session,
+            campaign,
+            site,
+            views,
+            rows,
+            stats,
+            today,
+            redactor,
+            _questions(campaign, question_text, letter_questions_of),
+            held,
         )
-    return replace(report, out_dir=out_dir)
+    return SiteReport(
+        out_dir,
+        report.bodies,
+        report.requests,
+        report.files_published,
+        report.files_withheld,
+        held=held,
+        written=len(update.changed),
+        unchanged=update.unchanged,
+        removed=len(update.removed),
+    )
+
+
+def _questions(
+    campaign: Campaign, question_text: QuestionText | None, of: LetterQuestions | None
+) -> Callable[[str | None], dict[int, str]]:
+    """A letter's questions by number: kept on the campaign, else from its template."""
+    cache: dict[str | None, dict[int, str]] = {}
+
+    def fallback(template: str) -> list[tuple[int, str]]:
+        if of is not None:
+            return of(template)
+        return []
+
+    def lookup(template: str | None) -> dict[int, str]:
+        if template not in cache:
+            cache[template] = letter_questions(campaign, template, fallback)
+        return cache[template]
+
+    lookup.text = question_text  # type: ignore[attr-defined]
+    return lookup
+
+
+@dataclass
+class _Loaded:
+    """A campaign's replies and attachments, read in one query each (not per request)."""
+
+    replies: dict[int, list[InboxMessage]] = field(default_factory=dict)
+    attachments: dict[int, list[Attachment]] = field(default_factory=dict)
+
+
+def _load(session: Session, ids: Sequence[int]) -> _Loaded:
+    loaded = _Loaded()
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        for m in session.scalars(
+            select(InboxMessage)
+            .where(
+                InboxMessage.request_id.in_(chunk),
+                InboxMessage.state == "matched",
+                InboxMessage.kind != "own",
+            )
+            .order_by(InboxMessage.id)
+        ):
+            loaded.replies.setdefault(m.request_id or 0, []).append(m)
+        for a in session.scalars(
+            select(Attachment).where(Attachment.request_id.in_(chunk)).order_by(Attachment.id)
+        ):
+            loaded.attachments.setdefault(a.request_id or 0, []).append(a)
+    return loaded
+
+
+def published_replies(view: RequestView, messages: Iterable[InboxMessage]) -> list[InboxMessage]:
+    """The messages published as replies: never a bounce, an automatic reply or our own mail.
+
+    What a message is comes from the event it recorded on the request (a volunteer's
+    re-classification retracts the old one), and without one from the parser's kind.
+    """
+    from foi.casework.requests import active_events
+
+    by_message = {e.inbox_id: e.kind for e in active_events(view.request) if e.inbox_id}
+    found = []
+    for m in messages:
+        kind = by_message.get(m.id)
+        if (kind in REPLY_EVENTS) if kind is not None else m.kind == "reply":
+            found.append(m)
+    return sorted(found, key=lambda m: (m.sent_at or m.imported_at, m.id))
+
+
+def split_sources(source: str | None) -> list[str]:
+    """A source cell as its parts: "https://a/ ; https://b/" is two sources."""
+    if not source:
+        return []
+    parts = re.split(r"\s*[;\n]\s*|\s+(?=https?://)", source.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def source_links(
+    source: str | None, references: Sequence[str], prefix: str
+) -> list[dict[str, Any]]:
+    """Each part of a source: a web link, a link to a request on the site, or plain text."""
+    found = []
+    for part in split_sources(source):
+        if re.fullmatch(r"https?://\S+", part):
+            found.append({"text": part, "href": part, "external": True})
+        elif part in references:
+            found.append({"text": part, "href": f"{prefix}#req-{part}", "external": False})
+        else:
+            found.append({"text": part, "href": None, "external": False})
+    return found
+
+
+def _region(body: Any) -> str | None:
+    # The nation (england|scotland|wales|northern-ireland) once bodies have one, else region.
+    return getattr(body, "nation", None) or body.region
 
 
 def _build(
     session: Session,
     campaign: Campaign,
-    out_dir: Path,
+    site: SiteFiles,
     views: list[RequestView],
     rows: list[dict[str, Any]],
     stats: Any,
     today: date,
     redactor: Redactor,
-    question_text: QuestionText | None,
+    questions: Callable[[str | None], dict[int, str]],
+    held: int,
 ) -> SiteReport:
-    """Write the whole site into the empty folder `out_dir`."""
-    _write(out_dir / MARKER, "made by 'foi publish': a rebuild replaces these files\n")
+    """Put every file of the site."""
+    site.file(MARKER, "made by 'foi publish': a rebuild replaces these files\n")
     env = _environment()
     titles = _exemption_titles()
-    qtext = question_text or (lambda template, number: None)
+    loaded = _load(session, [v.request.id for v in views])
+    heading = redactor.value(public_heading(campaign))
+    common = {
+        "campaign": heading["title"],
+        "campaign_name": campaign.name,
+        "generated_on": today,
+        "held": held,
+    }
 
     by_body: dict[str, list[RequestView]] = {}
     for v in views:
         by_body.setdefault(redactor(v.request.body.name) or "", []).append(v)
     pages: dict[str, str] = {}
+    for row in rows:
+        body = by_body[row["body"]][0].request.body
+        pages[row["body"]] = f"bodies/{slug(body.name, body.id)}.html"
+        row["region"] = redactor(_region(body))
+        row["sim_key"] = row["sim_status"] or NO_EVIDENCE
+
+    letters = _letters(views, rows, redactor, questions, by_body)
     published = withheld = 0
     for row in rows:
         group = by_body[row["body"]]
         body = group[0].request.body
-        page = slug(body.name, body.id)
-        pages[row["body"]] = f"bodies/{page}.html"
+        page = pages[row["body"]]
         requests = []
         for v in sorted(group, key=lambda x: (x.request.sent_on or date.min, x.request.id)):
-            req_data, p, w = _request_data(session, v, out_dir, redactor, titles, qtext)
+            req_data, p, w = _request_data(session, site, v, loaded, redactor, titles, questions)
             published += p
             withheld += w
             requests.append(req_data)
@@ -191,62 +390,238 @@ def _build(
                 "status": ev.status,
                 "on": ev.on,
                 "period": redactor(ev.period),
-                "source": redactor(ev.source),
-                "is_link": bool(re.match(r"https?://", ev.source or "")),
+                "sources": source_links(redactor(ev.source), row["references"], ""),
                 "quote": redactor(ev.quote),
                 "page": ev.page,
                 "local_name": redactor(ev.local_name),
             }
             for ev in sorted(body.evidence, key=lambda e: (e.on or date.min, e.id))
         ]
+        newest = source_links(row["sim_evidence_source"], row["references"], "")
         html = env.get_template("body.html.j2").render(
-            campaign=redactor(campaign.name),
+            **common,
+            root="../",
             row=row,
+            newest_sources=newest,
             requests=requests,
             evidence=evidence,
-            generated_on=today,
         )
-        _write(out_dir / "bodies" / f"{page}.html", html)
+        site.page(page, html, title=row["body"], kind="body")
+
+    for letter in letters:
+        for q in letter["questions"]:
+            html = env.get_template("question.html.j2").render(
+                **common, root="../", letter=letter, q=q, pages=pages
+            )
+            site.page(
+                q["page"],
+                html,
+                title=f"{letter['name']}, question {q['number']}: {q['short']}",
+                kind="question",
+            )
 
     qs = question_numbers(rows)
-    ensure_dir(out_dir / "data", SITE_DIR_MODE)  # before write_csv_file would make it private
-    write_csv_file(
-        out_dir / "data" / "results.csv",
-        flat_header(rows),
-        (flat_row(r, qs) for r in rows),
-        mode=SITE_FILE_MODE,
+    public = {**heading, "held_back": held}
+    site.file("data/results.csv", csv_bytes(flat_header(rows), (flat_row(r, qs) for r in rows)))
+    site.file("data/answers.csv", csv_bytes(ANSWER_COLUMNS, answer_rows(rows)))
+    site.file(
+        "data/results.json",
+        json.dumps([as_json(_exported(r)) for r in rows], indent=2, ensure_ascii=False, default=str)
+        + "\n",
     )
-    write_csv_file(
-        out_dir / "data" / "answers.csv",
-        ANSWER_COLUMNS,
-        answer_rows(rows),
-        mode=SITE_FILE_MODE,
+    site.file(
+        "data/stats.json",
+        json.dumps({**public, **stats}, indent=2, ensure_ascii=False, default=str) + "\n",
     )
-    _write(
-        out_dir / "data" / "results.json",
-        json.dumps([as_json(r) for r in rows], indent=2, ensure_ascii=False, default=str) + "\n",
-    )
-    _write(
-        out_dir / "data" / "stats.json",
-        json.dumps(stats, indent=2, ensure_ascii=False, default=str) + "\n",
-    )
+    finding = _finding(rows, pages)
     html = env.get_template("index.html.j2").render(
-        campaign=redactor(campaign.name),
-        description=redactor(campaign.description),
+        **common,
+        root="",
+        summary_html=render_summary(heading["summary"]),
+        description=redactor(campaign.description) if not heading["summary"] else None,
         rows=rows,
         pages=pages,
         stats=stats,
-        charts=_charts(rows, stats, views),
-        generated_on=today,
+        finding=finding,
+        letters=letters,
+        charts=[_sim_chart(finding), *_charts(rows, stats, views)],
         filters=FILTERS,
         row_filter=row_filter,
+        facets=_facets(rows),
     )
-    _write(out_dir / "index.html", html)
-    return SiteReport(out_dir, len(rows), len(views), published, withheld)
+    site.page("index.html", html, title=heading["title"], kind="findings")
+    # The search page last: it indexes every page above.
+    site.file(
+        "search.html",
+        env.get_template("search.html.j2").render(
+            **common, root="", index_json=_search_json(site.search)
+        ),
+    )
+    return SiteReport(Path("."), len(rows), len(views), published, withheld)
 
 
-# Filters of the bodies' table: CSS alone shows or hides rows (the radio buttons' :checked
-# state and :has()), so they work with scripts off.
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV file's text as `foi report results --csv` writes it (BOM, formula-safe)."""
+    import io
+
+    buf = io.StringIO(newline="")
+    buf.write("\ufeff")
+    write_csv_rows(buf, header, rows)
+    return buf.getvalue()
+
+
+def _exported(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as data/results.json carries it (the site's own keys left out)."""
+    return {k: v for k, v in row.items() if k not in ("sim_key", "region")}
+
+
+def _letters(
+    views: Sequence[RequestView],
+    rows: Sequence[dict[str, Any]],
+    redactor: Redactor,
+    questions: Callable[[str | None], dict[int, str]],
+    by_body: dict[str, list[RequestView]],
+) -> list[dict[str, Any]]:
+    """Each letter (template) sent, with a page per question: every body's latest answer."""
+    names = sorted({v.request.template or "" for v in views})
+    out = []
+    for name in names:
+        asked = questions(name or None)
+        answered: dict[int, list[dict[str, Any]]] = {}
+        numbers = set(asked)
+        for row in rows:
+            group = [v for v in by_body[row["body"]] if (v.request.template or "") == name]
+            if not group:
+                continue
+            latest = max(group, key=lambda v: (v.request.sent_on or date.min, v.request.id))
+            per_q: dict[int, list[str]] = {}
+            whole = sorted({x.section for x in latest.exemptions if x.question is None})
+            for x in latest.exemptions:
+                if x.question is not None:
+                    per_q.setdefault(x.question, []).append(x.section)
+            got = latest_answers(latest)
+            numbers |= set(got)
+            for n in numbers | set(got):
+                answered.setdefault(n, [])
+            for n in sorted(numbers):
+                a = got.get(n)
+                answered.setdefault(n, []).append(
+                    {
+                        "body": row["body"],
+                        "reference": latest.request.reference,
+                        "sim_key": row["sim_key"],
+                        "status": (a.status or ("answered" if a.text else None)) if a else None,
+                        "text": redactor(a.text) if a else None,
+                        "exemptions": sorted(set(per_q.get(n, [])) | set(whole)),
+                    }
+                )
+        label = name or "letters without a template"
+        qlist = []
+        for n in sorted(numbers):
+            text = redactor(asked.get(n)) or ""
+            short = text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + "…"
+            qlist.append(
+                {
+                    "number": n,
+                    "text": text,
+                    "short": short or f"question {n}",
+                    "page": f"questions/{slug(name or 'letter')}-q{n}.html",
+                    "answers": sorted(
+                        answered.get(n, []), key=lambda r: (r["body"].casefold(), r["body"])
+                    ),
+                }
+            )
+        out.append({"name": label, "template": name, "questions": qlist})
+    return out
+
+
+def _finding(rows: Sequence[dict[str, Any]], pages: dict[str, str]) -> dict[str, Any]:
+    """Who ran SIM: bodies by status, counts in the findings' order, local names found."""
+    counts = Counter(r["sim_key"] for r in rows)
+    order = [k for k in (*SIM_ORDER, NO_EVIDENCE) if counts[k]]
+    order += sorted(k for k in counts if k not in order)
+    groups = [
+        {
+            "key": k,
+            "label": SIM_LABELS.get(k, k),
+            "count": counts[k],
+            "bodies": [r for r in rows if r["sim_key"] == k],
+        }
+        for k in order
+    ]
+    names = sorted(
+        {(n, r["body"]) for r in rows for n in r["local_names"]},
+        key=lambda x: (x[0].casefold(), x[1].casefold()),
+    )
+    return {
+        "groups": groups,
+        "total": len(rows),
+        "local_names": [{"name": n, "body": b, "href": pages[b] + "#sim"} for n, b in names],
+    }
+
+
+def _sim_chart(finding: dict[str, Any]) -> dict[str, Any]:
+    items = [(g["label"], g["count"]) for g in finding["groups"]]
+    chart = {
+        "id": "chart-sim",
+        "title": "SIM status of every body written to",
+        "desc": "; ".join(f"{label}: {n}" for label, n in items) or "no bodies",
+        **_bars(items, "#a3201b"),
+    }
+    for bar, g in zip(chart["bars"], finding["groups"], strict=True):
+        bar["colour"] = SIM_COLOURS.get(g["key"], "#595959")
+        bar["href"] = f"#status-{g['key']}"
+    return chart
+
+
+def _facets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The body table's filters: SIM status, kind, and nation or region."""
+
+    def values(key: str, label: Callable[[str], str]) -> list[dict[str, str]]:
+        seen = sorted({r[key] for r in rows if r.get(key)}, key=str.casefold)
+        return [{"key": slug(v), "label": label(v)} for v in seen]
+
+    sim = [
+        {"key": slug(k), "label": SIM_LABELS.get(k, k)}
+        for k in (*SIM_ORDER, NO_EVIDENCE)
+        if any(r["sim_key"] == k for r in rows)
+    ]
+    facets = [
+        {"id": "s", "name": "SIM status", "field": "sim_key", "values": sim},
+        {"id": "k", "name": "Kind", "field": "kind", "values": values("kind", _humanise)},
+        {"id": "r", "name": "Nation or region", "field": "region", "values": values("region", str)},
+    ]
+    return [f for f in facets if len(f["values"]) > 1 or f["id"] == "s"]
+
+
+def _humanise(text: str) -> str:
+    return text.replace("-", " ")
+
+
+def _search_json(docs: Sequence[tuple[str, str, str, str]]) -> str:
+    """The search index: each page's address, title and kind, and for each word the pages
+    holding it. Inline JSON, safe inside a script element."""
+    terms: dict[str, list[int]] = {}
+    for i, (_, _, _, text) in enumerate(docs):
+        for word in sorted(set(search_words(text))):
+            terms.setdefault(word, []).append(i)
+    data = {
+        "docs": [[href, title, kind] for href, title, kind, _ in docs],
+        "terms": dict(sorted(terms.items())),
+    }
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def search_words(text: str) -> list[str]:
+    """Words as the search index keeps them: folded, accents dropped, two letters or more."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return [w for w in re.findall(r"[^\W_]+", folded) if len(w) >= 2]
+
+
+# Filters of the bodies' table by timeliness: CSS alone shows or hides rows (the radio
+# buttons' :checked state and :has()), so they work with scripts off.
 FILTERS = (
     ("all", "All"),
     ("in-time", "Answered in time"),
@@ -276,7 +651,14 @@ def _bars(items: Sequence[tuple[str, int]], colour: str) -> dict[str, Any]:
     width = 250
     return {
         "bars": [
-            {"label": label, "value": value, "width": round(width * value / top, 1), "y": i * 34}
+            {
+                "label": label,
+                "value": value,
+                "width": round(width * value / top, 1),
+                "y": i * 34,
+                "colour": colour,
+                "href": None,
+            }
             for i, (label, value) in enumerate(items)
         ],
         "height": max(34, len(items) * 34),
@@ -328,42 +710,57 @@ def _charts(
     return charts
 
 
+def _publish_attachments(
+    session: Session,
+    site: SiteFiles,
+    atts: Sequence[Attachment],
+    redactor: Redactor,
+) -> tuple[list[dict[str, Any]], int]:
+    """Copy a request's publishable attachments into the site; returns them and how many
+    were withheld (not marked publishable)."""
+    files = []
+    withheld = 0
+    for att in atts:
+        if not att.publishable:
+            withheld += 1
+            continue
+        name = safe_filename(redactor(att.filename) or "attachment")
+        rel = f"files/{att.sha256[:16]}/{name}"
+        site.file(rel, read_evidence_bytes(session, att.sha256))
+        files.append({"name": name, "href": f"../{rel}", "size": att.size})
+    return files, withheld
+
+
 def _request_data(
     session: Session,
+    site: SiteFiles,
     v: RequestView,
-    out_dir: Path,
+    loaded: _Loaded,
     redactor: Redactor,
     titles: Callable[[str, str], str],
-    qtext: QuestionText,
+    questions: Callable[[str | None], dict[int, str]],
 ) -> tuple[dict[str, Any], int, int]:
+    from foi.casework.requests import active_events
+
     req = v.request
+    asked = questions(req.template)
     per_q: dict[int, list[str]] = {}
-    whole: list[str] = []
     for x in v.exemptions:
-        if x.question is None:
-            whole.append(x.section)
-        else:
+        if x.question is not None:
             per_q.setdefault(x.question, []).append(x.section)
     answers = [
         {
             "question": q,
-            "question_text": redactor(qtext(req.template, q)),
+            "question_text": redactor(asked.get(q)),
             "status": a.status or ("answered" if a.text else "no answer recorded"),
             "text": redactor(a.text),
             "exemptions": sorted(set(per_q.get(q, []))),
         }
         for q, a in latest_answers(v).items()
     ]
-    files = []
-    withheld = 0
-    for att in attachments(session, req):
-        if not att.publishable:
-            withheld += 1
-            continue
-        name = safe_filename(redactor(att.filename) or "attachment")
-        rel = f"files/{att.sha256[:16]}/{name}"
-        _write(out_dir / rel, read_evidence_bytes(session, att.sha256))
-        files.append({"name": name, "href": f"../{rel}", "size": att.size})
+    files, withheld = _publish_attachments(
+        session, site, loaded.attachments.get(req.id, []), redactor
+    )
     data = {
         "reference": req.reference,
         "title": redactor(req.title),
@@ -379,11 +776,12 @@ def _request_data(
         "in_time": v.facts.in_time,
         "wdtk_url": req.wdtk_url,
         "authority_ref": redactor(req.authority_ref),
-        # Dates, kinds and outcomes only: notes and who recorded an event stay private.
+        # Dates, kinds and outcomes only: notes and who recorded an event stay private; an
+        # acknowledgement or a bounce is an entry here, never a published reply.
         "events": [
             {"on": e.on, "kind": e.kind, "outcome": e.outcome}
-            for e in sorted(req.events, key=lambda e: (e.on, e.id))
-            if e.kind not in ("drafted", "note")
+            for e in sorted(active_events(req), key=lambda e: (e.on, e.id))
+            if e.kind not in HIDDEN_EVENTS
         ],
         "letters": [
             {
@@ -397,11 +795,10 @@ def _request_data(
         "replies": [
             {
                 "on": (m.sent_at or m.imported_at).date(),
-                "kind": m.kind,
                 "subject": redactor(m.subject),
                 "text": redactor(reply_text(m)),
             }
-            for m in replies(session, req)
+            for m in published_replies(v, loaded.replies.get(req.id, []))
         ],
         "answers": answers,
         "exemptions": [
@@ -442,6 +839,8 @@ def set_publishable(session: Session, req: Any, ids: Sequence[int], publishable:
 
     if req.regime == "sar" and publishable:
         raise UsageError(f"{req.reference} is a subject access request: it is never published")
+    from foi.evidence.bundle import attachments
+
     found = {a.id: a for a in attachments(session, req)}
     missing = [i for i in ids if i not in found]
     if missing:

@@ -54,6 +54,7 @@ def campaign(foi, db_url: str, isolated: Path, smtp):  # type: ignore[no-untyped
 def _row(**kw: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "kind": "mental-health-trust",
+        "letter": "sim-use",
         "police_id": None,
         "sim_status": None,
         "sim_evidence_source": None,
@@ -181,7 +182,11 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     assert wb["results"].freeze_panes == "A2"
     sheet = _xlsx_rows(xlsx, "results")
     header = sheet[0]
-    assert header[:3] == ["body", "kind", "ods_code"] and header[-3:] == ["q1", "q2", "q4"]
+    assert header[:3] == ["body", "kind", "ods_code"] and header[-3:] == [
+        "sim-use q1",
+        "sim-use q2",
+        "sim-use q4",
+    ]
     assert len(sheet) - 1 == len(rows)
 
     def cell(value: Any) -> Any:  # what the JSON value looks like once made spreadsheet-safe
@@ -198,8 +203,8 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     for line, row in zip(sheet[1:], rows, strict=True):
         by_col = dict(zip(header, line, strict=True))
         for col in header:
-            if col.startswith("q") and col[1:].isdigit():
-                assert by_col[col] == row["answers"].get(col[1:]), col
+            if col.startswith("sim-use q") and col[9:].isdigit():  # one letter's questions
+                assert by_col[col] == row["answers"].get(col[9:]), col
             else:
                 want = cell(row[col])
                 assert by_col[col] == want, (row["body"], col)
@@ -207,7 +212,7 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     names = [r[0] for r in sheet[1:]]
     assert names == ["'+cmd Epsilon NHS Trust", "<script>alert(1)</script> Delta NHS Trust",
                      "'" + BETA, "'" + GAMMA, ALPHA]  # fmt: skip
-    answers = {(r[0], r[2]): r[4] for r in _xlsx_rows(xlsx, "answers")[1:]}
+    answers = {(r[0], r[3]): r[5] for r in _xlsx_rows(xlsx, "answers")[1:]}
     assert answers[(ALPHA, 2)] == "'" + ANSWER_HYPERLINK
     assert answers[(ALPHA, 4)].startswith("'@SUM(")
     assert answers[("'" + BETA, 1)] == "'" + ANSWER_CMD
@@ -422,7 +427,7 @@ def test_a_rebuild_that_fails_part_way_leaves_the_previous_site_whole(
         raise FileWriteError("cannot write data/results.csv: No space left on device")
 
     # The body pages are written, then writing the data fails.
-    monkeypatch.setattr(publish, "write_csv_file", disk_full)
+    monkeypatch.setattr(publish, "csv_bytes", disk_full)
     failed = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today="2026-12-01")
     assert failed.exit_code == 2
     assert failed.stderr == "foi: error: cannot write data/results.csv: No space left on device\n"
@@ -451,7 +456,7 @@ def test_one_publish_at_a_time_and_a_killed_run_s_leftovers_go(
     (left / "bodies").mkdir(parents=True)
     (left / "bodies" / "half.html").write_text("<html")
     # Another run holds the folder: this one waits for nothing and changes nothing.
-    fd = os.open(site / ".foi-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)  # the lock is on the folder itself
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         before = _tree(site)
@@ -461,7 +466,6 @@ def test_one_publish_at_a_time_and_a_killed_run_s_leftovers_go(
     assert busy.exit_code == 2
     assert "is being written by another foi run: try again when it has finished" in busy.stderr
     assert _tree(site) == before
-    (site / ".foi-lock").unlink()
     again = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY)
     assert again.exit_code == 0, again.stderr
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".foi-site"]
