@@ -298,6 +298,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The directory of public bodies: list, show, add, edit, import, evidence.",
     ),
     "request": ("foi.cli.requests_cmd:app", "Requests and their timelines."),
+    "campaign": (
+        "foi.cli.campaign_cmd:app",
+        "Campaigns: the title, summary and questions their published findings show.",
+    ),
     "publish": (
         "foi.cli.publish_cmd:register",
         "Build the campaign's evidence site: a static site that opens from disk, no server.",

@@ -209,3 +209,83 @@ def register_request(app_: typer.Typer) -> None:
             ],
             title=f"{ref}: attachments",
         )
+
+
+def _hold_commands(app_: typer.Typer, noun: str, find: str, example: str) -> None:
+    """Add `hold` and `release` for requests or bodies (held back from publication)."""
+
+    def target(s, needle: str):  # type: ignore[no-untyped-def]
+        if find == "request":
+            from foi.casework.requests import find_request
+
+            found = find_request(s, needle)
+            return found, found.reference
+        from foi.directory.bodies import find_body
+
+        body = find_body(s, needle)
+        return body, body.name
+
+    @app_.command("hold")
+    def hold(
+        ctx: typer.Context,
+        needle: str = typer.Argument(..., metavar=noun.upper(), help=f"The {noun}."),
+        hold_until: str | None = typer.Option(
+            None,
+            "--hold-until",
+            metavar="DATE",
+            help="Publish again from this day (without it: held until released).",
+        ),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        from foi.clock import parse_date
+        from foi.evidence.embargo import hold as do_hold
+        from foi.evidence.embargo import hold_state
+
+        e = env(ctx)
+        until = parse_date(hold_until) if hold_until else None
+        with session(e) as s:
+            found, name = target(s, needle)
+            do_hold(found, until, e.today)
+            state = hold_state(found, e.today)
+        if json_out:
+            emit_json({noun: name, "state": state})
+            return
+        out(f"{name}: {state} (the site counts it among those held back, never names it)")
+
+    hold.__doc__ = (
+        f"Hold a {noun} back from publication: the site, exports and statistics leave "
+        f"{'it' if noun == 'request' else 'its requests'} out and say only how many are held."
+        f"\n\nExample:  foi {noun} hold {example} --hold-until 2027-03-01"
+    )
+
+    @app_.command("release")
+    def release(
+        ctx: typer.Context,
+        needle: str = typer.Argument(..., metavar=noun.upper(), help=f"The {noun}."),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        from foi.evidence.embargo import release as do_release
+
+        e = env(ctx)
+        with session(e) as s:
+            found, name = target(s, needle)
+            do_release(found)
+        if json_out:
+            emit_json({noun: name, "state": "not held"})
+            return
+        out(f"{name}: released; the next 'foi publish' includes it")
+
+    release.__doc__ = (
+        f"Release a held {noun}: the next publish includes it again."
+        f"\n\nExample:  foi {noun} release {example}"
+    )
+
+
+def register_request_holds(app_: typer.Typer) -> None:
+    """Add `foi request hold` and `foi request release`."""
+    _hold_commands(app_, "request", "request", "FOI-2026-0001")
+
+
+def register_body_holds(app_: typer.Typer) -> None:
+    """Add `foi body hold` and `foi body release`."""
+    _hold_commands(app_, "body", "body", "RXX")

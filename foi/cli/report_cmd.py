@@ -128,13 +128,23 @@ def answers(
 
 
 def _campaign_views(e, s, campaign: str, kind: str | None):  # type: ignore[no-untyped-def]
-    """The campaign's sent, non-SAR requests with their facts."""
+    """The campaign's sent, non-SAR requests with their facts (none held back)."""
     from foi.casework.requests import get_campaign
     from foi.casework.user_holidays import holiday_set
     from foi.evidence.results import campaign_requests
 
     camp = get_campaign(s, campaign, e.now, create=False)
     return campaign_requests(s, camp, today=e.today, holidays=holiday_set(s), kind=kind)
+
+
+def _heading(e, s, campaign: str, kind: str | None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The campaign's title and summary, and how many requests are held back."""
+    from foi.casework.requests import get_campaign
+    from foi.evidence.campaign_text import public_heading
+    from foi.evidence.embargo import count_held
+
+    camp = get_campaign(s, campaign, e.now, create=False)
+    return {**public_heading(camp), "held_back": count_held(s, camp.id, e.today, kind=kind)}
 
 
 @report_app.command("results")
@@ -163,7 +173,7 @@ def results(
         views = _campaign_views(e, s, campaign, kind)
         red = redactor_for(e, s)  # no requester or volunteer details in any export
         rows = [red.value(r) for r in results_rows(views)]
-        stats = red.value(campaign_stats(views))
+        stats = red.value({**_heading(e, s, campaign, kind), **campaign_stats(views)})
     if csv_file is not None:
         from foi.evidence.results import flat_header, flat_row, question_numbers
         from foi.exports import write_csv_file
@@ -219,13 +229,22 @@ def stats(
 
     e = env(ctx)
     with session(e) as s:
-        figures = redactor_for(e, s).value(campaign_stats(_campaign_views(e, s, campaign, kind)))
+        figures = redactor_for(e, s).value(
+            {
+                **_heading(e, s, campaign, kind),
+                **campaign_stats(_campaign_views(e, s, campaign, kind)),
+            }
+        )
     if json_out:
         emit_json(figures)
         return
     ot = figures["on_time"]
     wd = figures["working_days_to_respond"]
+    if figures["title"] != campaign:
+        out(figures["title"])
     out(f"{campaign}: {figures['requests']} requests to {figures['bodies']} bodies")
+    if figures["held_back"]:
+        out(f"held back from publication: {figures['held_back']} requests (not counted here)")
     out("by status:  " + ", ".join(f"{k} {v}" for k, v in figures["by_status"].items()))
     out("by outcome: " + ", ".join(f"{k} {v}" for k, v in figures["by_outcome"].items()))
     if ot["rate"] is None:

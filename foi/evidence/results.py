@@ -267,7 +267,12 @@ def workbook_sheets(
     """The views of the results workbook: results, answers (one row per question), figures."""
     qs = question_numbers(rows)
     answers = answer_rows(rows)
-    figures: list[list[Any]] = [["requests", stats["requests"]], ["bodies", stats["bodies"]]]
+    figures: list[list[Any]] = [
+        [label, stats[key]]
+        for key, label in (("title", "campaign"), ("summary", "summary"))
+        if stats.get(key)
+    ]
+    figures += [["requests", stats["requests"]], ["bodies", stats["bodies"]]]
     figures += [[f"status: {k}", v] for k, v in stats["by_status"].items()]
     figures += [[f"outcome: {k}", v] for k, v in stats["by_outcome"].items()]
     ot = stats["on_time"]
