@@ -591,7 +591,7 @@ def _facets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         {"id": "k", "name": "Kind", "field": "kind", "values": values("kind", _humanise)},
         {"id": "r", "name": "Nation or region", "field": "region", "values": values("region", str)},
     ]
-    return [f for f in facets if len(f["values"]) > 1 or f["id"] == "s"]
+    return [f for f in facets if f["values"]]
 
 
 def _humanise(text: str) -> str:
