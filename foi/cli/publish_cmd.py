@@ -116,7 +116,7 @@ def register(app_: typer.Typer) -> None:
             f"{report.removed} removed"
         )
         if report.held:
-            info(f"{report.held} requests held back from publication (counted, never named)")
+            info(f"held back from publication: {report.held} requests (counted, never named)")
         if report.files_withheld:
             info(
                 f"{report.files_withheld} attachments not published: mark them with "

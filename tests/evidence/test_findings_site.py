@@ -51,9 +51,9 @@ def test_the_findings_lead_with_who_ran_sim(foi, findings, isolated: Path) -> No
     assert '<a href="https://stopsim.example/">the campaign</a>' in index
     # Who ran SIM comes before timeliness: counts per status, each linking to its bodies.
     assert index.index('id="sim"') < index.index('id="timeliness"')
-    assert '<a href="#status-adopted"><strong>2</strong> adopted sim</a>' in index
-    assert '<a href="#status-denied"><strong>1</strong> denied using sim</a>' in index
-    assert '<a href="#status-piloted"><strong>1</strong> piloted sim</a>' in index
+    assert '<a href="#status-adopted"><strong>2</strong> Adopted SIM</a>' in index
+    assert '<a href="#status-denied"><strong>1</strong> Denied using SIM</a>' in index
+    assert '<a href="#status-piloted"><strong>1</strong> Piloted SIM</a>' in index
     assert '<desc id="chart-sim-desc">Adopted SIM: 2; Piloted SIM: 1; Denied using SIM: 1;' in index
     assert f"{POLICE_NAME_FOUND}</a> ({POLICE})" in index
     # Filters by status, kind and region (radio buttons and CSS), and the rows carry them.
