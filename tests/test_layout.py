@@ -29,6 +29,9 @@ PURE = (
     "foi.directory.kinds",
     "foi.directory.importers",
     "foi.directory.shapes",
+    "foi.evidence.site_figures",
+    "foi.evidence.site_search",
+    "foi.evidence.campaign_text",
 )
 # What a pure module may not import: the database (SQLAlchemy, foi.store and the domain
 # packages built on it), the CLI, settings, and the clock.

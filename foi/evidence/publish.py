@@ -20,11 +20,8 @@ marked it publishable. A rebuild writes only the files whose bytes changed
 
 from __future__ import annotations
 
-import html as html_lib
 import json
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +50,18 @@ from foi.evidence.results import (
     question_numbers,
     results_rows,
 )
+from foi.evidence.site_figures import (
+    FILTERS,
+    NO_EVIDENCE,
+    SIM_LABELS,
+    charts,
+    facets,
+    finding,
+    row_filter,
+    sim_chart,
+    slug,
+)
+from foi.evidence.site_search import page_text, search_json
 from foi.exports import write_csv_rows
 from foi.files import STAGING_PREFIX, FolderUpdate, staged_folder
 from foi.law.holidays import HolidaySet
@@ -67,27 +76,6 @@ GENERATED = (MARKER, "data", "files", "questions", "bodies", "search.html", "ind
 QuestionText = Callable[[str | None, int], str | None]
 LetterQuestions = Callable[[str], list[tuple[int, str]]]
 
-# SIM statuses in the order the findings show them, with how each reads in a sentence.
-SIM_ORDER = ("adopted", "piloted", "considering", "withdrawn", "not-adopted", "denied")
-NO_EVIDENCE = "no-evidence"
-SIM_LABELS = {
-    "adopted": "Adopted SIM",
-    "piloted": "Piloted SIM",
-    "considering": "Considering SIM",
-    "withdrawn": "Withdrew from SIM",
-    "not-adopted": "Did not adopt SIM",
-    "denied": "Denied using SIM",
-    NO_EVIDENCE: "No evidence yet",
-}
-SIM_COLOURS = {
-    "adopted": "#a3201b",
-    "piloted": "#b34d00",
-    "considering": "#7a4d00",
-    "withdrawn": "#1d5e8c",
-    "not-adopted": "#2f6b2f",
-    "denied": "#4b3f72",
-    NO_EVIDENCE: "#595959",
-}
 # Events a reply can carry that make it a reply worth publishing (a volunteer's
 # classification wins over the parser's): never a bounce, an acknowledgement or a note.
 REPLY_EVENTS = frozenset(
@@ -116,15 +104,6 @@ class SiteReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
-
-
-def slug(text: str, ident: int | None = None) -> str:
-    """A file name from text: ASCII words (and an id, unique and stable, when given)."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-")
-    if ident is None:
-        return words or "x"
-    return f"{words or 'body'}-{ident}"
 
 
 def _environment() -> Any:
@@ -167,16 +146,6 @@ def _exemption_titles() -> Callable[[str, str], str]:
         return found.title if found is not None else ""
 
     return title
-
-
-_TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
-_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
-
-
-def page_text(page: str) -> str:
-    """The visible text of a page's main content, for the search index."""
-    found = _MAIN.search(page)
-    return html_lib.unescape(_TAGS.sub(" ", found.group(1) if found else page))
 
 
 class SiteFiles:
@@ -433,7 +402,7 @@ def _build(
         "data/stats.json",
         json.dumps({**public, **stats}, indent=2, ensure_ascii=False, default=str) + "\n",
     )
-    finding = _finding(rows, pages)
+    found = finding(rows, pages)
     html = env.get_template("index.html.j2").render(
         **common,
         root="",
@@ -442,19 +411,19 @@ def _build(
         rows=rows,
         pages=pages,
         stats=stats,
-        finding=finding,
+        finding=found,
         letters=letters,
-        charts=[_sim_chart(finding), *_charts(rows, stats, views)],
+        charts=[sim_chart(found), *charts(rows, stats, [v.facts for v in views])],
         filters=FILTERS,
         row_filter=row_filter,
-        facets=_facets(rows),
+        facets=facets(rows),
     )
     site.page("index.html", html, title=heading["title"], kind="findings")
     # The search page last: it indexes every page above.
     site.file(
         "search.html",
         env.get_template("search.html.j2").render(
-            **common, root="", index_json=_search_json(site.search)
+            **common, root="", index_json=search_json(site.search)
         ),
     )
     return SiteReport(Path("."), len(rows), len(views), published, withheld)
@@ -533,181 +502,6 @@ def _letters(
             )
         out.append({"name": label, "template": name, "questions": qlist})
     return out
-
-
-def _finding(rows: Sequence[dict[str, Any]], pages: dict[str, str]) -> dict[str, Any]:
-    """Who ran SIM: bodies by status, counts in the findings' order, local names found."""
-    counts = Counter(r["sim_key"] for r in rows)
-    order = [k for k in (*SIM_ORDER, NO_EVIDENCE) if counts[k]]
-    order += sorted(k for k in counts if k not in order)
-    groups = [
-        {
-            "key": k,
-            "label": SIM_LABELS.get(k, k),
-            "count": counts[k],
-            "bodies": [r for r in rows if r["sim_key"] == k],
-        }
-        for k in order
-    ]
-    names = sorted(
-        {(n, r["body"]) for r in rows for n in r["local_names"]},
-        key=lambda x: (x[0].casefold(), x[1].casefold()),
-    )
-    return {
-        "groups": groups,
-        "total": len(rows),
-        "local_names": [{"name": n, "body": b, "href": pages[b] + "#sim"} for n, b in names],
-    }
-
-
-def _sim_chart(finding: dict[str, Any]) -> dict[str, Any]:
-    items = [(g["label"], g["count"]) for g in finding["groups"]]
-    chart = {
-        "id": "chart-sim",
-        "title": "SIM status of every body written to",
-        "desc": "; ".join(f"{label}: {n}" for label, n in items) or "no bodies",
-        **_bars(items, "#a3201b"),
-    }
-    for bar, g in zip(chart["bars"], finding["groups"], strict=True):
-        bar["colour"] = SIM_COLOURS.get(g["key"], "#595959")
-        bar["href"] = f"#status-{g['key']}"
-    return chart
-
-
-def _facets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The body table's filters: SIM status, kind, and nation or region."""
-
-    def values(key: str, label: Callable[[str], str]) -> list[dict[str, str]]:
-        seen = sorted({r[key] for r in rows if r.get(key)}, key=str.casefold)
-        return [{"key": slug(v), "label": label(v)} for v in seen]
-
-    sim = [
-        {"key": slug(k), "label": SIM_LABELS.get(k, k)}
-        for k in (*SIM_ORDER, NO_EVIDENCE)
-        if any(r["sim_key"] == k for r in rows)
-    ]
-    facets = [
-        {"id": "s", "name": "SIM status", "field": "sim_key", "values": sim},
-        {"id": "k", "name": "Kind", "field": "kind", "values": values("kind", _humanise)},
-        {"id": "r", "name": "Nation or region", "field": "region", "values": values("region", str)},
-    ]
-    return [f for f in facets if f["values"]]
-
-
-def _humanise(text: str) -> str:
-    return text.replace("-", " ")
-
-
-def _search_json(docs: Sequence[tuple[str, str, str, str]]) -> str:
-    """The search index: each page's address, title and kind, and for each word the pages
-    holding it. Inline JSON, safe inside a script element."""
-    terms: dict[str, list[int]] = {}
-    for i, (_, _, _, text) in enumerate(docs):
-        for word in sorted(set(search_words(text))):
-            terms.setdefault(word, []).append(i)
-    data = {
-        "docs": [[href, title, kind] for href, title, kind, _ in docs],
-        "terms": dict(sorted(terms.items())),
-    }
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def search_words(text: str) -> list[str]:
-    """Words as the search index keeps them: folded, accents dropped, two letters or more."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return [w for w in re.findall(r"[^\W_]+", folded) if len(w) >= 2]
-
-
-# Filters of the bodies' table by timeliness: CSS alone shows or hides rows (the radio
-# buttons' :checked state and :has()), so they work with scripts off.
-FILTERS = (
-    ("all", "All"),
-    ("in-time", "Answered in time"),
-    ("late", "Answered late"),
-    ("no-answer", "No answer, overdue"),
-    ("refused", "Refused or not held"),
-    ("waiting", "Not yet due"),
-)
-
-
-def row_filter(row: dict[str, Any]) -> list[str]:
-    """The filter groups a results row belongs to."""
-    found = []
-    if row["responded_on"] is not None:
-        found.append("in-time" if row["answered_in_time"] else "late")
-    elif row["answered_in_time"] is False:
-        found.append("no-answer")
-    else:
-        found.append("waiting")
-    if row["outcome"] in ("refused", "not-held"):
-        found.append("refused")
-    return found
-
-
-def _bars(items: Sequence[tuple[str, int]], colour: str) -> dict[str, Any]:
-    top = max((v for _, v in items), default=0) or 1
-    width = 250
-    return {
-        "bars": [
-            {
-                "label": label,
-                "value": value,
-                "width": round(width * value / top, 1),
-                "y": i * 34,
-                "colour": colour,
-                "href": None,
-            }
-            for i, (label, value) in enumerate(items)
-        ],
-        "height": max(34, len(items) * 34),
-        "colour": colour,
-    }
-
-
-def _charts(
-    rows: Sequence[dict[str, Any]], stats: dict[str, Any], views: Sequence[RequestView]
-) -> list[dict[str, Any]]:
-    outcomes = [(k.replace("-", " "), v) for k, v in stats["by_outcome"].items()]
-    bins = [("0 to 10", 0), ("11 to 20", 0), ("21 to 30", 0), ("31 to 40", 0), ("over 40", 0)]
-    counts = [0] * len(bins)
-    for v in views:
-        wd = v.facts.working_days
-        if wd is None:
-            continue
-        counts[min(4, max(0, (wd - 1) // 10)) if wd > 0 else 0] += 1
-    days = [(label, counts[i]) for i, (label, _) in enumerate(bins)]
-    timely = [
-        ("answered in time", sum(1 for v in views if v.facts.in_time and v.facts.responded)),
-        ("answered late", sum(1 for v in views if v.facts.in_time is False and v.facts.responded)),
-        (
-            "no answer, overdue",
-            sum(1 for v in views if v.facts.in_time is False and not v.facts.responded),
-        ),
-        ("not yet due", sum(1 for v in views if v.facts.in_time is None)),
-    ]
-    charts = [
-        {
-            "id": "chart-timeliness",
-            "title": "Requests answered in time",
-            "desc": "; ".join(f"{label}: {n}" for label, n in timely),
-            **_bars(timely, "#1d5e8c"),
-        },
-        {
-            "id": "chart-outcomes",
-            "title": "Outcome of each request",
-            "desc": "; ".join(f"{label}: {n}" for label, n in outcomes) or "no requests",
-            **_bars(outcomes, "#6a3d9a"),
-        },
-        {
-            "id": "chart-days",
-            "title": "Working days to the first response",
-            "desc": "; ".join(f"{label} working days: {n}" for label, n in days),
-            **_bars(days, "#2f6b2f"),
-        },
-    ]
-    return charts
 
 
 def _publish_attachments(

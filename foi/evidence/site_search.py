@@ -1,0 +1,44 @@
+"""The published site's search: a static index built from the pages a build writes, searched
+in the browser by a small inline script (no server, nothing fetched: Pagefind's index needs
+a web server, and the site opens from disk). Each page's main text is split into folded words
+(lower case, accents dropped); the index maps each word to the pages holding it. Pure.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+
+_TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
+
+
+def page_text(page: str) -> str:
+    """The visible text of a page's main content, for the search index."""
+    found = _MAIN.search(page)
+    return html_lib.unescape(_TAGS.sub(" ", found.group(1) if found else page))
+
+
+def search_json(docs: Sequence[tuple[str, str, str, str]]) -> str:
+    """The search index: each page's address, title and kind, and for each word the pages
+    holding it. Inline JSON, safe inside a script element."""
+    terms: dict[str, list[int]] = {}
+    for i, (_, _, _, text) in enumerate(docs):
+        for word in sorted(set(search_words(text))):
+            terms.setdefault(word, []).append(i)
+    data = {
+        "docs": [[href, title, kind] for href, title, kind, _ in docs],
+        "terms": dict(sorted(terms.items())),
+    }
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def search_words(text: str) -> list[str]:
+    """Words as the search index keeps them: folded, accents dropped, two letters or more."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return [w for w in re.findall(r"[^\W_]+", folded) if len(w) >= 2]
