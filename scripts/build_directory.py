@@ -33,12 +33,13 @@ DEFAULT_SHARED = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "foi" / "directory" / "data"
 
 BODY_COLUMNS = [
-    "key", "name", "kind", "ods_code", "police_id", "wdtk_url_name", "region", "opened_on",
+    "key", "name", "kind", "ods_code", "police_id", "wdtk_url_name", "region", "nation", "opened_on",
     "closed_on", "successor", "foi_subject", "regime", "tags", "aliases", "home_page", "phone",
     "postal_address", "source",
 ]  # fmt: skip
 CONTACT_COLUMNS = [
-    "key", "purpose", "channel", "address", "source", "confirmed_on", "confidence", "note",
+    "key", "purpose", "channel", "address", "source", "confirmed_on", "seen_on", "confidence",
+    "note", "quote",
 ]  # fmt: skip
 EVIDENCE_COLUMNS = ["key", "status", "on", "period", "note", "source", "confidence"]
 
@@ -119,6 +120,10 @@ SOURCE_NOTES = {
 }
 ACUTE_AND_MH = {"R1F", "RH5"}  # mh_trusts.csv / sim_adoption.csv: combined acute + MH trusts
 
+# British Transport Police polices Great Britain's railways (Scotland too) but answers
+# under FOIA from its London headquarters: filed under England, whose law and calendar apply.
+POLICE_NATION = {"btp": "england"}
+
 # --- Contacts --------------------------------------------------------------------------------
 
 # Postal addresses quoted in foi_contacts.csv source notes: code -> (text, confirmed?).
@@ -168,6 +173,186 @@ NHSE_POSTAL = (
 STALE_EMAIL = {"RW5", "RX6"}
 # Rows with confidence 'none' (no FOI email found) whose SAR address is on the body's own site.
 OWN_SITE_SAR = {"RXA", "RX9"}
+
+# --- foi_contacts_uk.csv: the bodies of Scotland, Wales and Northern Ireland, and more routes --
+
+SRC_UK = "shared foi_contacts_uk.csv (December 2026 search)"
+NATIONS = ("england", "scotland", "wales", "northern-ireland")
+# Keys for the new bodies. Scottish territorial boards by their GSS (HB2019) code, the State
+# Hospitals Board by the code PHS data uses for it, Welsh health boards and the Welsh
+# Ambulance Service by ODS code, PSNI by its data.police.uk id; the rest (no code in the
+# data: "Code not found") by a readable slug.
+UK_KEYS = {
+    "Scottish Ambulance Service": "body:scottish-ambulance-service",
+    "Police Scotland": "body:police-scotland",
+    "Belfast Health and Social Care Trust": "body:belfast-hsc-trust",
+    "Northern Health and Social Care Trust": "body:northern-hsc-trust",
+    "South Eastern Health and Social Care Trust": "body:south-eastern-hsc-trust",
+    "Southern Health and Social Care Trust": "body:southern-hsc-trust",
+    "Western Health and Social Care Trust": "body:western-hsc-trust",
+    "Northern Ireland Ambulance Service Health and Social Care Trust": "body:ni-ambulance-service",
+    "Police Service of Northern Ireland": "police:northern-ireland",
+}
+# Tags by (nation, kind): every body that runs adult mental health services is tagged
+# `mental-health` (territorial boards, the State Hospital, HSC trusts).
+UK_TAGS = {
+    ("scotland", "health-board"): "nhs nhs-scotland mental-health",
+    ("scotland", "special-health-board"): "nhs nhs-scotland mental-health forensic",
+    ("scotland", "ambulance-trust"): "nhs nhs-scotland ambulance",
+    ("scotland", "police-force"): "police scotland",
+    ("wales", "health-board"): "nhs nhs-wales mental-health",
+    ("wales", "ambulance-trust"): "nhs nhs-wales ambulance",
+    ("northern-ireland", "hsc-trust"): "hsc mental-health",
+    ("northern-ireland", "ambulance-trust"): "hsc ambulance",
+    ("northern-ireland", "police-force"): "police northern-ireland",
+}
+UK_ALIASES = {
+    "body:scottish-ambulance-service": ["SAS"],
+    "phs:SB0802": ["The State Hospital", "State Hospital, Carstairs"],
+    "police:northern-ireland": ["PSNI"],
+    "body:ni-ambulance-service": ["Northern Ireland Ambulance Service", "NIAS"],
+    "ods:RT4": ["WAST"],
+}
+# Headquarters addresses the source notes give for bodies not in ODS etr.csv (kept as the
+# body's postal address, as ODS's registered address is for English trusts). Each text
+# must appear in the note (ignoring commas and spacing).
+UK_HQ = {
+    "gss:S08000026": "NHS Shetland Board Headquarters, Montfield Upper Floor, Burgh Road, "
+    "Lerwick ZE1 0LA",
+    "gss:S08000024": "Waverley Gate, 2-4 Waterloo Place, Edinburgh EH1 3EG",
+}
+# FOI postal routes quoted in the notes: key -> [(text, confirmed?, seen_on, why)]. Confirmed
+# = read on the body's own page. Each text must appear in the row's note or quote
+# (ignoring commas and spacing: some quotes lost their line breaks).
+UK_POSTAL: dict[str, list[tuple[str, bool, str, str]]] = {
+    "body:belfast-hsc-trust": [("Public Liaison, Belfast HSC Trust, 1st Floor, Nore Villa, "
+        "Knockbracken Healthcare Park, Belfast BT8 8BH", True, "", "trust FOI page")],
+    "body:northern-hsc-trust": [("8E Coleraine Road, Ballymoney, County Antrim, BT53 6BP", True,
+        "", "trust FOI page (Information Governance Department)")],
+    "body:south-eastern-hsc-trust": [("Information Governance Department, Lough House, Ards "
+        "Hospital, Church Street, Newtownards BT23 4AS", True, "", "trust page")],
+    "body:western-hsc-trust": [("FOI Office, Lime Villa, Gransha Park, Clooney Road, "
+        "Londonderry BT47 6WJ", True, "", "trust FOI request page")],
+    "police:northern-ireland": [("Corporate Information Branch, PSNI Headquarters, 65 Knock "
+        "Road, Belfast BT5 6LE", False, "2026-01-01", "a 2026 WhatDoTheyKnow acknowledgement")],
+    "body:scottish-ambulance-service": [("Freedom of Information Officer, National "
+        "Headquarters, 1 South Gyle Crescent, Edinburgh EH12 9EB", True, "2020-05-01",
+        "service FOI page, Covid-era copy (after May 2020)")],
+    "gss:S08000015": [("Freedom of Information Officer, Information Governance, 14 Lister "
+        "Street, University Hospital Crosshouse, Kilmarnock KA2 0BE", False, "",
+        "a WhatDoTheyKnow signature")],
+    "gss:S08000016": [("Freedom of Information Office, Room 2EC3, Borders General Hospital, "
+        "Melrose TD6 9BD", True, "", "current board page")],
+    "gss:S08000029": [("Freedom of Information Officer, NHS Fife, Lynebank Hospital, Halbeath "
+        "Road, Dunfermline, KY11 4UW", True, "", "board FOI page")],
+    "gss:S08000031": [("Freedom of Information Manager, Board HQ, J B Russell House, Gartnavel "
+        "Royal Hospital, 1055 Great Western Road, Glasgow", False, "2018-01-01",
+        "a 2018 WhatDoTheyKnow signature")],
+    "gss:S08000032": [("Freedom of Information Officer, NHS Lanarkshire Headquarters, "
+        "Kirklands, Fallside Road, Bothwell G71 8BB", True, "", "current board FOI page")],
+    "gss:S08000025": [("Freedom of Information Office, NHS Orkney, Headquarters, Garden House, "
+        "New Scapa Road, Kirkwall KW15 1BQ", False, "2017-01-01",
+        "a 2017 WhatDoTheyKnow signature; the FOI policy notes an address change Dec 2018")],
+    "phs:SB0802": [("The State Hospital, Carstairs, Lanark ML11 8RP", True, "",
+        "the hospital's FOI pages")],
+    "body:police-scotland": [("FOI Central Processing Unit, Information Management Unit, "
+        "Police Scotland, Clyde Gateway, 2 French Street, Glasgow G40 4EH", True, "2018-01-01",
+        "Police Scotland's own FOI page (copy from c.2018)")],
+    "ods:7A6": [("Aneurin Bevan University Health Board Headquarters, St Cadoc's Hospital, "
+        "Lodge Road, Caerleon, Newport NP18 3XQ", True, "", "publication-scheme contact")],
+    "ods:7A5": [("Cwm Taf Morgannwg University Health Board, Headquarters, Navigation Park, "
+        "Abercynon CF45 4SN", False, "2021-02-22",
+        "return address of an FOI response of 22 Feb 2021 copied on docslib.org")],
+    "ods:7A2": [("The Freedom of Information Officer, Hywel Dda University Health Board, "
+        "Corporate Offices, Ystwyth Building, St David's Park, Job's Well Road, Carmarthen "
+        "SA31 3BB", True, "", "board FOI page")],
+    "ods:7A3": [("Health Board Headquarters, 1 Talbot Gateway, Baglan Energy Park, Port "
+        "Talbot SA12 7BR", False, "", "EMRTS Cymru's FOI page (hosted by the board), not "
+        "the board's own FOI page")],
+}  # fmt: skip
+# The date each address was last seen in use, where the note gives one (rows of the
+# Davewest84 list are dated by the list's commit, read from the note): (code or key,
+# address) -> (date, why). Letters of "Mar-May 2021" with no day are dated 2021-03-01, the
+# first day of the period (as sim_evidence.csv dates a month).
+UK_SEEN = {
+    ("RVN", "awp.freedomofinformation@nhs.net"): ("2021-04-30", "letter RFI-2240, 30 Apr 2021"),
+    ("RJ8", "cpn-tr.freedomofinformation@nhs.net"): ("2021-04-26", "FOI 86420, 26 Apr 2021"),
+    ("RX4", "foi@cntw.nhs.uk"): ("2021-03-01", "letter of Mar-May 2021"),
+    ("RDY", "dhc.foi.enquiries@nhs.net"): ("2021-03-01", "letter of Mar-May 2021"),
+    ("RWK", "elft.foi@nhs.net"): ("2021-04-16", "letter DA3720a, 16 Apr 2021"),
+    ("RTQ", "freedomofinformation@ghc.nhs.uk"): ("2021-04-20", "FOI 076-2122, 20/04/2021"),
+    ("RGD", "foi.lypft@nhs.net"): ("2021-03-01", "letters of Mar-May 2021"),
+    ("RT5", "lpt-foirequests@leicspart.nhs.uk"): ("2021-03-01", "letter of Mar-May 2021"),
+    ("RP7", "lpn-tr.foirequest@nhs.net"): ("2021-03-01", "letter of Mar-May 2021"),
+    ("RW4", "freedomofinformation@merseycare.nhs.uk"): ("2021-03-01", "letters of Mar-May 2021"),
+    ("RP1", "foi@nhft.nhs.uk"): ("2021-04-13", "letter FOI0321004, 13 Apr 2021"),
+    ("RP1", "dpo@nhft.nhs.uk"): ("2021-04-13", "letter FOI0321004, 13 Apr 2021"),
+    ("RHA", "foi@nottshc.nhs.uk"): ("2021-03-01", "letters of Mar-May 2021"),
+    ("RXE", "rdash.foirdash@nhs.net"): ("2021-05-04", "FOI 2880, 04/05/2021"),
+    ("RQY", "foi-requests@swlstg.nhs.uk"): ("2021-04-20", "Final Response 1084, 20 Apr 2021"),
+    ("RXG", "foi@swyt.nhs.uk"): ("2021-03-01", "letters of Mar-May 2021"),
+    ("RX2", "foi@sussexpartnership.nhs.uk"): ("2021-03-01", "letters of Mar-May 2021"),
+    ("RW1", "freedom.information@southernhealth.nhs.uk"): ("2020-03-01", "Covid-era page copy"),
+    ("northern-ireland", "foi@psni.pnn.police.uk"): ("2023-12-25", "list commit d6ac265"),
+    ("Scottish Ambulance Service", "sas.foi@nhs.scot"): ("2020-05-01", "Covid-era copy"),
+    ("Scottish Ambulance Service", "sas.dataprotection@nhs.scot"): ("2020-05-01", "Covid-era"),
+    ("S08000016", "foi.enquiries@borders.scot.nhs.uk"): ("2012-04-01", "page lists FOI reports "
+        "up to 2011/12"),
+    ("S08000017", "dg.feedback2@nhs.scot"): ("2020-03-01", "Covid-era notice"),
+    ("S08000017", "dg.dpa-office@nhs.scot"): ("2020-03-01", "Covid-era notice"),
+    ("S08000020", "gram.foi@nhs.scot"): ("2023-11-10", "NHS Shetland reply of 10/11/2023"),
+    ("S08000032", "foi@lanarkshire.scot.nhs.uk"): ("2010-06-01", "page 'Modified date: 01 Jun "
+        "10'"),
+    ("S08000030", "tay.informationgovernance@nhs.scot"): ("2018-01-01", "cites the Data "
+        "Protection Act 2018"),
+    ("Northern Health and Social Care Trust", "info.governance@northerntrust.hscni.net"): (
+        "2026-09-01", "'Last reviewed: Sep 2026'"),
+}  # fmt: skip
+# Own-site addresses the source itself calls outdated: filed as unconfirmed, so a newer one
+# (or a volunteer's confirmation) wins. (code or key, address) -> why.
+UK_OUTDATED = {
+    ("RW1", "freedom.information@southernhealth.nhs.uk"): "predecessor (Southern Health) "
+    "address, 'Likely outdated after the 2024 merger'",
+    ("S08000016", "foi.enquiries@borders.scot.nhs.uk"): "OLD page; the current board page "
+    "gives post only",
+}
+# SAR addresses read on the body's own page although the row's FOI confidence is lower.
+UK_OWN_SITE_SAR = {"S08000015", "S08000020"}
+# Older foi_contacts.csv addresses that foi_contacts_uk.csv supersedes: (key, address) ->
+# (seen_on, why). Filed as unconfirmed with that date, so the newer address is chosen.
+SUPERSEDED = {
+    ("ods:RYC", "eoeasnt.foi@nhs.net"): (
+        "2017-01-01",
+        "OLD trust page (c.2017), 'check currency'; foi_contacts_uk.csv lists FOI@eastamb.nhs.uk "
+        "from the trust's FOI page in 2026",
+    ),
+}
+DAVEWEST_DATE = re.compile(
+    r"Davewest84/nhs-trust-icb-data trust-contacts\.json \(commit [0-9a-f]+, (\d{4}-\d\d-\d\d)"
+)
+
+
+def squash(text: str) -> str:
+    """Text folded for 'is this quoted?': no commas, one space, case-folded, ASCII apostrophes."""
+    return " ".join(text.replace(",", " ").replace("\u2019", "'").split()).casefold()
+
+
+def uk_key(row: dict[str, str], police_ids: set[str]) -> str:
+    """The directory key of a foi_contacts_uk.csv row's body."""
+    code, name = row["code"], row["body_name"]
+    if name in UK_KEYS:
+        return UK_KEYS[name]
+    if code == "nhs-england":
+        return "nhse"
+    if code in police_ids:
+        return f"police:{code}"
+    if code.startswith("S08"):
+        return f"gss:{code}"
+    if code.startswith("SB"):
+        return f"phs:{code}"
+    assert re.fullmatch(r"[A-Z0-9]{3,5}", code), f"no key for {name!r} ({code!r})"
+    return f"ods:{code}"
+
 
 # --- SIM evidence: sim_adoption.csv row (by its `body` cell) -> rows, or a reason to skip ----
 
@@ -350,6 +535,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
                 "kind": "mental-health-trust",
                 "ods_code": code,
                 "region": row["nhs_region"] or regions.get(row["ods_national_grouping"], ""),
+                "nation": "england",
                 "opened_on": opened,
                 "closed_on": closed,
                 "successor": successor,
@@ -383,6 +569,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
             "key": "nhse",
             "name": "NHS England",
             "kind": "nhs-england",
+            "nation": "england",
             "foi_subject": "yes",
             "regime": "foia",
             "tags": "nhs national",
@@ -405,6 +592,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
                 "kind": "ambulance-trust",
                 "ods_code": code,
                 "region": regions.get(ods.region or "", ""),
+                "nation": "england",
                 "opened_on": ods.opened_on.isoformat() if ods.opened_on else "",
                 "closed_on": ods.closed_on.isoformat() if ods.closed_on else "",
                 "foi_subject": "yes",
@@ -437,6 +625,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
                 "police_id": pid,
                 "wdtk_url_name": row["wdtk_url_name"],
                 "region": row["region"],
+                "nation": POLICE_NATION.get(pid, country.lower()),
                 "foi_subject": "yes",
                 "regime": "foia",
                 "tags": tags,
@@ -450,6 +639,53 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
                 ),
             }
         )
+
+    # Bodies of Scotland, Wales and Northern Ireland (foi_contacts_uk.csv)
+    police_ids = {row["data_police_uk_id"] for row in police_rows}
+    uk_rows = read_csv(shared / "foi_contacts_uk.csv")
+    for row in uk_rows:
+        assert row["nation"] in NATIONS, row["nation"]
+        key = uk_key(row, police_ids | {"northern-ireland"})
+        if key in bodies:
+            assert bodies[key]["nation"] == row["nation"], key
+            continue
+        nation, kind = row["nation"], row["kind"]
+        assert nation != "england", f"{row['body_name']}: a new English body? {key}"
+        name = row["body_name"]
+        ods = etr_by_code.get(row["code"])
+        code_note = re.search(
+            r"code (?:= |SB0802 as used|RT4 per)(?:[^.]|\.(?!\s|$))*", row["source_note"]
+        )
+        add_body(
+            {
+                "key": key,
+                "name": name,
+                "kind": kind,
+                "ods_code": row["code"] if key.startswith("ods:") else "",
+                "police_id": row["code"] if key.startswith("police:") else "",
+                "nation": nation,
+                "opened_on": ods.opened_on.isoformat() if ods and ods.opened_on else "",
+                "foi_subject": "yes",
+                # FOISA: Scottish public authorities (FOISA s.3, sch. 1); FOIA elsewhere.
+                "regime": "foisa" if nation == "scotland" else "foia",
+                "tags": UK_TAGS[(nation, kind)],
+                "aliases": aliases_for(
+                    name, [*(ods.aliases or [] if ods else []), *UK_ALIASES.get(key, [])]
+                ),
+                "phone": (ods.phone or "") if ods else "",
+                "postal_address": (ods.postal_address or "") if ods else UK_HQ.get(key, ""),
+                "source": cite(
+                    SRC_UK,
+                    SRC_ETR if ods else "",
+                    code_note.group(0) if code_note else "",
+                    "postal address: board headquarters as given in the source note"
+                    if key in UK_HQ
+                    else "",
+                ),
+            }
+        )
+        if key in UK_HQ:
+            assert squash(UK_HQ[key]) in squash(row["source_note"]), key
 
     # High Intensity Network Ltd: SIM's developer; a private company, outside FOIA.
     hin = next(r for r in adoption_rows if r["body"] == "High Intensity Network Ltd (HIN)")
@@ -475,23 +711,26 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
     contacts: dict[tuple[str, str, str, str], dict[str, str]] = {}
 
     def add_contact(key: str, purpose: str, channel: str, address: str, source: str,
-                    confidence: str, note: str) -> None:  # fmt: skip
+                    confidence: str, note: str, seen_on: str = "", quote: str = "") -> None:  # fmt: skip
         assert key in bodies, f"contact for unknown body {key}"
         assert source, f"contact {address} for {key} has no source"
         ident = (key, purpose, channel, address.lower())
         if ident in contacts:  # same address from a second source
             old = contacts[ident]
-            old["source"] = cite(old["source"], source)
+            if source not in old["source"]:
+                old["source"] = cite(old["source"], source)
             old["note"] = cite(old["note"], note)
+            old["quote"] = cite(old["quote"], quote) if quote not in old["quote"] else old["quote"]
+            old["seen_on"] = max(old["seen_on"], seen_on)
             if confidence == "confirmed":
                 old["confidence"] = "confirmed"
             return
         contacts[ident] = {
             "key": key, "purpose": purpose, "channel": channel, "address": address,
-            "source": source, "confirmed_on": "", "confidence": confidence, "note": note,
+            "source": source, "confirmed_on": "", "seen_on": seen_on, "confidence": confidence,
+            "note": note, "quote": quote,
         }  # fmt: skip
 
-    police_ids = {row["data_police_uk_id"] for row in police_rows}
     for row in contact_rows:
         code = row["code"]
         if code == "nhs-england":
@@ -534,7 +773,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
             add_contact(
                 f"police:{row['data_police_uk_id']}", "foi", "email",
                 row["foi_email_as_listed_2024"], SRC_POLICE_EMAIL, "unconfirmed",
-                row["foi_email_note"],
+                row["foi_email_note"], seen_on="2024-02-09",
             )  # fmt: skip
     for row in mh_rows:
         if row["foi_email"]:
@@ -544,6 +783,61 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
                 "unconfirmed",
                 cite(row["notes"], "not found on any trust page read for foi_contacts.csv"),
             )  # fmt: skip
+
+    for (key, address), (seen, why) in SUPERSEDED.items():
+        found = [c for c in contacts.values() if c["key"] == key and c["address"] == address]
+        assert len(found) == 1, (key, address)
+        found[0].update(confidence="unconfirmed", seen_on=seen)
+        found[0]["note"] = cite(found[0]["note"], f"superseded: {why}")
+
+    # foi_contacts_uk.csv: every sourced address, with its quote and the date it was seen
+    for row in uk_rows:
+        key = uk_key(row, police_ids | {"northern-ireland"})
+        code, note, quote = row["code"] or row["body_name"], row["source_note"], row["quote"]
+        listed = DAVEWEST_DATE.search(note)
+        if "Davewest84" in row["source_url"]:
+            assert listed, f"{code}: list row without its commit date"
+
+        def seen(address: str, code: str = code, listed: re.Match[str] | None = listed) -> str:
+            if (code, address.lower()) in UK_SEEN:
+                return UK_SEEN[(code, address.lower())][0]
+            return listed.group(1) if listed else ""
+
+        def confidence(address: str, row: dict[str, str] = row, code: str = code) -> str:
+            if (code, address.lower()) in UK_OUTDATED:
+                assert row["confidence"] == "own-site", code
+                return "unconfirmed"
+            return "confirmed" if row["confidence"] == "own-site" else "unconfirmed"
+
+        outdated = lambda a, code=code: UK_OUTDATED.get((code, a.lower()), "")  # noqa: E731
+        if row["foi_email"]:
+            address = row["foi_email"]
+            add_contact(
+                key, "foi", "email", address, row["source_url"], confidence(address),
+                cite(note, outdated(address) and f"filed unconfirmed: {outdated(address)}"),
+                seen(address), quote,
+            )  # fmt: skip
+        for sar in filter(None, (a.strip() for a in row["sar_email"].split(";"))):
+            own = row["confidence"] == "own-site" or code in UK_OWN_SITE_SAR
+            add_contact(
+                key, "sar", "email", sar, row["source_url"], "confirmed" if own else "unconfirmed",
+                note, seen(sar), quote,
+            )  # fmt: skip
+        if row["web_form_url"]:
+            url = row["web_form_url"]
+            add_contact(
+                key, "foi", "web-form", url, row["source_url"] or url, confidence(url), note,
+                seen(url), quote,
+            )  # fmt: skip
+        for text, confirmed, seen_on, why in UK_POSTAL.get(key, []):
+            assert squash(text) in squash(note) or squash(text) in squash(quote), (key, text)
+            add_contact(
+                key, "foi", "post", text, row["source_url"] or SRC_UK,
+                "confirmed" if confirmed else "unconfirmed",
+                cite(f"postal address from {why}", note), seen_on, quote,
+            )  # fmt: skip
+    for code, address in UK_SEEN:
+        assert any(c["address"].lower() == address for c in contacts.values()), (code, address)
 
     # SIM evidence
     evidence = []

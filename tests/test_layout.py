@@ -29,6 +29,7 @@ PURE = (
     "foi.directory.kinds",
     "foi.directory.importers",
     "foi.directory.shapes",
+    "foi.directory.coverage",
     "foi.evidence.site_figures",
     "foi.evidence.site_search",
     "foi.evidence.campaign_text",

@@ -345,7 +345,7 @@ def test_a_corrected_address_is_used_by_drafts_not_yet_sent(foi, smtp) -> None:
 def test_send_yes_says_which_letters_need_a_web_form_or_post(foi, isolated: Path) -> None:
     foi("init")
     sign = {"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds"}
-    foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env=sign)
+    foi("draft", "sim-use", "--to", "RV9", "--campaign", "c", env=sign)  # Humber: by post
     env = {
         "FOI_SMTP_HOST": "127.0.0.1",
         "FOI_SMTP_PORT": "9",

@@ -22,6 +22,7 @@ evidence_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(evidence_app, name="evidence")
+_NATION_HELP = "england, scotland, wales or northern-ireland."
 
 
 @app.command("list")
@@ -34,14 +35,24 @@ def list_(
     ),
     open_only: bool = typer.Option(False, "--open", help="Leave out closed bodies."),
     search: str | None = typer.Option(None, "--search", help="Part of a name or alias."),
+    nation: str | None = typer.Option(
+        None, "--nation", help="england, scotland, wales or northern-ireland."
+    ),
+    stale: bool = typer.Option(
+        False,
+        "--stale",
+        help="Open bodies whose address in use is unconfirmed, undated or over a year old.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """List bodies in the directory.
 
     Example:  foi body list --kind mental-health-trust --json
+
+    Example:  foi body list --nation scotland --stale
     """
-    from foi.directory.listing import BodyFilter, list_body_records
-    from foi.directory.shapes import as_dict, body_status, foi_email, sim_status
+    from foi.directory.listing import BodyFilter, list_body_records, stale_contact
+    from foi.directory.shapes import as_dict, body_status, foi_email, last_seen, sim_status
 
     e = env(ctx)
     with session(e) as s:
@@ -53,11 +64,38 @@ def list_(
                 missing_email=missing_email,
                 include_closed=not open_only,
                 search=search,
+                nation=nation,
+                stale=stale,
             ),
             e.today,
         )
         if json_out:
             emit_json([as_dict(b, e.today) for b in bodies])
+            return
+        if stale:
+            doubts = []
+            for b in bodies:
+                c = stale_contact(b, e.today)
+                seen = last_seen(c)
+                doubts.append(
+                    (
+                        b.name,
+                        b.ods_code or b.police_id or b.key or "",
+                        c.address,
+                        c.confidence,
+                        seen.isoformat() if seen else "not recorded",
+                        c.source or "-",
+                    )
+                )
+            if not doubts:
+                info("no address in use is unconfirmed, undated or over a year old")
+                return
+            table(
+                ("name", "code", "address in use", "confidence", "last seen", "source"),
+                doubts,
+                title=f"{len(doubts)} bodies to confirm "
+                "('foi body edit BODY --confirmed DATE --source URL')",
+            )
             return
         rows = []
         for b in bodies:
@@ -78,12 +116,55 @@ def list_(
             "no bodies match"
             + (
                 ""
-                if kind or tag or search or missing_email
+                if kind or tag or search or missing_email or nation
                 else "; run 'foi init' to load the directory"
             )
         )
         return
     table(("name", "kind", "code", "status", "FOI email", "SIM"), rows, title=f"{len(rows)} bodies")
+
+
+@app.command("coverage")
+def coverage_(
+    ctx: typer.Context,
+    kind: str | None = typer.Option(
+        None, "--kind", help="A kind, or a group such as mental-health-provider."
+    ),
+    nation: str | None = typer.Option(None, "--nation", help=_NATION_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print the rows and total as JSON."),
+) -> None:
+    """How many open bodies of each kind and nation a letter can reach, and how surely.
+
+    Per kind and nation: the open bodies subject to FOI, how many take email, a web form,
+    post only, or have no route at all, and how many of those addresses are unconfirmed,
+    undated or not confirmed within a year ('foi body list --stale' names them).
+
+    Example:  foi body coverage --kind mental-health-provider
+    """
+    from foi.directory.coverage import coverage
+    from foi.directory.listing import BodyFilter, list_body_records
+
+    e = env(ctx)
+    with session(e) as s:
+        records = list_body_records(s, BodyFilter(kind=kind, nation=nation), e.today)
+        rows, total = coverage(records, e.today)
+    if json_out:
+        emit_json({"rows": [r.as_dict() for r in rows], "total": total.as_dict()})
+        return
+    if not rows:
+        info("no open bodies match" + ("" if kind or nation else "; run 'foi init'"))
+        return
+    cells = [
+        (r.kind, r.nation, r.bodies, r.email, r.web_form, r.post_only, r.no_route, r.doubtful)
+        for r in [*rows, total]
+    ]
+    cells[-1] = ("total", "", *cells[-1][2:])
+    table(
+        ("kind", "nation", "bodies", "email", "web form", "post only", "no route", "to confirm"),
+        cells,
+        title=f"{total.bodies} open bodies: {total.email} by email, {total.web_form} by web "
+        f"form, {total.post_only} by post only, {total.no_route} with no route",
+    )
 
 
 @app.command("show")
@@ -123,6 +204,7 @@ def show(
         ("police id", "police_id"),
         ("WhatDoTheyKnow", "wdtk_url_name"),
         ("region", "region"),
+        ("nation", "nation"),
         ("status", "status"),
         ("opened", "opened_on"),
         ("closed", "closed_on"),
@@ -145,11 +227,14 @@ def show(
     out("  contacts:" if data["contacts"] else "  contacts: none known")
     for c in data["contacts"]:
         when = f", confirmed {c['confirmed_on']}" if c["confirmed_on"] else ""
+        when += f", seen {c['seen_on']}" if c["seen_on"] else ""
         failing = f", FAILING since {c['failing_since']}" if c["failing_since"] else ""
         out(
             f"    {c['purpose']} {c['channel']}: {c['address']} ({c['confidence']}{when}"
             f"{failing}; source: {c['source'] or 'none'})"
         )
+        if c["quote"]:
+            out(f"      quote: {c['quote']}")
     out(f"  SIM status: {data['sim_status'] or 'no evidence yet'}")
     for ev in data["evidence"]:
         when = ev["period"] or ev["on"] or "undated"
@@ -180,6 +265,7 @@ def _changes(
     aliases: list[str],
     tags: list[str],
     untags: list[str],
+    nation: str | None = None,
 ):  # type: ignore[no-untyped-def]
     from foi.directory.bodies import BodyChanges
 
@@ -190,6 +276,7 @@ def _changes(
         police_id=police_id,
         wdtk_url_name=wdtk,
         region=region,
+        nation=nation,
         opened_on=parse_date(opened, "--opened") if opened else None,
         closed_on=parse_date(closed, "--closed") if closed else None,
         successor=successor,
@@ -205,7 +292,10 @@ def _changes(
     )
 
 
-_KIND_HELP = "mental-health-trust, nhs-england, police-force, ambulance-trust, icb, coroner, …"
+_KIND_HELP = (
+    "mental-health-trust, health-board, special-health-board, hsc-trust, nhs-england, "
+    "police-force, ambulance-trust, icb, coroner, …"
+)
 
 
 @app.command("add")
@@ -222,6 +312,7 @@ def add(
     police_id: str | None = typer.Option(None, "--police-id"),
     wdtk: str | None = typer.Option(None, "--wdtk", help="WhatDoTheyKnow URL name."),
     region: str | None = typer.Option(None, "--region"),
+    nation: str | None = typer.Option(None, "--nation", help=_NATION_HELP),
     regime: str | None = typer.Option(None, "--regime", help="foia, eir, foisa or none."),
     not_foi: bool = typer.Option(
         False, "--not-foi", help="Not subject to FOI (coroners, private companies)."
@@ -256,6 +347,7 @@ def add(
         alias,
         tag,
         [],
+        nation,
     )
     with session(e) as s:
         body = add_body(
@@ -285,6 +377,7 @@ def edit(
     police_id: str | None = typer.Option(None, "--police-id"),
     wdtk: str | None = typer.Option(None, "--wdtk", help="WhatDoTheyKnow URL name."),
     region: str | None = typer.Option(None, "--region"),
+    nation: str | None = typer.Option(None, "--nation", help=_NATION_HELP),
     opened: str | None = typer.Option(None, "--opened", help="Opening date."),
     closed: str | None = typer.Option(None, "--closed", help="Closing date."),
     successor: str | None = typer.Option(None, "--successor", help="Body that took over."),
@@ -305,7 +398,12 @@ def edit(
 ) -> None:
     """Change a body's details or add a contact address with its source.
 
+    --confirmed DATE --source URL on its own confirms the address its letters use now (you
+    checked it on the body's own site that day).
+
     Example:  foi body edit RVN --email foi@awp.nhs.uk --source https://www.awp.nhs.uk/foi --confirmed 2026-11-20
+
+    Example:  foi body edit "NHS Fife" --confirmed 2026-12-07 --source https://www.nhsfife.org/about-us/freedom-of-information/
     """
     from foi.directory.bodies import add_contact, edit_body, find_body, remove_contact
 
@@ -329,11 +427,17 @@ def edit(
         alias,
         tag,
         untag,
+        nation,
     )
     when = parse_date(confirmed, "--confirmed") if confirmed else None
     with session(e) as s:
         body = find_body(s, name)
         changed = edit_body(s, body, changes, e.now)
+        if when and not (email or sar_email or web_form):
+            from foi.directory.bodies import confirm_route
+
+            contact = confirm_route(body, when, source)
+            changed.append(f"{contact.channel} {contact.address} confirmed on {when}")
         for addr in remove_email:
             remove_contact(body, addr)
             changed.append(f"removed {addr}")
@@ -353,6 +457,7 @@ def edit(
                     source=source or "added by hand",
                     confirmed_on=when,
                     confidence="confirmed" if when else "unconfirmed",
+                    seen_on=e.today,  # typed in today: newer than any address on file
                 )
                 if created:
                     changed.append(f"added {purpose} {channel} {addr}")

@@ -34,6 +34,11 @@ def upgrade(ctx: typer.Context) -> None:
             out(f"database already at revision {after}")
         else:
             out(f"database upgraded from {before or 'empty'} to {after}")
+            if before is not None:
+                info(
+                    "next: 'foi init' adds the bodies and addresses this version's bundled "
+                    "directory has and the database lacks (it never overwrites your edits)"
+                )
         _adopt_legacy_files(legacy_files_dir(e), engine)
 
 

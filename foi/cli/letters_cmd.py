@@ -161,7 +161,10 @@ def register(app: typer.Typer) -> None:
         ),
         reference: str | None = typer.Argument(None, help="With 'preview': one request."),
         to: list[str] = typer.Option(
-            [], "--to", help="kind:K, tag:T, a name or code, or all (repeatable)."
+            [],
+            "--to",
+            help="kind:K (or kind:mental-health-provider), nation:N, tag:T, a name or code, "
+            "or all (repeatable).",
         ),
         campaign: str | None = typer.Option(None, "--campaign", help="Campaign name."),
         var: list[str] = typer.Option([], "--var", help="KEY=VALUE for the template (repeatable)."),
@@ -186,6 +189,8 @@ def register(app: typer.Typer) -> None:
         unsendable. Nothing is sent: see 'foi send'.
 
         Example:  foi draft sim-use --to kind:mental-health-trust --campaign sim-2026
+
+        Example:  foi draft sim-use --to nation:scotland --campaign sim-scotland
 
         Example:  foi draft preview --campaign sim-2026
 
@@ -258,6 +263,15 @@ def register(app: typer.Typer) -> None:
             ],
             title=f"{len(drafted)} drafted, {len(results) - len(drafted)} skipped",
         )
+        doubtful = [r for r in results if r.doubt]
+        for r in doubtful:
+            info(f"warning: {r.reference} {r.body}: {r.doubt}")
+        if doubtful:
+            info(
+                f"{len(doubtful)} address(es) above are unconfirmed or not confirmed within a "
+                "year: check each on the body's own site, then 'foi body edit BODY --confirmed "
+                "DATE --source URL'"
+            )
         info(
             "next: 'foi draft preview"
             + (f" --campaign {shlex.quote(campaign)}" if campaign else "")
@@ -300,7 +314,7 @@ def _parse_vars(pairs: list[str]) -> dict[str, str]:
 def _preview(
     ctx: typer.Context, reference: str | None, campaign: str | None, json_out: bool
 ) -> None:
-    from foi.letters.records import current_route
+    from foi.letters.records import address_doubt, current_route
     from foi.letters.sending import letters_for
 
     e = env(ctx)
@@ -322,6 +336,7 @@ def _preview(
                 "subject": lt.subject,
                 "text": lt.text,
                 "unsendable_reason": lt.unsendable_reason,
+                "address_doubt": address_doubt(lt, e.today),
             }
             for lt in shown
         ]
@@ -335,6 +350,10 @@ def _preview(
         if n:
             out("\n" + "=" * 72 + "\n")
         out(f"To: {d['to'] or '(no address)'}  [{d['route']}; {d['state']}]")
+        if d["route"] == "web-form" and d["to"]:
+            out(f"How: paste this letter into the body's web form at {d['to']}")
+        if d["address_doubt"]:
+            out(f"Warning: {d['address_doubt']}; confirm it with 'foi body edit'")
         if d["unsendable_reason"]:
             out(f"Note: {d['unsendable_reason']}")
         out(f"Subject: {d['subject']}")

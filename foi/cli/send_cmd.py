@@ -54,6 +54,9 @@ def _print_plan(p, outbox: Path | None) -> None:  # type: ignore[no-untyped-def]
         out("by route: " + ", ".join(f"{k} {v}" for k, v in sorted(by_route.items())))
     for i in p.by_hand:
         info(f"  {i.reference} {i.body}: {i.problem} ({i.to})")
+    for i in [*p.ready, *p.by_hand]:
+        if i.doubt:
+            info(f"  warning: {i.reference} {i.body}: {i.doubt}; confirm it with 'foi body edit'")
     for i in p.blocked:
         info(f"  {i.reference} {i.body}: not sendable: {i.problem}")
     for i in p.uncertain:
@@ -452,7 +455,7 @@ def _write_outbox(e: Env, engine, p, folder: Path) -> dict:  # type: ignore[no-u
                 )
                 path = write_text_letter(folder, stem, letter)
                 counts["written_text"] += 1
-                how = "post it to" if lt.route == "post" else "paste it into the web form at"
+                how = "post it to" if lt.route == "post" else "paste it into the body's web form at"
                 received = " [--received-on DATE]" if lt.route == "post" else ""
                 steps.append(
                     f"  {path.name}: {how} {lt.to_addr}; then 'foi request log "

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,11 +16,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from foi.directory.kinds import KINDS
+from foi.directory.kinds import KINDS, NATIONS
 from foi.directory.listing import BodyFilter, list_body_records
-from foi.directory.shapes import foi_email, normalised
+from foi.directory.shapes import normalised, route_contact
 from foi.errors import ConflictError, NotFoundError, UsageError
-from foi.store.models import Body, BodyAlias, BodyTag, Contact, Evidence
+from foi.store.models import Body, BodyAlias, BodyTag, Contact, Event, Evidence, Request
 
 DATA_DIR = Path(__file__).parent / "data"
 REGIMES = ("foia", "eir", "foisa", "none")
@@ -132,6 +131,13 @@ def _check_regime(regime: str) -> str:
     return regime
 
 
+def check_nation(nation: str) -> str:
+    """One of the UK's nations, as stored in bodies.nation."""
+    if nation not in NATIONS:
+        raise UsageError(f"unknown nation {nation!r}: choose from {', '.join(NATIONS)}")
+    return nation
+
+
 def check_email(address: str) -> str:
     """Validate an email address well enough to catch typos and header injection."""
     address = address.strip()
@@ -150,6 +156,7 @@ class BodyChanges:
     police_id: str | None = None
     wdtk_url_name: str | None = None
     region: str | None = None
+    nation: str | None = None
     opened_on: date | None = None
     closed_on: date | None = None
     successor: str | None = None
@@ -173,6 +180,7 @@ SIMPLE_FIELDS = (
     "police_id",
     "wdtk_url_name",
     "region",
+    "nation",
     "opened_on",
     "closed_on",
     "foi_subject",
@@ -198,6 +206,8 @@ def _apply(session: Session, body: Body, ch: BodyChanges, now: datetime) -> list
         _check_kind(ch.kind)
     if ch.regime is not None:
         _check_regime(ch.regime)
+    if ch.nation is not None:
+        check_nation(ch.nation)
     if ch.ods_code is not None:
         ch.ods_code = ch.ods_code.strip().upper() or None
     for name in SIMPLE_FIELDS:
@@ -352,6 +362,7 @@ def add_body(
             confirmed_on=confirmed_on,
             confidence="confirmed" if confirmed_on else "unconfirmed",
             now=now,
+            seen_on=now.date(),
         )
     session.flush()
     return body
@@ -377,8 +388,14 @@ def add_contact(
     confirmed_on: date | None = None,
     confidence: str = "unconfirmed",
     note: str | None = None,
+    seen_on: date | None = None,
+    quote: str | None = None,
 ) -> tuple[Contact, bool]:
-    """Add a contact unless the same one exists; returns (contact, created)."""
+    """Add a contact unless the same one exists; returns (contact, created).
+
+    For an address already known, a later confirmation or sighting is recorded (and a
+    missing quote filled in); nothing a volunteer set is overwritten with older news.
+    """
     if channel not in CHANNELS:
         raise UsageError(f"unknown channel {channel!r}: choose from {', '.join(CHANNELS)}")
     if channel == "email":
@@ -393,6 +410,10 @@ def add_contact(
             if confirmed_on and c.failing_since and confirmed_on >= c.failing_since:
                 # Confirmed again after it bounced (e.g. a full mailbox): it works again.
                 c.failing_since, c.failure, changed = None, None, True
+            if seen_on and (c.seen_on is None or seen_on > c.seen_on):
+                c.seen_on, changed = seen_on, True
+            if quote and not c.quote:
+                c.quote, changed = quote, True
             return c, changed
     contact = Contact(
         purpose=purpose,
@@ -402,6 +423,8 @@ def add_contact(
         confirmed_on=confirmed_on,
         confidence=confidence,
         note=note,
+        seen_on=seen_on,
+        quote=quote,
         created_at=now,
     )
     body.contacts.append(contact)
@@ -441,6 +464,7 @@ def add_evidence(
             "evidence needs a source (--source URL or reference): a status is "
             "only as good as what it points to"
         )
+    refuse_sar_source(session, source, event_id)
     ev = Evidence(
         status=status,
         source=source.strip(),
@@ -459,6 +483,31 @@ def add_evidence(
     return ev
 
 
+def refuse_sar_source(session: Session, source: str | None, event_id: int | None) -> None:
+    """Refuse evidence drawn from a subject access request: body evidence is public by nature.
+
+    A SAR answers with one person's own records (UK GDPR Art. 15); what they show is theirs and
+    stays with that request, never in the findings, the site or an export.
+    """
+    conds = []
+    if source and source.strip():
+        conds.append(func.upper(Request.reference) == source.strip().upper())
+    if event_id is not None:
+        conds.append(
+            Request.id == select(Event.request_id).where(Event.id == event_id).scalar_subquery()
+        )
+    if not conds:
+        return
+    found = session.scalar(
+        select(Request.reference).where(Request.regime == "sar", or_(*conds)).limit(1)
+    )
+    if found is not None:
+        raise UsageError(
+            f"{found} is a subject access request: what it shows is the data subject's and is "
+            "never body evidence; keep it with the request ('foi respond' notes)"
+        )
+
+
 def edit_evidence(session: Session, evidence_id: int, changes: dict[str, Any]) -> Evidence:
     """Correct a piece of SIM evidence (a wrong status, date, quote or source)."""
     ev = session.get(Evidence, evidence_id)
@@ -470,6 +519,8 @@ def edit_evidence(session: Session, evidence_id: int, changes: dict[str, Any]) -
         )
     if "source" in changes and not str(changes["source"]).strip():
         raise UsageError("evidence needs a source: give a URL or a request reference")
+    if "source" in changes:
+        refuse_sar_source(session, str(changes["source"]), None)
     for name, limit, what in (("page", 40, "the page"), ("local_name", 300, "the local name")):
         check_length(changes.get(name), limit, what)
     for name, value in changes.items():
@@ -519,6 +570,7 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
             police_id=row.get("police_id") or None,
             wdtk_url_name=row.get("wdtk_url_name") or None,
             region=row.get("region") or None,
+            nation=row.get("nation") or None,
             opened_on=_d(row.get("opened_on")),
             closed_on=_d(row.get("closed_on")),
             foi_subject=row.get("foi_subject", "yes") == "yes",
@@ -586,6 +638,8 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
             confirmed_on=_d(row.get("confirmed_on")),
             confidence=row.get("confidence") or "unconfirmed",
             note=row.get("note") or None,
+            seen_on=_d(row.get("seen_on")),
+            quote=row.get("quote") or None,
         )
         report.contacts_added += int(created)
     for row in _read_csv("sim_evidence.csv"):
@@ -615,20 +669,40 @@ def load_bundled(session: Session, now: datetime) -> LoadReport:
     return report
 
 
+def confirm_route(body: Body, on: date, source: str | None) -> Contact:
+    """Record that the address the body's letters use was confirmed on its own site on `on`.
+
+    The address becomes `confirmed` with that date (and the source, if given); one that was
+    failing works again if confirmed after it failed.
+    """
+    if not source or not source.strip():
+        raise UsageError(
+            "say where you confirmed it: --source URL (the body's own page giving the address)"
+        )
+    check_length(source, 2000, "the source")
+    _route, contact, address = route_contact(body)
+    if contact is None:
+        raise UsageError(
+            f"{body.name} has no contact address to confirm"
+            + (f" (only its registered address, {address})" if address else "")
+            + ": add one with --email or --web-form, with --confirmed DATE"
+        )
+    contact.confirmed_on, contact.confidence, contact.source = on, "confirmed", source.strip()
+    if contact.failing_since and on >= contact.failing_since:
+        contact.failing_since, contact.failure = None, None
+    return contact
+
+
 def contact_route(body: Body, purpose: str = "foi") -> tuple[str, str | None, str | None]:
     """How a letter can reach the body: (route, address, reason if it cannot go by email)."""
-    email = foi_email(body, purpose) or (foi_email(body, "foi") if purpose != "foi" else None)
-    if email is not None:
-        return "email", email.address, None
-    by_channel: Mapping[str, list[Contact]] = {
-        ch: [c for c in body.contacts if c.channel == ch] for ch in ("web-form", "post")
-    }
-    if by_channel["web-form"]:
-        return "web-form", by_channel["web-form"][0].address, "takes requests by web form"
-    if by_channel["post"] or body.postal_address:
-        addr = by_channel["post"][0].address if by_channel["post"] else body.postal_address
-        return "post", addr, "takes requests by post"
-    return "none", None, "no contact address known (add one with 'foi body edit --email')"
+    route, _contact, address = route_contact(body, purpose)
+    reason = {
+        "email": None,
+        "web-form": "takes requests by web form",
+        "post": "takes requests by post",
+        "none": "no contact address known (add one with 'foi body edit --email')",
+    }[route]
+    return route, address, reason
 
 
 # ---------------------------------------------------------------------------------------------

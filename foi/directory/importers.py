@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from foi.directory.kinds import KINDS
+from foi.directory.kinds import KINDS, NATIONS
 from foi.errors import UsageError
 
 REGIMES = ("foia", "eir", "foisa", "none")
@@ -64,6 +64,7 @@ PLAIN_COLUMNS: dict[str, tuple[str, ...]] = {
     "aliases": ("aliases", "alias", "short_name"),
     "home_page": ("home_page", "homepage", "website", "web_site"),
     "region": ("region",),
+    "nation": ("nation", "country"),
     "opened_on": ("opened_on", "open_date", "opened"),
     "closed_on": ("closed_on", "close_date", "closed"),
     "phone": ("phone", "telephone", "tel", "phone_number"),
@@ -166,6 +167,7 @@ class BodyRow:
     aliases: list[str] | None = None
     home_page: str | None = None
     region: str | None = None
+    nation: str | None = None
     opened_on: date | None = None
     closed_on: date | None = None
     phone: str | None = None
@@ -669,6 +671,7 @@ _FIELDS = (
     "aliases",
     "home_page",
     "region",
+    "nation",
     "opened_on",
     "closed_on",
     "phone",
@@ -758,6 +761,12 @@ def _plain_row(line: int, fields: list[str], columns: dict[int, str]) -> tuple[B
                 row.kind = kind
             else:
                 problems.append(f"unknown kind {value!r} (choose from {', '.join(KINDS)})")
+        elif fld == "nation":
+            nation = re.sub(r"[\s_]+", "-", value.lower())
+            if nation in NATIONS:
+                row.nation = nation
+            else:
+                problems.append(f"unknown nation {value!r} (choose from {', '.join(NATIONS)})")
         elif fld == "regime":
             if value.lower() in REGIMES:
                 row.regime = value.lower()

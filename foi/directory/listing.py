@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foi.directory.kinds import KINDS
-from foi.directory.shapes import body_status, foi_email, normalised
+from foi.directory.kinds import NATIONS, kind_choices, kinds_named
+from foi.directory.shapes import body_status, contact_doubt, foi_email, normalised, route_contact
 from foi.errors import UsageError
 from foi.store import tables
 
@@ -31,6 +31,8 @@ class BodyFilter:
     missing_email: bool = False
     include_closed: bool = True
     search: str | None = None
+    nation: str | None = None
+    stale: bool = False  # open FOI bodies whose address in use is unconfirmed or old
 
 
 @dataclass
@@ -67,13 +69,17 @@ def _related(session: Session, table: Any, body_ids: Any, order: Any) -> dict[in
 
 def list_body_records(session: Session, flt: BodyFilter, today: date) -> list[BodyRecord]:
     """Bodies matching a filter, by name."""
-    if flt.kind is not None and flt.kind not in KINDS:
-        raise UsageError(f"unknown kind {flt.kind!r}: choose from {', '.join(KINDS)}")
+    if flt.kind is not None and not kinds_named(flt.kind):
+        raise UsageError(f"unknown kind {flt.kind!r}: choose from {kind_choices()}")
+    if flt.nation is not None and flt.nation not in NATIONS:
+        raise UsageError(f"unknown nation {flt.nation!r}: choose from {', '.join(NATIONS)}")
     session.flush()  # Core queries do not autoflush; a no-op unless the caller changed rows
     b, t = tables.bodies, tables.body_tags
     where = []
     if flt.kind:
-        where.append(b.c.kind == flt.kind)
+        where.append(b.c.kind.in_(kinds_named(flt.kind)))
+    if flt.nation:
+        where.append(b.c.nation == flt.nation)
     if flt.tag:
         where.append(b.c.id.in_(select(t.c.body_id).where(t.c.tag == flt.tag)))
     rows = session.execute(select(b).where(*where).order_by(b.c.name)).all()
@@ -112,6 +118,18 @@ def list_body_records(session: Session, flt: BodyFilter, today: date) -> list[Bo
             for rec in records
             if foi_email(rec) is None and body_status(rec, today) == "open" and rec.foi_subject
         ]
+    if flt.stale:
+        records = [rec for rec in records if stale_contact(rec, today) is not None]
     if not flt.include_closed:
         records = [rec for rec in records if body_status(rec, today) != "closed"]
     return records
+
+
+def stale_contact(body: Any, today: date) -> Any:
+    """The contact an open FOI body's letters would use, if it is unconfirmed or old."""
+    if body_status(body, today) != "open" or not body.foi_subject:
+        return None
+    _route, contact, _address = route_contact(body)
+    if contact is None or contact_doubt(contact, today) is None:
+        return None
+    return contact

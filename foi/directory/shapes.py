@@ -30,7 +30,9 @@ class ContactLike(Protocol):
     address: str
     confidence: str
     confirmed_on: date | None
+    seen_on: date | None
     failing_since: date | None
+    source: str | None
 
 
 class EvidenceLike(Protocol):
@@ -50,8 +52,35 @@ def body_status(body: Dated, today: date) -> str:
     return "open"
 
 
+def last_seen(contact: Any) -> date | None:
+    """The latest date an address is known to have been in use: confirmed or seen."""
+    dates = [d for d in (contact.confirmed_on, getattr(contact, "seen_on", None)) if d]
+    return max(dates) if dates else None
+
+
+STALE_AFTER_DAYS = 365  # an address not confirmed or seen for a year may have moved
+
+
+def contact_doubt(contact: Any, today: date) -> str | None:
+    """Why an address in use may be wrong, naming its source and date; None if fresh.
+
+    Unconfirmed (a third-party source, or one the source itself calls stale), not dated at
+    all, or last confirmed or seen more than a year ago.
+    """
+    last = last_seen(contact)
+    source = contact.source or "no source recorded"
+    when = f"seen {last.isoformat()}" if last else "date not recorded"
+    if contact.confidence != "confirmed":
+        return f"{contact.address} is unconfirmed ({when}; source: {source})"
+    if last is None:
+        return f"{contact.address}: when it was confirmed is not recorded (source: {source})"
+    if (today - last).days > STALE_AFTER_DAYS:
+        return f"{contact.address} was last confirmed or seen on {last} (source: {source})"
+    return None
+
+
 def foi_email(body: Any, purpose: str = "foi") -> Any:
-    """The best email contact for a purpose: confirmed first, not failing, newest source.
+    """The best email contact for a purpose: not failing, confirmed first, newest date.
 
     `body.contacts` holds `ContactLike` rows; the one returned is one of them (or None).
     """
@@ -63,11 +92,30 @@ def foi_email(body: Any, purpose: str = "foi") -> Any:
         key=lambda c: (
             c.failing_since is not None,
             rank.get(c.confidence, 2),
-            -(c.confirmed_on or date.min).toordinal(),
+            -(last_seen(c) or date.min).toordinal(),
             -(c.id or 10**9),  # on a tie, the address added last is the correction
         )
     )
     return emails[0]
+
+
+def route_contact(body: Any, purpose: str = "foi") -> tuple[str, Any, str | None]:
+    """How a letter reaches the body: (route, the contact row or None, address).
+
+    Email first (the best one for the purpose, else its FOI one), then a web form, then a
+    postal contact, then the body's own postal address; ("none", None, None) otherwise.
+    """
+    email = foi_email(body, purpose) or (foi_email(body, "foi") if purpose != "foi" else None)
+    if email is not None:
+        return "email", email, email.address
+    for channel in ("web-form", "post"):
+        found = [c for c in body.contacts if c.channel == channel]
+        if found:
+            best = max(found, key=lambda c: (c.confidence == "confirmed", last_seen(c) or date.min))
+            return channel, best, best.address
+    if body.postal_address:
+        return "post", None, body.postal_address
+    return "none", None, None
 
 
 def sim_status(body: Any) -> Any:
@@ -97,6 +145,7 @@ def as_dict(body: Any, today: date) -> dict[str, Any]:
         "police_id": body.police_id,
         "wdtk_url_name": body.wdtk_url_name,
         "region": body.region,
+        "nation": body.nation,
         "status": body_status(body, today),
         "opened_on": body.opened_on.isoformat() if body.opened_on else None,
         "closed_on": body.closed_on.isoformat() if body.closed_on else None,
@@ -117,7 +166,10 @@ def as_dict(body: Any, today: date) -> dict[str, Any]:
                 "address": c.address,
                 "source": c.source,
                 "confirmed_on": c.confirmed_on.isoformat() if c.confirmed_on else None,
+                "seen_on": c.seen_on.isoformat() if c.seen_on else None,
                 "confidence": c.confidence,
+                "quote": c.quote,
+                "doubt": contact_doubt(c, today),
                 "failing_since": c.failing_since.isoformat() if c.failing_since else None,
             }
             for c in body.contacts

@@ -143,10 +143,22 @@ def record_response(
                 f"answer status {status!r} for question {q}: choose from "
                 f"{', '.join(ANSWER_STATUSES)}"
             )
+    sar = req.regime == "sar"
+    if sar and inp.publishable:
+        raise UsageError(
+            f"{req.reference} is a subject access request: its files are the data subject's "
+            "and are never published (leave out --publishable)"
+        )
     kind = response_kind(req)
-    data = {"exemptions": sorted({code for _, code in cited})}
+    data: dict[str, Any] = {"exemptions": sorted({code for _, code in cited})}
     if inp.local_name:
         data["local_name"] = inp.local_name
+    if sar:
+        # A SAR answers with one person's own records. What they show stays with that request
+        # (this event) and never becomes a claim about the body: body evidence is what the
+        # findings, the site and every export are made of.
+        private = {"sim_status": inp.sim_status, "quote": inp.quote, "page": inp.page}
+        data.update({k: v for k, v in private.items() if v})
     event = log_event(
         session,
         req,
@@ -191,7 +203,7 @@ def record_response(
                 publishable=inp.publishable,
             )
         )
-    if inp.sim_status:
+    if inp.sim_status and not sar:
         add_evidence(
             session,
             req.body,

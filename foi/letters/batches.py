@@ -15,13 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi.casework.requests import NewRequest, create_request, default_regime
-from foi.directory.bodies import KINDS, find_body, list_bodies
+from foi.directory.bodies import find_body, list_bodies
+from foi.directory.kinds import NATIONS, kind_choices, kinds_named
 from foi.directory.listing import BodyFilter
 from foi.directory.shapes import body_status, sim_status
 from foi.errors import ConflictError, UsageError
 from foi.law.deadlines import Regime, calendar_for
 from foi.law.holidays import HolidaySet
-from foi.letters.records import attach_letter
+from foi.letters.records import address_doubt, attach_letter
 from foi.letters.templates import TemplateInfo, TemplateLibrary
 from foi.store.models import Body, Campaign, Request, Requester
 
@@ -29,10 +30,12 @@ AGGREGATION_WORKING_DAYS = 60  # Fees Regulations 2004 reg 5: requests within 60
 
 
 def select_bodies(session: Session, selectors: Sequence[str], today: date) -> list[Body]:
-    """Bodies named by selectors: kind:K, tag:T, all, or a name/code; in order, no repeats."""
+    """Bodies named by selectors: kind:K (or a group of kinds), nation:N, tag:T, all, or a
+    name/code; in order, no repeats."""
     if not selectors:
         raise UsageError(
-            "say who to write to with --to: kind:mental-health-trust, tag:T, a name or code, or all"
+            "say who to write to with --to: kind:mental-health-trust, nation:scotland, tag:T, "
+            "a name or code, or all"
         )
     chosen: dict[int, Body] = {}
     for sel in selectors:
@@ -41,9 +44,16 @@ def select_bodies(session: Session, selectors: Sequence[str], today: date) -> li
             found = list_bodies(session, BodyFilter(), today)
         elif sel.startswith("kind:"):
             kind = sel[5:]
-            if kind not in KINDS:
-                raise UsageError(f"unknown kind {kind!r} in --to: choose from {', '.join(KINDS)}")
+            if not kinds_named(kind):
+                raise UsageError(f"unknown kind {kind!r} in --to: choose from {kind_choices()}")
             found = list_bodies(session, BodyFilter(kind=kind), today)
+        elif sel.startswith("nation:"):
+            nation = sel[7:]
+            if nation not in NATIONS:
+                raise UsageError(
+                    f"unknown nation {nation!r} in --to: choose from {', '.join(NATIONS)}"
+                )
+            found = list_bodies(session, BodyFilter(nation=nation), today)
         elif sel.startswith("tag:"):
             found = list_bodies(session, BodyFilter(tag=sel[4:]), today)
             if not found:
@@ -66,6 +76,7 @@ class DraftResult:
     to: str | None = None
     reason: str | None = None
     words: int | None = None
+    doubt: str | None = None  # why the address may be wrong: unconfirmed, undated or old
 
 
 def _body_context(body: Body) -> dict[str, Any]:
@@ -200,11 +211,13 @@ def draft_batch(
             "request: use 'foi chase' or 'foi escalate' instead"
         )
     if (info.purpose == "sar" or info.regime == "sar") and (
-        len(selectors) != 1 or selectors[0] == "all" or selectors[0].startswith(("kind:", "tag:"))
+        len(selectors) != 1
+        or selectors[0] == "all"
+        or selectors[0].startswith(("kind:", "tag:", "nation:"))
     ):
         raise UsageError(
             "a subject access request is one person's request to one body: name "
-            "a single body with --to (not kind:, tag: or all)"
+            "a single body with --to (not kind:, nation:, tag: or all)"
         )
     bodies = select_bodies(session, selectors, today)
     camp = None
@@ -307,6 +320,7 @@ def draft_batch(
                 to=lt.to_addr,
                 reason=lt.unsendable_reason,
                 words=letter.word_count,
+                doubt=address_doubt(lt, today),
             )
         )
         if camp is None and req.campaign is not None:

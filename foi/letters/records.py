@@ -5,11 +5,12 @@ Creating and editing letters only; rendering is foi.letters.templates, sending i
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from foi.directory.bodies import contact_route
+from foi.directory.shapes import contact_doubt
 from foi.errors import UsageError
 from foi.store.models import Letter, Request
 
@@ -83,6 +84,18 @@ def current_route(letter: Letter, resend: bool = False) -> tuple[str, str | None
     req = letter.request
     route, address, reason = contact_route(req.body, "sar" if req.regime == "sar" else "foi")
     return route, address, reason
+
+
+def address_doubt(letter: Letter, today: date, resend: bool = False) -> str | None:
+    """Why the address a letter would go to now may be wrong (unconfirmed, undated or more
+    than a year old), naming its source and date; None when it is fresh or not in doubt."""
+    route, address, _reason = current_route(letter, resend=resend)
+    if route not in ("email", "web-form", "post") or not address:
+        return None
+    for c in letter.request.body.contacts:
+        if c.channel == route and c.address.lower() == address.lower():
+            return contact_doubt(c, today)
+    return None
 
 
 def readdress(letter: Letter) -> bool:

@@ -31,7 +31,7 @@ from foi.casework.requests import (
 from foi.errors import ConflictError, UsageError
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import EventKind, Status, TimelineEvent, TransitionError, check_append
-from foi.letters.records import current_route, follow_directory, readdress
+from foi.letters.records import address_doubt, current_route, follow_directory, readdress
 from foi.store.models import Body, Letter, Request
 
 # The timeline event a letter records once it has gone, by the letter's purpose.
@@ -60,6 +60,7 @@ class Item:
     state: str
     problem: str | None = None  # why it cannot go now
     message_id: str | None = None
+    doubt: str | None = None  # why its address may be wrong (unconfirmed, undated or old)
 
 
 @dataclass
@@ -80,7 +81,11 @@ class Plan:
 
 
 def _item(
-    lt: Letter, problem: str | None = None, state: str | None = None, resend: bool = False
+    lt: Letter,
+    problem: str | None = None,
+    state: str | None = None,
+    resend: bool = False,
+    today: date | None = None,
 ) -> Item:
     route, to, _reason = current_route(lt, resend=resend)  # the address it would go to now
     return Item(
@@ -94,6 +99,7 @@ def _item(
         state=state or lt.state,
         problem=problem,
         message_id=lt.message_id,
+        doubt=address_doubt(lt, today, resend=resend) if today is not None else None,
     )
 
 
@@ -227,7 +233,7 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
                     )
                 )
             else:
-                p.ready.append(_item(lt, state="bounced", resend=True))
+                p.ready.append(_item(lt, state="bounced", resend=True, today=today))
             continue
         if state in ("sent", "unsendable") and not references:
             if state == "unsendable" and route != "whatdotheyknow":
@@ -269,13 +275,14 @@ def _sort(letters: Iterable[Letter], *, explicit: bool, outbox: bool, today: dat
             p.blocked.append(_item(lt, problem))
             continue
         if route == "email":
-            p.ready.append(_item(lt, state=state))
+            p.ready.append(_item(lt, state=state, today=today))
         elif route in ("web-form", "post"):
             (p.ready if outbox else p.by_hand).append(
                 _item(
                     lt,
                     None if outbox else f"goes by {route}: use --outbox DIR for the text",
                     state=state,
+                    today=today,
                 )
             )
         else:

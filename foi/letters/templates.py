@@ -57,7 +57,7 @@ from jinja2 import Environment as _JinjaEnvironment
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.utils import missing
 
-from foi.directory.kinds import KINDS
+from foi.directory.kinds import KIND_GROUPS, KINDS, kind_choices, kinds_named
 from foi.errors import UsageError
 from foi.letters.sandbox import LimitedSandbox, render_limited
 
@@ -292,10 +292,14 @@ def _parse_info(name: str, path: Path, text: str, builtin: bool) -> TemplateInfo
         raw_kinds = [raw_kinds]
     if not isinstance(raw_kinds, list) or not raw_kinds:
         raise bad('\'kinds\' must be a list such as ["mental-health-trust"] or ["any"]')
+    kinds: list[str] = []
     for kind in raw_kinds:
-        if kind != "any" and kind not in KINDS:
-            hint = _did_you_mean(_close(str(kind), (*KINDS, "any")))
-            raise bad(f"unknown kind {kind!r}{hint} (kinds: {', '.join(KINDS)}, any)")
+        named = ("any",) if kind == "any" else kinds_named(str(kind))
+        if not named:
+            hint = _did_you_mean(_close(str(kind), (*KINDS, *KIND_GROUPS, "any")))
+            raise bad(f"unknown kind {kind!r}{hint} (kinds: {kind_choices()}, any)")
+        kinds.extend(k for k in named if k not in kinds)  # a group stands for its kinds
+    raw_kinds = kinds
 
     description = meta.get("description", "")
     if not isinstance(description, str):

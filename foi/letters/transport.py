@@ -733,9 +733,13 @@ def printable_letter(
     """A letter that stands alone on paper or in a web form: no instructions for the user.
 
     Post: the sender's address, the date, the body's address block and our reference, so a
-    reply on paper can be matched. A web form: the date and our reference above the text.
+    reply on paper can be matched. A web form: where to paste it (the form's address, above
+    a cut line), then the date and our reference above the text.
     """
     lines: list[str] = []
+    if route == "web-form" and to_address:
+        lines.append(f"Paste everything below the line into the web form at {to_address}")
+        lines.append("-" * 72)
     if route == "post":
         for part in (
             sender_name,

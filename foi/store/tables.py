@@ -78,6 +78,8 @@ bodies = Table(
     Column("police_id", String(80), unique=True),
     Column("wdtk_url_name", String(200)),
     Column("region", String(100)),
+    # england | scotland | wales | northern-ireland (None: not known)
+    Column("nation", String(20), index=True),
     Column("opened_on", Date),
     Column("closed_on", Date),
     Column("successor_id", Integer, ForeignKey("bodies.id")),
@@ -132,6 +134,8 @@ contacts = Table(
     Column("confirmed_on", Date),
     Column("confidence", String(20), nullable=False, default="unconfirmed"),
     Column("note", Text),
+    Column("quote", Text),  # the source's own words giving the address
+    Column("seen_on", Date),  # the latest date the source shows the address in use
     Column("failing_since", Date),  # set when mail to it bounced
     Column("failure", Text),
     Column("created_at", UTCDateTime, nullable=False),

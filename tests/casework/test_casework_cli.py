@@ -43,27 +43,31 @@ def test_a_placeholder_signatory_is_refused(foi, name: str) -> None:
 def test_an_example_address_and_a_post_letter_without_address_are_refused(foi) -> None:
     foi("init")
     env = {"FOI_REQUESTER_NAME": "Jo Campaigner", "FOI_REQUESTER_EMAIL": "jo@example.com"}
-    line = one_line(foi("draft", "sim-use", "--to", "RVN", "--campaign", "x", env=env), 2)
+    line = one_line(foi("draft", "sim-use", "--to", "RV9", "--campaign", "x", env=env), 2)
     assert "'jo@example.com' is an example address" in line
     no_address = {"FOI_REQUESTER_NAME": "Jo Campaigner", "FOI_REQUESTER_EMAIL": "jo@simcamp.org.uk"}
-    skipped = foi("draft", "sim-use", "--to", "RVN", "--campaign", "x", "--json", env=no_address)
+    skipped = foi("draft", "sim-use", "--to", "RV9", "--campaign", "x", "--json", env=no_address)
     assert skipped.exit_code == 0
     (row,) = skipped.json()
     assert row["state"] == "skipped" and "needs your postal address" in row["reason"]
 
 
-def test_nhs_england_is_drafted_by_post(foi) -> None:
+def test_nhs_england_is_drafted_by_email_with_a_warning_that_it_is_unconfirmed(foi) -> None:
     foi("init")
     result = foi(
         "draft", "sim-nhse", "--to", "kind:nhs-england", "--campaign", "x", "--json", env=SIGN
     )
     assert result.exit_code == 0, result.stderr
     (row,) = result.json()
-    assert (row["state"], row["route"]) == ("draft", "post")
-    assert row["to"] == "NHS England, PO Box 16738, Redditch, B97 9PT"
+    assert (row["state"], row["route"]) == ("draft", "email")
+    assert row["to"] == "england.contactus@nhs.net"
+    assert row["doubt"].startswith("england.contactus@nhs.net is unconfirmed (date not recorded")
+    assert "https://www.england.nhs.uk/contact-us/privacy-notice/" in row["doubt"]
     body = foi("body", "show", "NHS England", "--json").json()
     (post,) = [c for c in body["contacts"] if c["channel"] == "post"]
     assert post["source"].startswith("https://www.whatdotheyknow.com/")
+    (email,) = [c for c in body["contacts"] if c["channel"] == "email"]
+    assert email["confidence"] == "unconfirmed" and "England.contactus@nhs.net" in email["quote"]
 
 
 # --- Bounces ---------------------------------------------------------------------------------
@@ -151,10 +155,10 @@ def test_a_bounce_classified_by_hand_marks_the_address_failing(
 
 def test_received_on_and_the_postal_delay_move_the_clock(foi, db_url: str) -> None:
     foi("init", db=db_url)
-    drafted = foi("draft", "sim-use", "--to", "RVN", "--to", "RTQ", "--campaign", "p",
+    drafted = foi("draft", "sim-use", "--to", "RV9", "--to", "RTQ", "--campaign", "p",
                   "--json", env=SIGN, db=db_url, today="2026-11-27")  # fmt: skip
     refs = {r["body"][:4]: r["reference"] for r in drafted.json()}
-    posted, emailed = refs["Avon"], refs["Glou"]
+    posted, emailed = refs["Humb"], refs["Glou"]
     # Posted on Friday 27 November: by default it arrives 2 working days later (Wed 2 Dec:
     # Monday 30 November is St Andrew's Day, a bank holiday in Scotland, so not a working day).
     logged = foi(
@@ -180,7 +184,7 @@ def test_received_on_and_the_postal_delay_move_the_clock(foi, db_url: str) -> No
 
 def test_postal_delay_is_configurable(foi) -> None:
     foi("init")
-    ref = foi("draft", "sim-use", "--to", "RVN", "--campaign", "p", "--json", env=SIGN).json()[0][
+    ref = foi("draft", "sim-use", "--to", "RV9", "--campaign", "p", "--json", env=SIGN).json()[0][
         "reference"
     ]
     foi("request", "log", ref, "sent", "--on", "2026-11-27", env={"FOI_POSTAL_DELAY_DAYS": "0"},
@@ -192,7 +196,7 @@ def test_postal_delay_is_configurable(foi) -> None:
 
 def test_bulk_log_of_posted_letters_is_one_transaction(foi, db_url: str) -> None:
     foi("init", db=db_url)
-    drafted = foi("draft", "sim-use", "--to", "RVN", "--to", "RJ8", "--to", "RTQ",
+    drafted = foi("draft", "sim-use", "--to", "RV9", "--to", "7A2", "--to", "RTQ",
                   "--campaign", "b", "--json", env=SIGN, db=db_url, today="2026-11-27").json()  # fmt: skip
     routes = {r["reference"]: r["route"] for r in drafted}
     assert sorted(routes.values()) == ["email", "post", "post"]
@@ -345,7 +349,7 @@ def test_send_exits_non_zero_while_any_letter_is_uncertain(foi, smtp, isolated: 
 def test_outbox_summary_counts_each_letter_once_in_words(foi, isolated: Path) -> None:
     foi("init")
     foi("body", "edit", "RTQ", "--email", "foi@ghc.example.nhs.uk")
-    foi("draft", "sim-use", "--to", "RTQ", "--to", "RVN", "--campaign", "o", env=SIGN)
+    foi("draft", "sim-use", "--to", "RTQ", "--to", "RV9", "--campaign", "o", env=SIGN)
     result = foi("send", "--campaign", "o", "--outbox", "out", "--yes", env=SIGN)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == (

@@ -52,13 +52,15 @@ def test_directory_has_every_body_the_campaign_writes_to(foi, db_url: str) -> No
     assert len(expected) == 50
     assert open_mh == expected
     assert sum(b["kind"] == "nhs-england" for b in bodies) == 1
-    assert sum(b["kind"] == "police-force" for b in bodies) == 44
+    assert sum(b["kind"] == "police-force" and b["nation"] != "scotland" for b in bodies) == 45
     with shared_path("data", "etr.csv").open(encoding="ascii", newline="") as fh:
         ambulance = {
             r[0] for r in csv.reader(fh) if "AMBULANCE" in r[1] and not r[11] and r[23] != "W"
         }
     assert {
-        b["ods_code"] for b in bodies if b["kind"] == "ambulance-trust" and b["status"] == "open"
+        b["ods_code"]
+        for b in bodies
+        if b["kind"] == "ambulance-trust" and b["status"] == "open" and b["nation"] == "england"
     } == ambulance
     closed = [b for b in bodies if b["kind"] == "mental-health-trust" and b["status"] == "closed"]
     assert closed, "closed and merged trusts are kept, marked closed"

@@ -20,17 +20,24 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "foi" / "directory" / "data"
 
 BODY_COLUMNS = [
-    "key", "name", "kind", "ods_code", "police_id", "wdtk_url_name", "region", "opened_on",
+    "key", "name", "kind", "ods_code", "police_id", "wdtk_url_name", "region", "nation", "opened_on",
     "closed_on", "successor", "foi_subject", "regime", "tags", "aliases", "home_page", "phone",
     "postal_address", "source",
 ]  # fmt: skip
 CONTACT_COLUMNS = [
-    "key", "purpose", "channel", "address", "source", "confirmed_on", "confidence", "note",
+    "key", "purpose", "channel", "address", "source", "confirmed_on", "seen_on", "confidence",
+    "note", "quote",
 ]  # fmt: skip
 EVIDENCE_COLUMNS = ["key", "status", "on", "period", "note", "source", "confidence"]
-KINDS = {"mental-health-trust", "nhs-england", "police-force", "ambulance-trust", "private-company"}
+KINDS = {
+    "mental-health-trust", "nhs-england", "police-force", "ambulance-trust", "private-company",
+    "health-board", "special-health-board", "hsc-trust",
+}  # fmt: skip
+NATIONS = {"england", "scotland", "wales", "northern-ireland"}
 STATUSES = {"adopted", "piloted", "considering", "withdrawn", "denied", "not-adopted"}
 AMBULANCE_TRUSTS = 10  # English ambulance trusts in the ODS extract (all open)
+# Scotland's, Wales's and Northern Ireland's ambulance services
+OTHER_AMBULANCE = {"body:scottish-ambulance-service", "ods:RT4", "body:ni-ambulance-service"}
 
 
 def shared_dir() -> Path:
@@ -87,16 +94,19 @@ def test_bodies_are_well_formed(bodies: list[dict[str, str]]) -> None:
     for b in bodies:
         assert b["name"] and b["source"], b["key"]
         assert b["kind"] in KINDS, b
-        assert b["foi_subject"] in ("yes", "no") and b["regime"] in ("foia", "none"), b
+        assert b["foi_subject"] in ("yes", "no") and b["regime"] in ("foia", "foisa", "none"), b
+        assert b["nation"] in NATIONS or b["key"] == "company:high-intensity-network", b
+        # FOISA for Scottish public authorities, FOIA elsewhere (BTP answers under FOIA)
+        assert (b["regime"] == "foisa") == (b["nation"] == "scotland"), b["key"]
         assert (b["foi_subject"] == "no") == (b["regime"] == "none"), b
         opened, closed = iso(b["opened_on"]), iso(b["closed_on"])
         assert not (opened and closed) or closed >= opened, b["key"]
         assert b["tags"] == " ".join(b["tags"].split()), b["key"]
         aliases = b["aliases"].split("|") if b["aliases"] else []
         assert all(a and a != b["name"] for a in aliases), b["key"]
-        if b["kind"] in ("mental-health-trust", "ambulance-trust"):
+        if b["kind"] in ("mental-health-trust", "ambulance-trust") and b["nation"] == "england":
             assert b["key"] == f"ods:{b['ods_code']}", b["key"]
-        if b["kind"] == "police-force":
+        if b["kind"] == "police-force" and b["key"] != "body:police-scotland":
             assert b["key"] == f"police:{b['police_id']}", b["key"]
         assert b["name"] != b["name"].upper(), f"{b['key']}: name not proper-cased"
 
@@ -117,9 +127,17 @@ def test_counts_per_kind(bodies: list[dict[str, str]]) -> None:
     kinds = Counter(b["kind"] for b in bodies)
     open_mh = [b for b in bodies if b["kind"] == "mental-health-trust" and not b["closed_on"]]
     assert len(open_mh) == 50
-    assert kinds["police-force"] == 44
+    assert kinds["police-force"] == 46  # 43 + BTP, Police Scotland and PSNI
     assert kinds["nhs-england"] == 1
-    assert kinds["ambulance-trust"] == AMBULANCE_TRUSTS
+    assert kinds["ambulance-trust"] == AMBULANCE_TRUSTS + len(OTHER_AMBULANCE)
+    by_nation = Counter((b["nation"], b["kind"]) for b in bodies)
+    assert by_nation[("scotland", "health-board")] == 14
+    assert by_nation[("scotland", "special-health-board")] == 1
+    assert by_nation[("wales", "health-board")] == 7
+    assert by_nation[("northern-ireland", "hsc-trust")] == 5
+    scottish = {b["name"] for b in bodies if b["nation"] == "scotland"}
+    assert {"Police Scotland", "Scottish Ambulance Service", "NHS Fife"} <= scottish
+    assert len(scottish) == 17
     nhse = next(b for b in bodies if b["kind"] == "nhs-england")
     assert (nhse["key"], nhse["name"], nhse["foi_subject"]) == ("nhse", "NHS England", "yes")
     hin = next(b for b in bodies if b["kind"] == "private-company")
@@ -135,6 +153,7 @@ def test_contacts(bodies: list[dict[str, str]], contacts: list[dict[str, str]]) 
         assert c["purpose"] in ("foi", "sar") and c["channel"] in ("email", "web-form", "post")
         assert c["confidence"] in ("confirmed", "unconfirmed"), c
         iso(c["confirmed_on"])
+        iso(c["seen_on"])
         if c["channel"] == "email":
             assert EMAIL_RE.match(c["address"]), c["address"]
         elif c["channel"] == "web-form":
@@ -142,9 +161,35 @@ def test_contacts(bodies: list[dict[str, str]], contacts: list[dict[str, str]]) 
         ident = (c["key"], c["purpose"], c["channel"], c["address"].lower())
         assert ident not in seen, ident
         seen.add(ident)
-    police = [c for c in contacts if c["key"].startswith("police:")]
-    assert len(police) == 43  # Gloucestershire Constabulary has no listed address
+    police = [c for c in contacts if c["key"].startswith("police:") and c["channel"] == "email"]
+    assert len(police) == 44  # 43 listed (not Gloucestershire) and PSNI's
     assert all(c["confidence"] == "unconfirmed" for c in police)
+
+
+def test_every_open_english_mental_health_trust_but_humber_has_an_email(
+    bodies: list[dict[str, str]], contacts: list[dict[str, str]]
+) -> None:
+    emails = {c["key"] for c in contacts if (c["purpose"], c["channel"]) == ("foi", "email")}
+    open_mh = {
+        b["key"]: b["name"]
+        for b in bodies
+        if b["kind"] == "mental-health-trust" and not b["closed_on"]
+    }
+    assert len(open_mh) == 50
+    without = sorted(name for key, name in open_mh.items() if key not in emails)
+    assert without == ["Humber Teaching NHS Foundation Trust"]
+    nhse = [c for c in contacts if c["key"] == "nhse" and c["channel"] == "email"]
+    assert [(c["address"], c["confidence"]) for c in nhse] == [
+        ("england.contactus@nhs.net", "unconfirmed")
+    ]
+    # Each address from foi_contacts_uk.csv keeps the source's words
+    fife = next(c for c in contacts if c["address"] == "fife.foirequestfife@nhs.scot")
+    assert "fife.foirequestfife@nhs.scot" in fife["quote"] and fife["confidence"] == "confirmed"
+    # Older and newer rows for one body: both kept, the newer one dated later
+    hiow = {c["address"]: c for c in contacts if c["key"] == "ods:RW1" and c["channel"] == "email"}
+    assert hiow["hiowh.freedomofinformation@nhs.net"]["seen_on"] == "2026-08-22"
+    old = hiow["freedom.information@southernhealth.nhs.uk"]
+    assert (old["confidence"], old["seen_on"]) == ("unconfirmed", "2020-03-01")
 
 
 def test_evidence(bodies: list[dict[str, str]], evidence: list[dict[str, str]]) -> None:
@@ -178,11 +223,15 @@ def test_police_and_ambulance_match_the_shared_data(bodies: list[dict[str, str]]
     data = shared_dir() / "data"
     with (data / "police_forces.csv").open(encoding="utf-8", newline="") as fh:
         forces = {r["data_police_uk_id"] for r in csv.DictReader(fh)}
-    assert {b["police_id"] for b in bodies if b["kind"] == "police-force"} == forces
+    listed = {b["police_id"] for b in bodies if b["kind"] == "police-force"}
+    assert listed == forces | {"northern-ireland", ""}  # PSNI; Police Scotland has no id
     with (data / "etr.csv").open(encoding="ascii", newline="") as fh:
         etr = list(csv.reader(fh))
     ambulance = {r[0] for r in etr if "AMBULANCE" in r[1] and r[0] != "RT4"}
-    assert {b["ods_code"] for b in bodies if b["kind"] == "ambulance-trust"} == ambulance
+    english = {
+        b["ods_code"] for b in bodies if b["kind"] == "ambulance-trust" and b["nation"] == "england"
+    }
+    assert english == ambulance
 
 
 def load_build_script(monkeypatch: pytest.MonkeyPatch) -> ModuleType:

@@ -155,10 +155,31 @@ def build(foi: Any, db: str, folder: Path, smtp_port: int) -> dict[str, str]:
         )
     ).json()  # fmt: skip
     refs["SAR"] = sar["reference"]
+    # The body replies to the SAR by email, with the records attached; the volunteer logs
+    # every field a response can carry. None of it may reach anything public or exported.
+    sar_reply = EmailMessage()
+    sar_reply["From"] = "Records Team <foi@ra1.nhs.example>"
+    sar_reply["To"] = REQUESTER["FOI_REQUESTER_EMAIL"]
+    sar_reply["Subject"] = f"RE: [{refs['SAR']}] SECRET-SAR-SUBJECT your records"
+    sar_reply["Date"] = "Fri, 20 Nov 2026 10:00:00 +0000"
+    sar_reply["Message-ID"] = "<alpha-sar-1@ra1.nhs.example>"
+    sar_reply.set_content("SECRET-SAR-REPLY-TEXT: flagged on the register.\n")
+    sar_reply.add_attachment(
+        b"SECRET-SAR-RECORDS", maintype="text", subtype="plain", filename="sar-records.txt"
+    )
+    sar_eml = folder / "alpha-sar-reply.eml"
+    sar_eml.write_bytes(bytes(sar_reply))
+    _ok(foi("inbox", "import", str(sar_eml), db=db, today="2026-11-20", env=env))
+    sar_file = folder / "sar-notes.txt"
+    sar_file.write_bytes(b"SECRET-SAR-FILE-CONTENT")
     _ok(
         foi(
-            "respond", refs["SAR"], "--on", "2026-11-20", "--outcome", "successful",
-            "--answer", "1=SECRET-SAR-ANSWER", db=db, today="2026-11-20", env=env,
+            "respond", refs["SAR"], "--on", "2026-11-20", "--outcome", "partially-successful",
+            "--answer", "1=SECRET-SAR-ANSWER", "--answer-status", "1=partial",
+            "--sim-status", "adopted", "--local-name", "SECRET-SAR-LOCAL-NAME",
+            "--quote", "SECRET-SAR-QUOTE", "--page", "SECRET-SAR-PAGE",
+            "--note", "SECRET-SAR-NOTE", "--file", str(sar_file),
+            db=db, today="2026-11-20", env=env,
         )
     )  # fmt: skip
     return refs

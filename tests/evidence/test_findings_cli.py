@@ -40,7 +40,7 @@ PRIVATE = (
     *VOLUNTEERS,
     "Volunteerson",
     "Oyelaran",
-    "SECRET-SAR-ANSWER",
+    "SECRET-SAR",  # every field of the SAR's reply and response: answer, quote, local name…
     "own records",
 )
 
@@ -357,6 +357,24 @@ def test_marking_a_reply_attachment_publishable_puts_it_on_the_site(
     sar = foi("request", "publishable", refs["SAR"], str(reply_pdf), db=db, today=TODAY)
     assert sar.exit_code == 2
     assert "subject access request: it is never published" in sar.stderr
+    # Nor can any other path turn a SAR into public material: its files, or a claim about
+    # the body sourced from it (by its reference, however typed).
+    sar_file = isolated / "records.txt"
+    sar_file.write_text("records")
+    for args in (
+        ("respond", refs["SAR"], "--on", "2026-11-21", "--outcome", "successful",
+         "--file", str(sar_file), "--publishable"),
+        ("body", "evidence", "add", "RA1", "--status", "adopted", "--source",
+         f" {refs['SAR'].lower()} "),
+    ):  # fmt: skip
+        refused = foi(*args, db=db, today=TODAY)
+        assert refused.exit_code == 2, refused.stdout
+        assert f"{refs['SAR']} is a subject access request" in refused.stderr
+    ev = foi("body", "show", "RA1", "--json", db=db, today=TODAY).json()["evidence"]
+    evidence_id = ev[0]["id"]
+    moved = foi("body", "evidence", "edit", str(evidence_id), "--source", refs["SAR"],
+                db=db, today=TODAY)  # fmt: skip
+    assert moved.exit_code == 2 and "subject access request" in moved.stderr
 
 
 def test_publish_will_not_write_into_a_folder_it_did_not_make(

@@ -142,7 +142,7 @@ REQUESTS = [n for n in NAMES if LIBRARY.get(n).purpose == "request"]
 @pytest.mark.parametrize("name", REQUESTS)
 def test_request_letters_carry_the_definition_and_the_standard_asks(name: str) -> None:
     info = LIBRARY.get(name)
-    assert info.regime == "foia"
+    assert info.regime in ("foia", "any")  # "any": the letter follows the body's regime
     assert 1 <= len(info.questions) <= MAX_QUESTIONS
     text = flat(render(name, suited(info)[0]).text)
     assert "Freedom of Information Act 2000" in text
@@ -168,7 +168,13 @@ def test_request_letters_use_the_local_name_when_known(name: str) -> None:
 
 
 def test_request_letters_are_shaped_for_their_bodies() -> None:
-    assert LIBRARY.get("sim-use").kinds == ("mental-health-trust",)
+    # kind:mental-health-provider: every body running adult mental health services
+    assert LIBRARY.get("sim-use").kinds == (
+        "mental-health-trust",
+        "health-board",
+        "special-health-board",
+        "hsc-trust",
+    )
     assert LIBRARY.get("sim-police").kinds == ("police-force",)
     assert LIBRARY.get("sim-ambulance").kinds == ("ambulance-trust",)
     assert LIBRARY.get("sim-nhse").kinds == ("nhs-england",)
@@ -430,3 +436,24 @@ def test_follow_ups_quote_the_topic_not_the_whole_subject(name: str) -> None:
     assert "SIM: numbers of people, detentions" in flat(letter.text)
     assert "Freedom of Information request -" not in letter.text
     assert "Freedom of Information request -" not in letter.subject
+
+
+def test_sim_use_to_a_scottish_board_cites_foisa_and_names_the_board() -> None:
+    board = {"name": "NHS Fife", "kind": "health-board", "regime": "foisa"}
+    text = flat(render("sim-use", body=board).text)
+    assert "Freedom of Information (Scotland) Act 2002" in text
+    assert "Freedom of Information Act 2000" not in text
+    assert '"the Trust" means NHS Fife' in text
+    assert "section 15" in text and "section 38(1)(b)" in text
+    assert "section 16" not in text and "section 40(2)" not in text
+    welsh = flat(render("sim-use", body={"name": "Powys", "kind": "health-board"}).text)
+    assert "Freedom of Information Act 2000" in welsh and "section 16" in welsh
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("sim-police", "police-force"), ("sim-ambulance", "ambulance-trust")]
+)
+def test_police_and_ambulance_letters_to_scotland_cite_foisa(name: str, kind: str) -> None:
+    text = flat(render(name, kind, body={"regime": "foisa"}).text)
+    assert "Freedom of Information (Scotland) Act 2002" in text
+    assert "Freedom of Information Act 2000" not in text and "section 38(1)(b)" in text

@@ -234,27 +234,39 @@ def test_outbox_eml_files_parse_with_the_same_headers(foi, isolated: Path) -> No
 def test_web_form_and_post_letters_go_to_the_outbox_as_text(foi, isolated: Path) -> None:
     foi("init")
     refused = foi(
-        "draft", "sim-use", "--to", "RVN", "--campaign", "c", env={"FOI_REQUESTER_NAME": "Jo"}
+        "draft", "sim-use", "--to", "RV9", "--campaign", "c", env={"FOI_REQUESTER_NAME": "Jo"}
     )
     assert "needs your postal address" in refused.stdout  # skipped: no address for a reply
     env = {"FOI_REQUESTER_NAME": "Jo", "FOI_REQUESTER_ADDRESS": "1 Park Row, Leeds LS1 5HN"}
-    foi("draft", "sim-use", "--to", "RVN", "--campaign", "c", env=env)  # Avon & Wiltshire: post
+    foi("body", "add", "Formonly Trust", "--kind", "mental-health-trust")
+    form = "https://formonly.example.nhs.uk/foi"
+    foi("body", "edit", "Formonly Trust", "--web-form", form, "--source", form)
+    # Humber takes requests by post only (its registered address); Formonly by web form
+    foi("draft", "sim-use", "--to", "RV9", "--to", "Formonly Trust", "--campaign", "c", env=env)
     dry = foi("send", "--campaign", "c")
-    assert "goes by post" in dry.stderr
+    assert "goes by post" in dry.stderr and "goes by web-form" in dry.stderr
+    preview = foi("draft", "preview", "--campaign", "c").stdout
+    assert f"How: paste this letter into the body's web form at {form}" in preview
     written = foi(
         "send", "--campaign", "c", "--outbox", "out", "--yes", "--json", today="2026-12-04"
     )
-    assert written.json()["written_text"] == 1
-    assert "post it to Freedom of Information, Bath NHS House" in written.stderr
-    text = next((isolated / "out").glob("*.txt")).read_text(encoding="utf-8")
+    assert written.json()["written_text"] == 2
+    assert "post it to Trust HQ Block A Willerby Hill" in written.stderr
+    assert f"paste it into the body's web form at {form}" in written.stderr
+    letters = [p.read_text(encoding="utf-8") for p in sorted((isolated / "out").glob("*.txt"))]
+    text = next(t for t in letters if "Dear Humber" in t)
     # The letter stands alone: our address, the date, theirs, our reference; no tool steps.
     assert text.startswith("Jo\n1 Park Row\nLeeds LS1 5HN\n\n4 December 2026\n\n")
-    assert (
-        "Avon and Wiltshire Mental Health Partnership NHS Trust\nFreedom of Information\n" in text
-    )
+    assert "Humber Teaching NHS Foundation Trust\nTrust HQ Block A Willerby Hill\n" in text
     assert "Our reference: FOI-2026-0001" in text
     assert "foi request log" not in text and "Post to:" not in text
-    assert "Dear Avon and Wiltshire Mental Health Partnership NHS Trust" in text
+    assert "Dear Humber Teaching NHS Foundation Trust" in text
+    # A web-form letter says where it is to be pasted, above a cut line, and nothing else.
+    pasted = next(t for t in letters if "Dear Formonly" in t)
+    first, cut, rest = pasted.split("\n", 2)
+    assert first == f"Paste everything below the line into the web form at {form}"
+    assert cut == "-" * 72 and rest.startswith("4 December 2026\n\nOur reference: FOI-2026-0002")
+    assert "foi request log" not in pasted
 
 
 def test_a_letter_written_to_the_outbox_is_not_sent_again_by_smtp(

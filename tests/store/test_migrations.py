@@ -81,3 +81,47 @@ def test_upgrade_from_previous_revision_keeps_data(foi, isolated: Path) -> None:
     assert [b["name"] for b in listed] == ["Old Trust"]
     cols = {c["name"] for c in inspect(create_engine(f"sqlite:///{path}")).get_columns("letters")}
     assert "covers" in cols
+
+
+def test_upgrade_moves_sar_evidence_off_the_body(foi, isolated: Path) -> None:
+    """0015: evidence a SAR produced before 0.3.0 leaves the body's evidence for the SAR's event."""
+    from alembic import command
+
+    path = isolated / "leaky.db"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+    stamp = "'2026-11-20 00:00:00'"
+    with engine.begin() as conn:
+        for sql in (
+            "INSERT INTO bodies (id, name, kind, foi_subject, regime, created_at, updated_at) "
+            f"VALUES (1, 'Alpha Trust', 'mental-health-trust', 1, 'foia', {stamp}, {stamp})",
+            "INSERT INTO requests (id, reference, title, body_id, regime, created_at, "
+            f"updated_at, status) VALUES (1, 'FOI-2026-0001', 'SIM', 1, 'foia', {stamp}, "
+            f"{stamp}, 'awaiting-response'), (2, 'FOI-2026-0002', 'My records', 1, 'sar', "
+            f"{stamp}, {stamp}, 'successful')",
+            'INSERT INTO events (id, request_id, kind, "on", recorded_at, data) VALUES '
+            f"(1, 1, 'sent', '2026-11-02', {stamp}, NULL), "
+            f"(2, 2, 'response', '2026-11-20', {stamp}, '{{\"exemptions\": []}}')",
+            "INSERT INTO evidence (id, body_id, status, source, quote, local_name, event_id, "
+            "recorded_at) VALUES "
+            f"(1, 1, 'adopted', 'FOI-2026-0002', 'SECRET QUOTE', 'Secret Team', 2, {stamp}), "
+            f"(2, 1, 'piloted', 'foi-2026-0002', 'typed by hand', NULL, NULL, {stamp}), "
+            f"(3, 1, 'denied', 'FOI-2026-0001', 'public reply', NULL, NULL, {stamp})",
+        ):
+            conn.execute(text(sql))
+    engine.dispose()
+    assert foi("db", "upgrade", db=str(path)).exit_code == 0
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT id, quote FROM evidence ORDER BY id")).all()
+        data = conn.execute(text("SELECT data FROM events WHERE id = 2")).scalar_one()
+    engine.dispose()
+    assert [tuple(r) for r in left] == [(3, "public reply")]
+    import json
+
+    kept = json.loads(data)
+    assert kept["sim_status"] == "adopted" and kept["quote"] == "SECRET QUOTE"
+    assert kept["local_name"] == "Secret Team"

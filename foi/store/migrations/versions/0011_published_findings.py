@@ -1,7 +1,7 @@
 """published findings: a campaign's title, summary and questions; holding back from publication
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0015
 Create Date: 2026-12-07 22:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
