@@ -101,9 +101,27 @@ def facets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     facets = [
         {"id": "s", "name": "SIM status", "field": "sim_key", "values": sim},
         {"id": "k", "name": "Kind", "field": "kind", "values": values("kind", _humanise)},
-        {"id": "r", "name": "Nation or region", "field": "region", "values": values("region", str)},
+        {
+            "id": "r",
+            "name": "Nation or region",
+            "field": "region",
+            "values": values("region", place),
+        },
     ]
     return [f for f in facets if f["values"]]
+
+
+NATIONS = {
+    "england": "England",
+    "scotland": "Scotland",
+    "wales": "Wales",
+    "northern-ireland": "Northern Ireland",
+}
+
+
+def place(value: str) -> str:
+    """A nation's name as written (from its key), or a region as given."""
+    return NATIONS.get(value, value)
 
 
 def _humanise(text: str) -> str:

@@ -121,12 +121,11 @@ def build_findings(foi: Any, db: str, folder: Path, smtp_port: int) -> dict[str,
         m["subject"]: (m["kind"], m["state"])
         for m in _ok(foi("inbox", "list", "--all", "--json", db=db, today="2026-11-03")).json()
     }
-    assert sorted(kinds.values()) == [
-        ("auto-reply", "matched"),
-        ("auto-reply", "matched"),
-        ("bounce", "matched"),
-        ("reply", "matched"),
-    ], kinds
+    assert [kinds[f"Automatic reply: Out of Office RE: {sent[GAMMA]} Freedom of Information"],
+            kinds[f"Acknowledgement of your request {sent[GAMMA]}"],
+            kinds[f"Undelivered Mail Returned to Sender {sent[DELTA]}"]] == [
+        ("auto-reply", "matched"), ("auto-reply", "matched"), ("bounce", "matched")
+    ]  # fmt: skip
 
     _ok(
         foi(

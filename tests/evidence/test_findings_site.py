@@ -77,7 +77,8 @@ def test_the_findings_lead_with_who_ran_sim(foi, findings, isolated: Path) -> No
     # bounce or out-of-office text (nor the officer it names) anywhere in the site.
     assert "acknowledged</li>" in gamma
     everything = _site_text(site)
-    for text in (ACK_TEXT, BOUNCE_TEXT, "out of the office", "Brittlebank", "Out of Office"):
+    for text in (ACK_TEXT, BOUNCE_TEXT, "out of the office", "Brittlebank", "Out of Office",
+                 "SECRET", refs["SAR"]):  # fmt: skip
         assert text not in everything, text
     alpha = next((site / "bodies").glob("alpha-*.html")).read_text()
     assert "We ran the Crisis Support Team" in alpha  # the real reply is published
@@ -91,7 +92,7 @@ def test_the_findings_lead_with_who_ran_sim(foi, findings, isolated: Path) -> No
     data = json.loads(search.split('id="search-index">')[1].split("</script>")[0])
     hits = {data["docs"][i][0] for i in data["terms"]["triage"]}
     assert "questions/sim-police-q1.html" in hits and any(h.startswith("bodies/") for h in hits)
-    assert "brittlebank" not in data["terms"]
+    assert "brittlebank" not in data["terms"] and "secret" not in data["terms"]
 
 
 def test_held_requests_are_in_no_export_until_released(foi, findings, isolated: Path) -> None:

@@ -21,13 +21,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("title", sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column("summary", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("questions", sa.JSON(), nullable=True))
-    # Nothing is held on upgrade: holding back is always a volunteer's decision.
+    # Nothing is held on upgrade: holding back is always a volunteer's decision. A plain ADD
+    # COLUMN (not batch mode, which would copy and drop these tables: other tables' foreign
+    # keys point at them, and SQLite enforces those during the copy).
     for table in ("requests", "bodies"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(
-                sa.Column("held", sa.Boolean(), server_default=sa.false(), nullable=False)
-            )
-            batch_op.add_column(sa.Column("held_until", sa.Date(), nullable=True))
+        op.add_column(
+            table, sa.Column("held", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        op.add_column(table, sa.Column("held_until", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
