@@ -182,6 +182,7 @@ def build_site(
     _check_out_dir(out_dir)
     views = campaign_requests(session, campaign, today=today, holidays=holidays, kind=kind)
     held = count_held(session, campaign.id, today, kind=kind)
+    redactor = _Memo(redactor)  # type: ignore[assignment]
     rows = [redactor.value(r) for r in results_rows(views)]
     stats = redactor.value(campaign_stats(views))
     # Built aside and swapped in: a failure part-way leaves the previous site as it was, and
@@ -235,16 +236,37 @@ def _questions(
 
 @dataclass
 class _Loaded:
-    """A campaign's replies and attachments, read in one query each (not per request)."""
+    """One body's letters, replies and attachments, read in one query each (not per
+    request), so a large campaign is never all in memory at once."""
 
+    letters: dict[int, list[Any]] = field(default_factory=dict)
     replies: dict[int, list[InboxMessage]] = field(default_factory=dict)
     attachments: dict[int, list[Attachment]] = field(default_factory=dict)
 
 
 def _load(session: Session, ids: Sequence[int]) -> _Loaded:
+    from foi.store import tables
+
+    lt = tables.letters
     loaded = _Loaded()
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
+        # Only what a page shows of a letter: never its address or delivery details.
+        for row in session.execute(
+            select(
+                lt.c.request_id,
+                lt.c.purpose,
+                lt.c.subject,
+                lt.c.text,
+                lt.c.state,
+                lt.c.sent_at,
+                lt.c.attempted_at,
+                lt.c.created_at,
+            )
+            .where(lt.c.request_id.in_(chunk))
+            .order_by(lt.c.id)
+        ):
+            loaded.letters.setdefault(row.request_id, []).append(row)
         for m in session.scalars(
             select(InboxMessage)
             .where(
@@ -260,6 +282,31 @@ def _load(session: Session, ids: Sequence[int]) -> _Loaded:
         ):
             loaded.attachments.setdefault(a.request_id or 0, []).append(a)
     return loaded
+
+
+class _Memo:
+    """The caller's redactor, remembering each text's result: a campaign's letters repeat."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self.redactor = redactor
+        self.seen: dict[str, str | None] = {}
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        found = self.seen.get(text)
+        if found is None:
+            found = self.seen[text] = self.redactor(text)
+        return found
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, list | tuple):
+            return [self.value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        return value
 
 
 def published_replies(view: RequestView, messages: Iterable[InboxMessage]) -> list[InboxMessage]:
@@ -323,7 +370,6 @@ def _build(
     site.file(MARKER, "made by 'foi publish': a rebuild replaces these files\n")
     env = _environment()
     titles = _exemption_titles()
-    loaded = _load(session, [v.request.id for v in views])
     heading = redactor.value(public_heading(campaign))
     common = {
         "campaign": heading["title"],
@@ -349,6 +395,7 @@ def _build(
         body = group[0].request.body
         page = pages[row["body"]]
         requests = []
+        loaded = _load(session, [v.request.id for v in group])
         for v in sorted(group, key=lambda x: (x.request.sent_on or date.min, x.request.id)):
             req_data, p, w = _request_data(session, site, v, loaded, redactor, titles, questions)
             published += p
@@ -584,7 +631,7 @@ def _request_data(
                 "subject": redactor(lt.subject),
                 "text": redactor(lt.text),
             }
-            for lt in letters_sent(req)
+            for lt in letters_sent(req, loaded.letters.get(req.id, []))
         ],
         "replies": [
             {

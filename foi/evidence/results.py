@@ -83,7 +83,6 @@ def campaign_requests(
         )
         .options(
             selectinload(Request.events),
-            selectinload(Request.letters),
             selectinload(Request.body).selectinload(Body.evidence),
         )
         .order_by(Request.sent_on, Request.id)
