@@ -12,6 +12,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+# Markup, scripts and styles go; so do blocks marked data-nosearch (the letters the campaign
+# sent: the same words on every page, our own and not the findings).
+_SKIP = re.compile(r"<(pre|div|section)\b[^>]*\bdata-nosearch\b[^>]*>.*?</\1>", re.S | re.I)
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 
@@ -19,7 +22,8 @@ _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 def page_text(page: str) -> str:
     """The visible text of a page's main content, for the search index."""
     found = _MAIN.search(page)
-    return html_lib.unescape(_TAGS.sub(" ", found.group(1) if found else page))
+    main = _SKIP.sub(" ", found.group(1) if found else page)
+    return html_lib.unescape(_TAGS.sub(" ", main))
 
 
 def search_json(docs: Sequence[tuple[str, str, str, str]]) -> str:
@@ -27,7 +31,7 @@ def search_json(docs: Sequence[tuple[str, str, str, str]]) -> str:
     holding it. Inline JSON, safe inside a script element."""
     terms: dict[str, list[int]] = {}
     for i, (_, _, _, text) in enumerate(docs):
-        for word in sorted(set(search_words(text))):
+        for word in sorted(search_words(text)):
             terms.setdefault(word, []).append(i)
     data = {
         "docs": [[href, title, kind] for href, title, kind, _ in docs],
@@ -37,8 +41,17 @@ def search_json(docs: Sequence[tuple[str, str, str, str]]) -> str:
     return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def search_words(text: str) -> list[str]:
-    """Words as the search index keeps them: folded, accents dropped, two letters or more."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return [w for w in re.findall(r"[^\W_]+", folded) if len(w) >= 2]
+def search_words(text: str) -> set[str]:
+    """The words of a text as the index keeps them: folded, accents dropped, two letters or
+    more (each distinct word is folded once)."""
+    found = set()
+    for word in set(_WORD.findall(text.casefold())):
+        if not word.isascii():
+            word = "".join(
+                ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+            )
+        found.add(word)
+    return found
+
+
+_WORD = re.compile(r"[^\W_]{2,}")
