@@ -141,7 +141,14 @@ def build_database(path: Path, workdir: Path, n_requests: int, n_bodies: int, se
         )
         event_id += 1
         events.append(
-            {"id": event_id, "request_id": r, "kind": "sent", "on": sent, "recorded_at": STAMP}
+            {
+                "id": event_id,
+                "request_id": r,
+                "kind": "sent",
+                "on": sent,
+                "recorded_at": STAMP,
+                "outcome": None,
+            }
         )
         letters.append(
             {
