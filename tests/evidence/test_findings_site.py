@@ -145,3 +145,25 @@ def test_a_rebuild_writes_only_what_changed(foi, findings, isolated: Path) -> No
                and p.stat().st_mtime_ns != stamps.get(p)}  # fmt: skip
     assert "index.html" in changed and "data/results.csv" in changed
     assert not any(c.startswith("bodies/alpha-") for c in changed)
+
+
+def test_a_volunteer_s_classification_decides_what_is_a_reply(
+    foi, findings, isolated: Path
+) -> None:
+    db, refs = findings
+    messages = {
+        m["subject"]: m["id"]
+        for m in foi("inbox", "list", "--all", "--json", db=db, today=TODAY).json()
+    }
+    alpha_reply = messages[f"RE: [{refs[ALPHA]}] Freedom of Information request"]
+    oof = next(i for s, i in messages.items() if s.startswith("Automatic reply: Out of Office"))
+    for message, ref, kind in ((alpha_reply, refs[ALPHA], "acknowledgement"),
+                               (oof, refs[GAMMA], "response")):  # fmt: skip
+        done = foi("inbox", "assign", str(message), ref, "--as", kind, db=db, today=TODAY)
+        assert done.exit_code == 0, done.stderr
+    site = isolated / "site"
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    alpha = next((site / "bodies").glob("alpha-*.html")).read_text()
+    gamma = next((site / "bodies").glob("*gamma-*.html")).read_text()
+    assert "We ran the Crisis Support Team" not in alpha  # now an acknowledgement: an entry
+    assert "out of the office" in gamma  # a volunteer says it is a response: published
