@@ -71,7 +71,7 @@ def campaign_requests(
     holidays: HolidaySet,
     kind: str | None = None,
 ) -> list[RequestView]:
-    """Every sent, non-SAR request of the campaign not held back, oldest first, with its facts."""
+    """Every sent, non-SAR request of the campaign, oldest first, with its facts."""
     stmt = (
         select(Request)
         .join(Body, Request.body_id == Body.id)
@@ -207,7 +207,6 @@ def results_rows(views: Sequence[RequestView]) -> list[dict[str, Any]]:
                 "late_by": latest.facts.late_by,
                 "answered_in_time": latest.facts.in_time,
                 "exemptions": exemptions,
-                "letter": latest.request.template,
                 "answers": {
                     str(q): a.status or ("answered" if a.text else None)
                     for q, a in latest_answers(latest).items()
@@ -222,32 +221,19 @@ def results_rows(views: Sequence[RequestView]) -> list[dict[str, Any]]:
     return rows
 
 
-def question_numbers(rows: Sequence[dict[str, Any]]) -> list[tuple[str, int]]:
-    """Every (letter, question number) with an answer in some row, in order.
-
-    Each letter (template) asks its own questions: question 1 of the police letter is not
-    question 1 of the trusts' letter, so they are never one column.
-    """
-    return sorted({(r.get("letter") or "", int(q)) for r in rows for q in r["answers"]})
-
-
-def question_label(letter: str, number: int) -> str:
-    """A question's column name: "sim-use q1" (plain "q1" for a request with no template)."""
-    return f"{letter} q{number}" if letter else f"q{number}"
+def question_numbers(rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Every question number that has an answer in some row, in order."""
+    return sorted({int(q) for r in rows for q in r["answers"]})
 
 
 def flat_header(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """The results table's columns for CSV and XLSX: one column per letter's question."""
-    return [*RESULT_COLUMNS, *(question_label(t, n) for t, n in question_numbers(rows))]
+    """The results table's columns for CSV and XLSX: one `qN` column per question."""
+    return [*RESULT_COLUMNS, *(f"q{n}" for n in question_numbers(rows))]
 
 
-def flat_row(row: dict[str, Any], questions: Sequence[tuple[str, int]]) -> list[Any]:
+def flat_row(row: dict[str, Any], questions: Sequence[int]) -> list[Any]:
     """A results row as cells (lists joined with '; ', dates kept as dates)."""
-    letter = row.get("letter") or ""
-    return [
-        *(row[c] for c in RESULT_COLUMNS),
-        *(row["answers"].get(str(q)) if t == letter else None for t, q in questions),
-    ]
+    return [*(row[c] for c in RESULT_COLUMNS), *(row["answers"].get(str(q)) for q in questions)]
 
 
 def as_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -266,12 +252,7 @@ def workbook_sheets(
     """The views of the results workbook: results, answers (one row per question), figures."""
     qs = question_numbers(rows)
     answers = answer_rows(rows)
-    figures: list[list[Any]] = [
-        [label, stats[key]]
-        for key, label in (("title", "campaign"), ("summary", "summary"))
-        if stats.get(key)
-    ]
-    figures += [["requests", stats["requests"]], ["bodies", stats["bodies"]]]
+    figures: list[list[Any]] = [["requests", stats["requests"]], ["bodies", stats["bodies"]]]
     figures += [[f"status: {k}", v] for k, v in stats["by_status"].items()]
     figures += [[f"outcome: {k}", v] for k, v in stats["by_outcome"].items()]
     ot = stats["on_time"]
@@ -295,20 +276,13 @@ def workbook_sheets(
     ]
 
 
-ANSWER_COLUMNS = ("body", "reference", "letter", "question", "status", "answer")
+ANSWER_COLUMNS = ("body", "reference", "question", "status", "answer")
 
 
 def answer_rows(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
     """One row per body and question: the latest request's answer and its status."""
     return [
-        [
-            r["body"],
-            r["latest_reference"],
-            r.get("letter"),
-            int(q),
-            status,
-            r["answer_texts"].get(q),
-        ]
+        [r["body"], r["latest_reference"], int(q), status, r["answer_texts"].get(q)]
         for r in rows
         for q, status in r["answers"].items()
     ]

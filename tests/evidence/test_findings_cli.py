@@ -54,7 +54,6 @@ def campaign(foi, db_url: str, isolated: Path, smtp):  # type: ignore[no-untyped
 def _row(**kw: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "kind": "mental-health-trust",
-        "letter": "sim-use",
         "police_id": None,
         "sim_status": None,
         "sim_evidence_source": None,
@@ -182,11 +181,7 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     assert wb["results"].freeze_panes == "A2"
     sheet = _xlsx_rows(xlsx, "results")
     header = sheet[0]
-    assert header[:3] == ["body", "kind", "ods_code"] and header[-3:] == [
-        "sim-use q1",
-        "sim-use q2",
-        "sim-use q4",
-    ]
+    assert header[:3] == ["body", "kind", "ods_code"] and header[-3:] == ["q1", "q2", "q4"]
     assert len(sheet) - 1 == len(rows)
 
     def cell(value: Any) -> Any:  # what the JSON value looks like once made spreadsheet-safe
@@ -203,8 +198,8 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     for line, row in zip(sheet[1:], rows, strict=True):
         by_col = dict(zip(header, line, strict=True))
         for col in header:
-            if col.startswith("sim-use q") and col[9:].isdigit():  # one letter's questions
-                assert by_col[col] == row["answers"].get(col[9:]), col
+            if col.startswith("q") and col[1:].isdigit():
+                assert by_col[col] == row["answers"].get(col[1:]), col
             else:
                 want = cell(row[col])
                 assert by_col[col] == want, (row["body"], col)
@@ -212,7 +207,7 @@ def test_xlsx_and_csv_hold_the_json_rows_with_formulas_neutralised(
     names = [r[0] for r in sheet[1:]]
     assert names == ["'+cmd Epsilon NHS Trust", "<script>alert(1)</script> Delta NHS Trust",
                      "'" + BETA, "'" + GAMMA, ALPHA]  # fmt: skip
-    answers = {(r[0], r[3]): r[5] for r in _xlsx_rows(xlsx, "answers")[1:]}
+    answers = {(r[0], r[2]): r[4] for r in _xlsx_rows(xlsx, "answers")[1:]}
     assert answers[(ALPHA, 2)] == "'" + ANSWER_HYPERLINK
     assert answers[(ALPHA, 4)].startswith("'@SUM(")
     assert answers[("'" + BETA, 1)] == "'" + ANSWER_CMD
