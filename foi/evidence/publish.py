@@ -61,7 +61,7 @@ from foi.evidence.site_figures import (
     sim_chart,
     slug,
 )
-from foi.evidence.site_search import page_text, search_json
+from foi.evidence.site_search import page_words, search_json
 from foi.exports import write_csv_rows
 from foi.files import STAGING_PREFIX, FolderUpdate, staged_folder
 from foi.law.holidays import HolidaySet
@@ -153,7 +153,7 @@ class SiteFiles:
 
     def __init__(self, update: FolderUpdate) -> None:
         self.update = update
-        self.search: list[tuple[str, str, str, str]] = []  # (href, title, kind, text)
+        self.search: list[tuple[str, str, str, frozenset[str]]] = []  # href, title, kind, words
 
     def file(self, rel: str, data: bytes | str) -> None:
         """Put a file (only written when its bytes changed)."""
@@ -162,7 +162,7 @@ class SiteFiles:
     def page(self, rel: str, page: str, *, title: str, kind: str) -> None:
         """Put an HTML page and index its main content for search."""
         self.update.put(rel, page)
-        self.search.append((rel, title, kind, page_text(page)))
+        self.search.append((rel, title, kind, page_words(page)))
 
 
 def build_site(
@@ -182,9 +182,9 @@ def build_site(
     _check_out_dir(out_dir)
     views = campaign_requests(session, campaign, today=today, holidays=holidays, kind=kind)
     held = count_held(session, campaign.id, today, kind=kind)
-    redactor = _Memo(redactor)  # type: ignore[assignment]
-    rows = [redactor.value(r) for r in results_rows(views)]
-    stats = redactor.value(campaign_stats(views))
+    memo = _Memo(redactor)
+    rows = [memo.value(r) for r in results_rows(views)]
+    stats = memo.value(campaign_stats(views))
     # Built aside and swapped in: a failure part-way leaves the previous site as it was, and
     # files of the user's own in the folder (a CNAME, a .git) are left alone.
     with staged_folder(out_dir, GENERATED, mode=SITE_DIR_MODE, file_mode=SITE_FILE_MODE) as update:
@@ -197,7 +197,7 @@ def build_site(
             rows,
             stats,
             today,
-            redactor,
+            memo,
             _questions(campaign, question_text, letter_questions_of),
             held,
         )
@@ -290,6 +290,7 @@ class _Memo:
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
         self.seen: dict[str, str | None] = {}
+        self.escaped: dict[str, Any] = {}
 
     def __call__(self, text: str | None) -> str | None:
         if text is None:
@@ -297,6 +298,15 @@ class _Memo:
         found = self.seen.get(text)
         if found is None:
             found = self.seen[text] = self.redactor(text)
+        return found
+
+    def html(self, text: str | None) -> Any:
+        """The redacted text escaped once for HTML (a letter sent to many bodies is one)."""
+        from markupsafe import escape
+
+        found = self.escaped.get(text or "")
+        if found is None:
+            found = self.escaped[text or ""] = escape(self(text) or "")
         return found
 
     def value(self, value: Any) -> Any:
@@ -362,7 +372,7 @@ def _build(
     rows: list[dict[str, Any]],
     stats: Any,
     today: date,
-    redactor: Redactor,
+    redactor: _Memo,
     questions: Callable[[str | None], dict[int, str]],
     held: int,
 ) -> SiteReport:
@@ -577,7 +587,7 @@ def _request_data(
     site: SiteFiles,
     v: RequestView,
     loaded: _Loaded,
-    redactor: Redactor,
+    redactor: _Memo,
     titles: Callable[[str, str], str],
     questions: Callable[[str | None], dict[int, str]],
 ) -> tuple[dict[str, Any], int, int]:
@@ -629,7 +639,7 @@ def _request_data(
                 "on": letter_date(req, lt),
                 "purpose": lt.purpose,
                 "subject": redactor(lt.subject),
-                "text": redactor(lt.text),
+                "text": redactor.html(lt.text),
             }
             for lt in letters_sent(req, loaded.letters.get(req.id, []))
         ],

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 # Markup, scripts and styles go; so do blocks marked data-nosearch (the letters the campaign
 # sent: the same words on every page, our own and not the findings).
-_SKIP = re.compile(r"<(pre|div|section)\b[^>]*\bdata-nosearch\b[^>]*>.*?</\1>", re.S | re.I)
+NOSEARCH = '<pre class="letter" data-nosearch>'  # what a template writes to leave text out
+_SKIP = re.compile(re.escape(NOSEARCH) + r".*?</pre>", re.S)
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 
@@ -26,12 +27,17 @@ def page_text(page: str) -> str:
     return html_lib.unescape(_TAGS.sub(" ", main))
 
 
-def search_json(docs: Sequence[tuple[str, str, str, str]]) -> str:
+def page_words(page: str) -> frozenset[str]:
+    """The words a page is found by (kept instead of its text: far smaller)."""
+    return frozenset(search_words(page_text(page)))
+
+
+def search_json(docs: Sequence[tuple[str, str, str, frozenset[str]]]) -> str:
     """The search index: each page's address, title and kind, and for each word the pages
     holding it. Inline JSON, safe inside a script element."""
     terms: dict[str, list[int]] = {}
-    for i, (_, _, _, text) in enumerate(docs):
-        for word in sorted(search_words(text)):
+    for i, (_, _, _, words) in enumerate(docs):
+        for word in sorted(words):
             terms.setdefault(word, []).append(i)
     data = {
         "docs": [[href, title, kind] for href, title, kind, _ in docs],
