@@ -15,7 +15,6 @@ from collections.abc import Sequence
 # Markup, scripts and styles go; so do blocks marked data-nosearch (the letters the campaign
 # sent: the same words on every page, our own and not the findings).
 NOSEARCH = '<pre class="letter" data-nosearch>'  # what a template writes to leave text out
-_SKIP = re.compile(re.escape(NOSEARCH) + r".*?</pre>", re.S)
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 
@@ -23,8 +22,16 @@ _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 def page_text(page: str) -> str:
     """The visible text of a page's main content, for the search index."""
     found = _MAIN.search(page)
-    main = _SKIP.sub(" ", found.group(1) if found else page)
-    return html_lib.unescape(_TAGS.sub(" ", main))
+    main = found.group(1) if found else page
+    # The letters sent are most of a body page's bytes: cut them out with plain string
+    # search (a lazy regular expression walks them character by character).
+    kept, at = [], 0
+    while (start := main.find(NOSEARCH, at)) >= 0:
+        kept.append(main[at:start])
+        end = main.find("</pre>", start)
+        at = len(main) if end < 0 else end + len("</pre>")
+    kept.append(main[at:])
+    return html_lib.unescape(_TAGS.sub(" ", " ".join(kept)))
 
 
 def page_words(page: str) -> frozenset[str]:
