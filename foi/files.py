@@ -1,9 +1,12 @@
 """Writing files so that a reader sees the old file or the whole new one, never half of one.
 
-Every file foi writes for a person (letters, exports, calendars, published pages, bundles)
-goes through `atomic_writer`: a private temporary file in the destination folder, fsynced,
-renamed over the target with ``os.replace`` and the folder fsynced. Files are mode 600 and
-new folders 700 unless the caller asks otherwise (a published site is meant to be shared).
+Every file foi writes for a person (letters, exports, calendars, published pages, bundles,
+backups sent to a pipe) goes through `atomic_writer`, which follows the Unix conventions for
+the target: ``-`` is standard output; an existing character device, FIFO or socket is
+written to directly; a symbolic link is written through to its target; a regular file is
+replaced whole (a private temporary file in its folder, fsynced, renamed over it with
+``os.replace``, the folder fsynced), keeping its permission bits. New files are mode 600
+and new folders 700 unless the caller asks otherwise (a published site is meant to be shared).
 Temporary files are named ``.<name>.<random>.tmp``; `remove_stale_temp_files` clears ones a
 killed run left behind. Text files a person hands foi (a letter's text, a template) are read
 one way, `read_text_file`, so a wrong encoding or a folder is one clear error everywhere.
@@ -14,7 +17,10 @@ A folder of files made together (the published site) is built aside and swapped 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -61,18 +67,124 @@ def ensure_dir(folder: Path, mode: int = 0o700) -> None:
         raise FileWriteError(f"cannot create folder {folder}: {_describe(exc)}") from None
 
 
+STDOUT = "-"  # a file name that means standard output, as in most Unix tools
+
+
+def is_stdout(target: Path | str) -> bool:
+    """Whether a path a person gave means standard output (``-``)."""
+    return str(target) == STDOUT
+
+
+def is_special(target: Path | str) -> bool:
+    """Whether `target` is ``-`` or an existing character device, FIFO or socket.
+
+    Such targets are written to as they are (see `atomic_writer`), never replaced.
+    """
+    if is_stdout(target):
+        return True
+    try:
+        st = os.stat(target)
+    except OSError:
+        return False
+    return stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode)
+
+
 @contextlib.contextmanager
 def atomic_writer(
-    target: Path, *, mode: int = 0o600, text: bool = False, make_dirs: bool = True
+    target: Path | str, *, mode: int = 0o600, text: bool = False, make_dirs: bool = True
 ) -> Iterator[IO]:
-    """Open a temporary file beside `target`; on a clean exit it replaces `target` whole.
+    """The one way foi writes a file a person names; yields a file object to write to.
 
-    If the block raises, the temporary file is removed and `target` is untouched.
+    The target decides how, as the usual Unix conventions go:
+
+    - ``-`` is standard output;
+    - an existing character device (``/dev/null``, a terminal), FIFO or socket is written
+      to directly: no temporary file, no rename, so it stays what it was;
+    - a symbolic link is followed: its target receives the data, as below;
+    - an existing regular file is replaced whole (a temporary file beside it, fsynced,
+      renamed over it), keeping its permission bits; a new file gets `mode` (600);
+    - a folder or a block device is refused (FileWriteError, exit 2).
+
+    If the block raises, a regular target is untouched and the temporary file removed.
     """
-    target = Path(target)
+    if is_stdout(target):
+        with _stdout_writer(text) as fh:
+            yield fh
+        return
+    path = Path(target)
+    try:
+        st: os.stat_result | None = os.stat(path)  # what a link points to, if it is one
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise FileWriteError(f"cannot write {target}: {_describe(exc)}") from None
+    if st is not None:
+        kind = st.st_mode
+        if stat.S_ISDIR(kind):
+            raise FileWriteError(f"{target} is a folder: give a file name")
+        if stat.S_ISBLK(kind):
+            raise FileWriteError(f"{target} is a block device: foi does not write to disks")
+        if stat.S_ISCHR(kind) or stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind):
+            # Opened by the name given: /dev/stdout -> /proc/self/fd/1 -> "pipe:[…]" works.
+            with _direct_writer(path, str(target), text, stat.S_ISSOCK(kind)) as fh:
+                yield fh
+            return
+        if stat.S_ISREG(kind):
+            mode = stat.S_IMODE(kind)  # replacing a file keeps who may read it
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # write through the link, never replace it
+    with _replacing_writer(path, mode, text, make_dirs) as fh:
+        yield fh
+
+
+def _text(fh: IO[bytes], text: bool) -> IO:
+    return io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True) if text else fh
+
+
+@contextlib.contextmanager
+def _stdout_writer(text: bool) -> Iterator[IO]:
+    """Standard output, as bytes or UTF-8 text; left open for whatever prints next."""
+    sys.stdout.flush()
+    buffer = sys.stdout.buffer
+    fh = _text(buffer, text)
+    yield fh
+    fh.flush()
+    if isinstance(fh, io.TextIOWrapper):
+        fh.detach()  # never close standard output with the wrapper
+
+
+@contextlib.contextmanager
+def _direct_writer(path: Path, name: str, text: bool, is_socket: bool) -> Iterator[IO]:
+    """Write to a character device, FIFO or socket as it is (like the shell's ``>``)."""
+    try:
+        if is_socket:
+            import socket
+
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(path))
+                raw: IO[bytes] = sock.makefile("wb")
+            finally:
+                sock.close()  # the file object keeps the connection open
+        else:
+            # No O_TRUNC or O_CREAT: the target exists and is not a file to empty.
+            fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+            raw = os.fdopen(fd, "wb")
+    except OSError as exc:
+        raise FileWriteError(f"cannot write {name}: {_describe(exc)}") from None
+    try:
+        with raw:
+            fh = _text(raw, text)
+            yield fh
+            fh.flush()
+    except OSError as exc:
+        raise FileWriteError(f"cannot write {name}: {_describe(exc)}") from None
+
+
+@contextlib.contextmanager
+def _replacing_writer(target: Path, mode: int, text: bool, make_dirs: bool) -> Iterator[IO]:
+    """A temporary file beside `target`; on a clean exit it replaces `target` whole."""
     folder = target.parent
-    if target.is_dir():
-        raise FileWriteError(f"{target} is a folder: give a file name")
     if make_dirs:
         ensure_dir(folder)
     elif not folder.is_dir():
@@ -378,8 +490,22 @@ def staged_folder(
                 shutil.rmtree(update.staging, ignore_errors=True)
 
 
-def write_atomic(target: Path, data: bytes | str, *, mode: int = 0o600) -> Path:
-    """Write bytes (or UTF-8 text) to `target` atomically; return the path."""
+def output_folder(given: str) -> Path:
+    """The folder a person named for foi to write files into; FileWriteError (exit 2) if unusable.
+
+    An empty path is refused (it would mean the current folder by accident), and so is
+    anything that exists and is not a folder (``/dev/null``, a file).
+    """
+    if not given.strip():
+        raise FileWriteError("an empty path is not a folder: give the folder to write to")
+    folder = Path(given).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise FileWriteError(f"{given} exists and is not a folder: give a folder to write to")
+    return folder
+
+
+def write_atomic(target: Path | str, data: bytes | str, *, mode: int = 0o600) -> Path:
+    """Write bytes (or UTF-8 text) to `target` by `atomic_writer`'s rules; return the path."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_writer(target, mode=mode) as fh:
         fh.write(payload)
@@ -433,12 +559,37 @@ def decode_text(data: bytes, name: str) -> tuple[str, str | None]:
     return text, f"{name} is not UTF-8 (offset {first_bad}); read it as Windows-1252"
 
 
+def check_input_file(path: Path, *, limit: int | None = None, what: str = "a file") -> int:
+    """The size of a regular file a person gave foi to read; FileReadError (exit 2) if not.
+
+    A folder, a FIFO, a device or a socket is refused before it is opened (opening a FIFO
+    would wait for a writer for ever), and so is a file over `limit` bytes, before any of
+    it is read.
+    """
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise FileReadError(f"{path} does not exist") from None
+    except OSError as exc:
+        raise FileReadError(f"cannot read {path}: {_describe(exc)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FileReadError(f"{path} is a folder: give {what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise FileReadError(f"{path} is not a regular file (a pipe or device): give {what}")
+    if limit is not None and st.st_size > limit:
+        raise FileReadError(
+            f"{path} is {st.st_size} bytes, over the limit of {limit} for {what}: "
+            "check it is the right file"
+        )
+    return st.st_size
+
+
 def read_text_file(path: Path, *, limit: int = 10 * 1024 * 1024) -> tuple[str, str | None]:
     """Read a person's text file (see `decode_text`); missing, folder or huge is one error."""
     path = Path(path)
+    check_input_file(path, what="a text file")
     try:
-        if path.is_dir():
-            raise FileReadError(f"{path} is a folder: give a text file")
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except FileNotFoundError:

@@ -105,6 +105,9 @@ def get_campaign(session: Session, name: str, now: datetime, create: bool = True
         if not create:
             names = list(session.scalars(select(Campaign.name)))
             raise unknown_campaign(name, names)
+        if not name.strip():
+            raise UsageError("a campaign needs a name")
+        check_line(name, 200, "the campaign's name")
         camp = Campaign(name=name, created_at=now)
         session.add(camp)
         session.flush()

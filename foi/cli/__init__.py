@@ -60,6 +60,20 @@ def _translate(exc: BaseException) -> FoiError | None:
     return None
 
 
+def _not_utf8(argv: Any) -> str | None:
+    """The first argument that is not valid UTF-8, shown with its bad bytes escaped."""
+    for arg in argv or ():
+        if isinstance(arg, str):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "surrogateescape")
+                from foi.cli._common import visible
+
+                return "'" + visible(raw.decode("utf-8", "backslashreplace"), cell=True) + "'"
+    return None
+
+
 _DATE_PARAMS = {"on", "date", "promised", "confirmed", "since", "until"}
 
 
@@ -154,6 +168,17 @@ class FoiGroup(TyperGroup):
         from typer import _click
 
         _name_metavars(self)
+        argv = kwargs.get("args", args[0] if args else None)
+        bad = _not_utf8(sys.argv[1:] if argv is None else argv)
+        if bad is not None:
+            # Python hands undecodable bytes on as lone surrogates: no command can use them.
+            typer.echo(
+                f"foi: error: argument {bad} is not UTF-8 text: rename the file or retype "
+                "the value in UTF-8 (see 'foi --help')",
+                err=True,
+            )
+            rv = 2
+            return rv if not standalone_mode else sys.exit(rv)
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except _click.exceptions.UsageError as exc:
@@ -178,7 +203,9 @@ class FoiGroup(TyperGroup):
     def _fail(exc: FoiError, cause: BaseException | None = None) -> None:
         if cause is not None and os.environ.get("FOI_DEBUG"):
             raise cause
-        typer.echo(f"foi: error: {exc.message}", err=True)
+        from foi.cli._common import visible
+
+        typer.echo(f"foi: error: {visible(exc.message, cell=True)}", err=True)
         raise typer.Exit(exc.exit_code)
 
 

@@ -91,7 +91,9 @@ def emit_json(data: Any) -> None:
     # Indented for a person at a terminal; piped, one compact document, which the C encoder
     # writes several times faster (indent forces the pure-Python one).
     indent = 2 if _is_terminal() else None
-    sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(data, indent=indent, ensure_ascii=False, default=str)
+    # JSON escapes C0 controls itself; DEL and the C1 controls (CSI) too, for terminals.
+    sys.stdout.write(text.translate(_JSON_C1) + "\n")
 
 
 def _is_terminal() -> bool:
@@ -101,20 +103,38 @@ def _is_terminal() -> bool:
         return False
 
 
+# Control characters a sender (or anyone) wrote are shown escaped, never sent to the
+# terminal raw (ESC and BEL can retitle a window or clear the screen): C0 except line
+# breaks and tabs in running text, DEL and C1. Table cells escape line breaks too.
+_CONTROLS = [*range(0x20), 0x7F, *range(0x80, 0xA0)]
+_IN_CELLS = {c: f"\\x{c:02x}" for c in _CONTROLS}
+_IN_TEXT = {c: v for c, v in _IN_CELLS.items() if c not in (0x09, 0x0A)}
+_JSON_C1 = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0))}
+
+
+def visible(text: str, *, cell: bool = False) -> str:
+    """`text` with its control characters shown as ``\\x1b`` escapes (see `_CONTROLS`)."""
+    if cell:
+        return text.translate(_IN_CELLS)
+    return text.replace("\r\n", "\n").translate(_IN_TEXT)
+
+
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """Print a table: drawn with rich at a terminal, plain aligned text when piped."""
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [["" if v is None else visible(str(v), cell=True) for v in row] for row in rows]
+    title = visible(title, cell=True) if title else title
     if not _is_terminal():
         _plain_table(columns, cells, title)
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
         t.add_column(col, overflow="fold")
     for row in cells:
-        t.add_row(*row)
+        t.add_row(*(Text(c) for c in row))  # as written: "[red]" in a subject is not markup
     Console(width=_width()).print(t)
 
 
@@ -139,12 +159,12 @@ def _width() -> int | None:
 
 def info(message: str) -> None:
     """A line for the user on stderr (keeps stdout clean for JSON)."""
-    typer.echo(message, err=True)
+    typer.echo(visible(message), err=True)
 
 
 def out(message: str = "") -> None:
     """A line of normal output."""
-    typer.echo(message)
+    typer.echo(visible(message))
 
 
 def d(value: date | None) -> str:

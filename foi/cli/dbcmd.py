@@ -55,7 +55,7 @@ def _adopt_legacy_files(root: Path, engine) -> None:  # type: ignore[no-untyped-
         stale.unlink(missing_ok=True)
     with session_scope(engine) as s:
         wanted = blobs.wanted_from_folder(s, root)
-    problems = []
+    problems: dict[str, str] = {}
     moved = 0
     for n, (sha, path) in enumerate(wanted, 1):
         # One transaction per file: a kill loses at most the file being moved, and the
@@ -63,17 +63,31 @@ def _adopt_legacy_files(root: Path, engine) -> None:  # type: ignore[no-untyped-
         with session_scope(engine) as s:
             problem = blobs.adopt_file(s, sha, path)
         if problem:
-            problems.append(problem)
+            problems[sha] = problem
         else:
             moved += 1
         if n % 100 == 0:
             info(f"moved {n} of {len(wanted)} files from {root}")
     with session_scope(engine) as s:
         stored = {sha for sha, _ in blobs.legacy_files(root) if blobs.exists(s, sha)}
+        missing = sorted(blobs.unheld_references(s))
     total = sum(1 for _ in blobs.legacy_files(root))
-    if not total:
+    if not total and not missing:
         return
-    for problem in problems:
+    if missing:
+        # Every file the database refers to and could not take in is named; no note is
+        # written, so the folder is never called safe to delete while it is needed.
+        for sha in missing:
+            where = root / sha[:2] / sha
+            info(f"foi: {problems.get(sha) or f'{where} is missing; not moved'}")
+        from foi.errors import FoiError
+
+        raise FoiError(
+            f"{len(missing)} file(s) the database refers to are missing or corrupt in {root} "
+            f"(listed above; {moved} moved): put the originals back from a backup and run "
+            "'foi db upgrade' again"
+        )
+    for problem in problems.values():
         info(f"foi: {problem}")
     note = root / blobs.LEGACY_NOTE
     write_atomic(note, blobs.legacy_note(root, len(stored), total - len(stored)))
@@ -156,16 +170,20 @@ def backup(ctx: typer.Context, dest: Path = typer.Argument(..., help="New file t
 
     Example:  foi db backup ~/foi-backups/requests-2026-11-27.db
     """
-    from foi.files import remove_stale_temp_files
+    from foi.files import is_special, remove_stale_temp_files
     from foi.store import engine as db
 
     e = env(ctx)
     url = database_url(e)
+    special = is_special(dest)
     folder = dest.expanduser().absolute().parent
-    if folder.is_dir():
+    if folder.is_dir() and not special:
         remove_stale_temp_files(folder, time.time())  # left by a killed backup
     pages = db.backup_sqlite(url, dest)
-    out(f"backed up {db.describe(url)} to {dest} ({pages} pages, mode 600)")
+    (info if special else out)(
+        f"backed up {db.describe(url)} to {dest} ({pages} pages"
+        + (")" if special else ", mode 600)")
+    )
 
 
 @app.command("restore")

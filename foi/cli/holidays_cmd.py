@@ -113,9 +113,12 @@ def import_(
     """
     from foi.casework.user_holidays import add_holidays, sync
     from foi.errors import UsageError
+    from foi.files import check_input_file
     from foi.law.holidays import parse_govuk_json
 
     e = env(ctx)
+    # GOV.UK's file is about 20 KB: anything over 10 MB is not it (and is not read whole).
+    check_input_file(file, limit=10 * 1024 * 1024, what="GOV.UK's bank-holidays.json")
     try:
         holidays = parse_govuk_json(file.read_bytes(), f"import of {file.name}")
     except ValueError as exc:

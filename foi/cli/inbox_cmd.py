@@ -102,10 +102,17 @@ def fetch(
 
     e = env(ctx)
     first = parse_date(since, "--since") if since else None
+    if first is not None and first > e.today:
+        raise UsageError(
+            f"--since {first} is in the future: no mail has arrived then (give a past date)"
+        )
     config = imap_config(e.settings, folder)
     bar = _Bar("reading the mailbox")
     try:
-        with open_engine(e) as engine, ImapMailbox(config) as mailbox:
+        with (
+            open_engine(e) as engine,
+            ImapMailbox(config, spool_bytes=e.settings.mail_spool_bytes) as mailbox,
+        ):
             result = fetch_new(
                 engine,
                 mailbox,
@@ -272,8 +279,21 @@ def show(
                     "size": a.size,
                     "content_type": a.content_type,
                     "sha256": a.sha256,
+                    "stored": True,
                 }
                 for a in attachments_of(s, m)
+            ]
+            # Recorded without their bytes (over the limit): named, sized and hashed too.
+            + [
+                {
+                    "filename": k.get("filename"),
+                    "size": k.get("size"),
+                    "content_type": None,
+                    "sha256": k.get("sha256"),
+                    "stored": False,
+                    "reason": k.get("reason"),
+                }
+                for k in summary.get("skipped_attachments") or []
             ],
         }
     if data["state"] == "held":
@@ -303,7 +323,14 @@ def show(
     for flag in data["flags"]:
         out(f"flag: {flag}")
     for a in data["attachments"]:
-        out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
+        if a["stored"]:
+            out(f"attachment: {a['filename']} ({a['size']} bytes, {a['content_type']})")
+        else:
+            limit = "over the limit" if "limit" in (a["reason"] or "") else a["reason"]
+            out(
+                f"attachment: {a['filename']} ({a['size']} bytes, SHA-256 {a['sha256']}): "
+                f"not stored: {limit}"
+            )
     if data["text"]:
         out("")
         out(data["text"].rstrip())
@@ -352,7 +379,7 @@ def assign(
 def save(
     ctx: typer.Context,
     message: int = typer.Argument(..., metavar="ID", help="Inbox message id."),
-    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+    folder: str = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
 ) -> None:
     """Write a message's attachments to a folder, under their real names (mode 600).
 
@@ -361,13 +388,14 @@ def save(
     import time
 
     from foi.evidence.saving import save_attachments
+    from foi.files import output_folder
     from foi.mail.inbox import attachments_of, get_message
 
     e = env(ctx)
     with session(e) as s:
         m = get_message(s, message)
         paths = save_attachments(
-            s, list(attachments_of(s, m)), folder.expanduser(), now=time.time()
+            s, list(attachments_of(s, m)), output_folder(folder), now=time.time()
         )
     if not paths:
         info(f"message {message} has no stored attachments")

@@ -161,7 +161,9 @@ def register_request(app_: typer.Typer) -> None:
         if json_out:
             emit_json(result)
             return
-        out(
+        from foi.files import is_stdout
+
+        (info if is_stdout(report.path) else out)(
             f"{ref}: wrote {report.path} ({report.letters} letters, {report.replies} replies, "
             f"{report.attachments} attachments)"
         )

@@ -230,7 +230,9 @@ def export(
     items = [item for snap in snaps for item in items_for_request(snap)]
     items.extend(items_for_user_reminders(users))
     data = build_calendar(items, now=e.now)
-    target = file.expanduser().absolute()
+    from foi.files import is_stdout, write_atomic
+
+    target = file if is_stdout(file) else file.expanduser().absolute()
     if target.is_dir():
         from foi.errors import UsageError
 
@@ -239,10 +241,8 @@ def export(
         from foi.errors import UsageError
 
         raise UsageError(f"folder {target.parent} does not exist")
-    from foi.files import write_atomic
-
     write_atomic(target, data)
-    out(f"wrote {len(items)} event(s) to {target}")
+    (info if is_stdout(target) else out)(f"wrote {len(items)} event(s) to {target}")
 
 
 def _wire() -> None:

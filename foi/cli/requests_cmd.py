@@ -538,7 +538,7 @@ def campaign_requests(s, campaign: str, route: str | None, event: str, now) -> l
 def files(
     ctx: typer.Context,
     reference: str = typer.Argument(..., metavar="REFERENCE", help="e.g. FOI-2026-0001"),
-    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
+    folder: str = typer.Argument(..., metavar="DIR", help="Folder to write them to."),
 ) -> None:
     """Write every file a request received (the replies' attachments) to a folder.
 
@@ -550,6 +550,7 @@ def files(
 
     from foi.casework.requests import find_request
     from foi.evidence.saving import save_attachments
+    from foi.files import output_folder
     from foi.store.models import Attachment
 
     e = env(ctx)
@@ -560,7 +561,7 @@ def files(
                 select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.id)
             )
         )
-        paths = save_attachments(s, atts, folder.expanduser(), now=time.time())
+        paths = save_attachments(s, atts, output_folder(folder), now=time.time())
     if not paths:
         info(f"{req.reference} has no stored files")
     for p in paths:

@@ -277,9 +277,11 @@ def _message_ids(paths: list[Path]) -> dict[str, object]:
 
     found: dict[str, object] = {}
     try:
-        for raw in iter_messages(paths):
+        # Only the headers are wanted: a message over 1 MB is read up to its first 1 MB.
+        for raw in iter_messages(paths, spool_bytes=1024 * 1024):
+            data = raw.spool.read(1024 * 1024) if raw.spool is not None else raw.raw
             try:
-                msg = parse_message(raw.raw, max_attachment_bytes=0)
+                msg = parse_message(data, max_attachment_bytes=0)
             except MailParseError:
                 continue
             if msg.message_id:

@@ -394,6 +394,8 @@ def open_bodies_file(path: Path) -> Iterator[BodyStream]:
     path = Path(path)
     if path.is_dir():
         raise ImportFormatError(f"{path} is a directory, not a CSV file")
+    if path.exists() and not path.is_file():  # a FIFO or device: opening one could hang
+        raise ImportFormatError(f"{path} is not a regular file (a pipe or device): give a file")
     try:
         fh = path.open("rb")
     except OSError as exc:

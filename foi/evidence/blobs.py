@@ -105,6 +105,12 @@ class BlobError(FoiError):
     """A blob that is missing, corrupt, too large or cannot be written."""
 
 
+class BlobInputError(BlobError):
+    """A file or folder a person named that cannot be stored or written to (exit code 2)."""
+
+    exit_code = 2
+
+
 def sha256_bytes(data: bytes) -> str:
     """The SHA-256 of some bytes, as 64 lowercase hex digits."""
     return hashlib.sha256(data).hexdigest()
@@ -239,15 +245,15 @@ def put_file(session: Session, path: Path, max_bytes: int | None = None) -> tupl
     try:
         info = source.stat()
     except OSError as exc:
-        raise BlobError(f"cannot read {source}: {_describe(exc)}") from exc
+        raise BlobInputError(f"cannot read {source}: {_describe(exc)}") from exc
     if not stat.S_ISREG(info.st_mode):
-        raise BlobError(f"cannot store {source}: it is not a regular file")
+        raise BlobInputError(f"cannot store {source}: it is not a regular file")
     if max_bytes is not None and info.st_size > max_bytes:
-        raise BlobError(f"{source} is larger than the limit of {max_bytes} bytes")
+        raise BlobInputError(f"{source} is larger than the limit of {max_bytes} bytes")
     try:
         fh = source.open("rb")
     except OSError as exc:
-        raise BlobError(f"cannot read {source}: {_describe(exc)}") from exc
+        raise BlobInputError(f"cannot read {source}: {_describe(exc)}") from exc
     with fh:
         return put_stream(session, fh, max_bytes, name=str(source))
 
@@ -355,13 +361,13 @@ def export_blob(
     try:
         ensure_dir(dest_dir)
     except FileWriteError as exc:
-        raise BlobError(exc.message) from None
+        raise BlobInputError(exc.message) from None
     if now is not None:
         remove_stale_temp_files(dest_dir, now)
     try:
         fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=f".{name[:40]}.", suffix=TEMP_SUFFIX)
     except OSError as exc:
-        raise BlobError(f"cannot write to {dest_dir}: {_describe(exc)}") from exc
+        raise BlobInputError(f"cannot write to {dest_dir}: {_describe(exc)}") from exc
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as out, reader:
@@ -520,8 +526,8 @@ def legacy_files(root: Path) -> Iterator[tuple[str, Path]]:
                 yield name, entry
 
 
-def wanted_from_folder(session: Session, root: Path) -> list[tuple[str, Path]]:
-    """The files of a 0.1.0 store that the database refers to but does not hold yet."""
+def unheld_references(session: Session) -> set[str]:
+    """The hashes the database refers to (messages, attachments) but does not hold."""
     missing: set[str] = set()
     for _, column in REFERENCES:
         missing.update(
@@ -529,6 +535,13 @@ def wanted_from_folder(session: Session, root: Path) -> list[tuple[str, Path]]:
                 select(column).distinct().where(column.not_in(select(Blob.sha256)))  # type: ignore[call-overload]
             )
         )
+    missing.discard(None)  # type: ignore[arg-type]
+    return missing
+
+
+def wanted_from_folder(session: Session, root: Path) -> list[tuple[str, Path]]:
+    """The files of a 0.1.0 store that the database refers to but does not hold yet."""
+    missing = unheld_references(session)
     return [(sha, path) for sha, path in legacy_files(root) if sha in missing]
 
 

@@ -10,11 +10,13 @@ error naming the line. Pure: no database, no settings.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat
@@ -24,6 +26,7 @@ from markupsafe import Markup
 MAX_OUTPUT_CHARS = 200_000  # a letter, its subject, any string or list built on the way
 MAX_RANGE = 10_000  # range(); letters loop over a few questions or bodies
 MAX_POWER_BITS = 4_096  # 2 ** 4096 is plenty for arithmetic in a letter
+MAX_STEPS = 1_000_000  # loop turns and calls in one rendering; a letter takes a few thousand
 
 _WIDTH_RE = re.compile(r"\d{7,}")  # a width or precision of a million or more in a format
 
@@ -40,13 +43,62 @@ def _too_large(what: str) -> OutputTooLarge:
 
 
 def _size(value: Any) -> int:
-    return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
+    """About how many characters `value` prints as (nested lists and dicts counted through),
+    counted only until it passes `MAX_OUTPUT_CHARS`: ``[big] * 100000`` weighs 100000 bigs."""
+    total = 0
+    stack = [value]
+    while stack and total <= MAX_OUTPUT_CHARS:
+        item = stack.pop()
+        if isinstance(item, str | bytes):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += 2 + 2 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 + 2 * len(item)
+            stack.extend(item)
+    return total
 
 
 def _check_size(value: Any, what: str = "the result") -> Any:
     if _size(value) > MAX_OUTPUT_CHARS:
         raise _too_large(what)
     return value
+
+
+class _Budget:
+    """The work one rendering may do: loop turns, calls and operations (and the text they
+    make, a step per KB). Three nested loops over range(10000) run out of it in a second."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def spend(self, steps: int = 1) -> None:
+        self.steps += steps
+        if self.steps > MAX_STEPS:
+            raise SecurityError(
+                f"the template did over {MAX_STEPS:,} steps of work (loop turns, calls): "
+                "a letter never needs that many (a runaway loop?)"
+            )
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "foi_render_budget", default=None
+)
+
+
+def _spend(result: Any = None) -> None:
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.spend(1 + (len(result) // 1024 if isinstance(result, str | bytes) else 0))
+
+
+def _counted(iterable: Any) -> Iterator[Any]:
+    """A for loop's items, each a step of the rendering's budget."""
+    for item in iterable:
+        _spend()
+        yield item
 
 
 def _check_format(spec: Any) -> None:
@@ -120,7 +172,14 @@ def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class _LimitedCodeGenerator(CodeGenerator):
-    """Compiles `a ~ b` to a checked join, so doubling a string in a loop stops in time."""
+    """Compiles `a ~ b` to a checked join, so doubling a string in a loop stops in time, and
+    every for loop's items through the rendering budget, so nested loops stop in time."""
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        node.iter = nodes.Call(
+            nodes.EnvironmentAttribute("counted_loop"), [node.iter], [], None, None
+        )
+        super().visit_For(node, frame)
 
     def visit_Concat(self, node: Concat, frame: Frame) -> None:
         self.write("environment.checked_concat((")
@@ -164,6 +223,12 @@ class LimitedSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        finalize = kwargs.get("finalize")
+        if finalize is not None:
+            # What is printed is weighed before it is made text: {{ [big] * 100000 }}.
+            kwargs["finalize"] = functools.wraps(finalize)(
+                lambda value: finalize(_check_size(value, "the printed value"))
+            )
         super().__init__(*args, **kwargs)
         self.globals["range"] = _limited_range
         self.globals.pop("lipsum", None)  # placeholder text has no place in a letter
@@ -212,7 +277,9 @@ class LimitedSandbox(SandboxedEnvironment):
             _check_format(left)
             if "*" in left:  # '%*s' % (width, text): the width is an argument
                 _check_args(right if isinstance(right, tuple) else (right,), {})
-        return _check_size(super().call_binop(context, operator, left, right))
+        result = super().call_binop(context, operator, left, right)
+        _spend(result)
+        return _check_size(result)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Call a function or method with the size limits checked before and after."""
@@ -227,10 +294,22 @@ class LimitedSandbox(SandboxedEnvironment):
                 if items is not None and _joined_size(items, owner) > MAX_OUTPUT_CHARS:
                     raise _too_large("the joined text")
             _precheck(name, owner, args, kwargs)
-        return _check_size(super().call(__context, __obj, *args, **kwargs))
+        result = super().call(__context, __obj, *args, **kwargs)
+        _spend(result)
+        if isinstance(owner, list | dict | set):  # list.append and the like grow their owner
+            _check_size(owner, "the list")
+        return _check_size(result)
+
+    @staticmethod
+    def counted_loop(iterable: Any) -> Iterator[Any]:
+        """A for loop's items, counted against the rendering's budget (see _Budget)."""
+        return _counted(iterable)
 
     def checked_concat(self, parts: Iterable[Any]) -> str:
         """`a ~ b ~ c`, refused if the result would be over the limit."""
+        parts = list(parts)
+        if sum(_size(p) for p in parts) > MAX_OUTPUT_CHARS:  # weighed before made text
+            raise _too_large("the joined text")
         texts = [str(p) for p in parts]
         if sum(len(t) for t in texts) > MAX_OUTPUT_CHARS:
             raise _too_large("the joined text")
@@ -238,12 +317,17 @@ class LimitedSandbox(SandboxedEnvironment):
 
 
 def render_limited(chunks: Iterable[str], what: str = "the letter") -> str:
-    """Join a template's streamed output, stopping as soon as it passes the limit."""
+    """Join a template's streamed output, stopping as soon as it passes the limit or the
+    rendering runs out of its budget of steps (`MAX_STEPS`)."""
     out: list[str] = []
     total = 0
-    for chunk in chunks:
-        total += len(chunk)
-        if total > MAX_OUTPUT_CHARS:
-            raise _too_large(what)
-        out.append(chunk)
+    token = _BUDGET.set(_Budget())
+    try:
+        for chunk in chunks:
+            total += len(chunk)
+            if total > MAX_OUTPUT_CHARS:
+                raise _too_large(what)
+            out.append(chunk)
+    finally:
+        _BUDGET.reset(token)
     return "".join(out)

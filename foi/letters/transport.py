@@ -32,6 +32,8 @@ Decisions, so callers can rely on them:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import copy
 import re
@@ -101,6 +103,41 @@ class SmtpSettingsError(OutboxError, ConfigError):
     """An SMTP setting is missing or inconsistent."""
 
     exit_code = ConfigError.exit_code
+
+
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{6,}={0,2}")
+
+
+def _base64_cores(secret: bytes) -> list[str]:
+    """The part of base64 that any encoding holding `secret` shows, at each of the three
+    alignments it can start at (AUTH PLAIN encodes "\\0user\\0password" together)."""
+    cores = []
+    for k in range(3):
+        enc = base64.b64encode(b"\0" * k + secret).decode("ascii")
+        first, last = -(-8 * k // 6), 8 * (k + len(secret)) // 6
+        cores.append(enc[first:last])
+    return [c for c in cores if len(c) >= 6]
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """`text` with the secret masked as ``***``: as it is, base64-encoded (AUTH PLAIN and
+    LOGIN send it so), or inside any base64 run that decodes to something holding it."""
+    if not secret:
+        return text
+    raw = secret.encode("utf-8")
+    text = text.replace(secret, "***")
+    for core in _base64_cores(raw):
+        text = text.replace(core, "***")
+
+    def check(m: re.Match[str]) -> str:
+        token = m.group(0)
+        try:
+            decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=False)
+        except (ValueError, binascii.Error):
+            return token
+        return "***" if raw in decoded else token
+
+    return _BASE64_RUN.sub(check, text)
 
 
 @dataclass(frozen=True)
@@ -456,9 +493,8 @@ class SmtpTransport:
                 smtp.close()
 
     def _scrub(self, text: str) -> str:
-        """Remove the password from a message, should a server ever echo it."""
-        secret = self.settings.password
-        return text.replace(secret, "***") if secret else text
+        """Remove the password from a message, should a server ever echo it (see `scrub`)."""
+        return scrub(text, self.settings.password)
 
     def _fail(
         self, text: str, *, uncertain: bool = False, smtp_code: int | None = None

@@ -192,9 +192,8 @@ def fetch_new(
     )
     with session_scope(engine) as s:
         row = lock_folder(s, account, folder)
-        if row.uidvalidity == uidvalidity and every:
-            # Messages older than --since are passed over for good, not left for later.
-            row.last_uid = max(row.last_uid, every[-1])
+        # The stored UID is the last message imported, never one a --since filter skipped:
+        # older mail below it is passed over, mail above it is read by the next fetch.
         row.last_read_at = now
         last_uid = row.last_uid
     return FetchResult(

@@ -24,10 +24,12 @@ import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
+from typing import BinaryIO
 
 from foi.config import Settings
 from foi.errors import ConfigError, MailboxError, NotFoundError
@@ -57,6 +59,15 @@ class ImapConfig:
     def account(self) -> str:
         """The mailbox's name in foi's records: user@host:port (no password)."""
         return f"{self.user}@{self.host}:{self.port}"
+
+
+_PIECE = 1024 * 1024  # a spooled message is read from the socket this much at a time
+
+
+class _Spooled(bytes):
+    """What `read` returns in place of a literal it wrote to a file: empty, with the file."""
+
+    spool: BinaryIO
 
 
 @dataclass(frozen=True)
@@ -153,9 +164,12 @@ def _why(exc: BaseException) -> str:
 class ImapMailbox:
     """One logged-in IMAP connection (a context manager); every failure is one FoiError line."""
 
-    def __init__(self, config: ImapConfig, timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self, config: ImapConfig, timeout: float = TIMEOUT, spool_bytes: int = 32 * 1024 * 1024
+    ) -> None:
         self.config = config
         self.timeout = timeout
+        self.spool_bytes = spool_bytes  # a message over this is streamed to a temporary file
         self.conn: imaplib.IMAP4 | None = None
         self.folder: str | None = None
         self.uidvalidity: int | None = None
@@ -351,11 +365,21 @@ class ImapMailbox:
         return found
 
     def fetch(self, uids: Sequence[int]) -> list[FetchedMessage]:
-        """The raw messages with these UIDs (without marking them read), in UID order."""
+        """The raw messages with these UIDs (without marking them read), in UID order.
+
+        A message over `spool_bytes` is streamed from the socket into an unnamed temporary
+        file as it arrives and handed on as `spool` (as `foi.mail.sources` does for a big
+        file), so it is never held in memory whole.
+        """
         if not uids:
             return []
-        with self._guard("fetching messages"):
-            typ, data = self._c().uid("FETCH", uid_set(uids), "(UID BODY.PEEK[])")
+        conn = self._c()
+        conn.read = self._spooling_reader(conn)  # type: ignore[method-assign]
+        try:
+            with self._guard("fetching messages"):
+                typ, data = conn.uid("FETCH", uid_set(uids), "(UID BODY.PEEK[])")
+        finally:
+            del conn.read  # imaplib's own again
         self._check(typ, data, "fetching messages")
         found: dict[int, bytes] = {}
         for item in data:
@@ -369,12 +393,37 @@ class ImapMailbox:
         return [
             FetchedMessage(
                 source=f"imap://{self.config.host}/{folder};UIDVALIDITY={self.uidvalidity}/;UID={u}",
-                raw=found[u],
+                raw=b"" if isinstance(found[u], _Spooled) else found[u],
+                spool=found[u].spool if isinstance(found[u], _Spooled) else None,  # type: ignore[attr-defined]
                 uid=u,
             )
             for u in sorted(found)
             if u in set(uids)
         ]
+
+    def _spooling_reader(self, conn: imaplib.IMAP4) -> Callable[[int], bytes]:
+        """imaplib's `read(size)` for literals, writing one over `spool_bytes` to a file."""
+        own_read = conn.read
+        limit = self.spool_bytes
+
+        def read(size: int) -> bytes:
+            if size <= limit:
+                return own_read(size)
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed on; unnamed: a kill leaves none)
+            left = size
+            while left:
+                piece = conn.file.read(min(left, _PIECE))
+                if not piece:
+                    spool.close()
+                    raise imaplib.IMAP4.abort("the connection closed in the middle of a message")
+                spool.write(piece)
+                left -= len(piece)
+            spool.seek(0)
+            marker = _Spooled()
+            marker.spool = spool
+            return marker
+
+        return read
 
     def move(self, uids: Sequence[int], folder: str) -> None:
         """Move messages of the open folder to another (MOVE, or COPY then delete)."""

@@ -700,6 +700,23 @@ def chunks(messages: Iterable[RawMessage], size: int = BATCH) -> Iterator[Iterat
         yield itertools.chain([first], itertools.islice(it, size - 1))
 
 
+_IMPORT_LOCK = 0x464F_4931  # "FOI1": PostgreSQL's advisory lock for importing mail
+
+
+def one_import_at_a_time(session: Session) -> None:
+    """Hold the database's import lock until this transaction ends (PostgreSQL).
+
+    Two volunteers importing the same mail at once would each find it new and insert it
+    (a unique-key violation), or lock rows in different orders (a deadlock). Under one
+    lock per batch, the second sees the first's committed rows and counts duplicates as
+    duplicates. SQLite needs none: its writers queue already (BEGIN IMMEDIATE).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+
+
 def import_batches(
     engine: Engine,
     batches: Iterable[Iterable[RawMessage]],
@@ -725,6 +742,7 @@ def import_batches(
     matcher: Matcher | None = None
     for batch in batches:
         with session_scope(engine) as s:
+            one_import_at_a_time(s)
             todo = claim(s, list(batch)) if claim is not None else batch
             hs = holiday_set(s)
             if matcher is None:

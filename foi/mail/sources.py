@@ -72,6 +72,11 @@ def _describe(path: Path, exc: OSError) -> MailSourceError:
     return MailSourceError(f"{path}: cannot be read ({exc.strerror or exc})")
 
 
+def _label(path: Path) -> str:
+    """A path as text that can be stored: a name that is not UTF-8 decoded with replacement."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
 def _is_maildir(path: Path) -> bool:
     """True for a folder holding Maildir's cur/ and new/ subfolders."""
     return (path / "cur").is_dir() and (path / "new").is_dir()
@@ -193,7 +198,7 @@ def _iter_mbox(path: Path, spool_bytes: int | None = None) -> Iterator[RawMessag
                 if starts:
                     if current is not None:
                         number += 1
-                        yield from _handed_over(current.message(f"{path}#{number}"))
+                        yield from _handed_over(current.message(f"{_label(path)}#{number}"))
                     current = _Message(spool_bytes)
                 elif current is not None:
                     current.add(line)
@@ -201,7 +206,7 @@ def _iter_mbox(path: Path, spool_bytes: int | None = None) -> Iterator[RawMessag
             raise _describe(path, exc) from exc
         if current is not None:
             number += 1
-            yield from _handed_over(current.message(f"{path}#{number}"))
+            yield from _handed_over(current.message(f"{_label(path)}#{number}"))
 
 
 def _handed_over(message: RawMessage) -> Iterator[RawMessage]:
@@ -222,10 +227,32 @@ def _read_mail_file(path: Path, spool_bytes: int | None) -> Iterator[RawMessage]
     except OSError as exc:
         raise _describe(path, exc) from exc
     if not big:
-        yield RawMessage(str(path), _read_file(path))
+        yield RawMessage(_label(path), _read_file(path))
         return
     with contextlib.closing(handle):
-        yield RawMessage(str(path), b"", spool=handle)  # type: ignore[arg-type]
+        try:
+            head = handle.read(_HEAD_BYTES)
+            handle.seek(0)
+        except OSError as exc:
+            raise _describe(path, exc) from exc
+        if not _looks_like_mail(head):
+            # Checked before a big file is read: a disk image or a sparse file is not mail.
+            raise MailSourceError(
+                f"{_label(path)}: not mail (a large file that does not start with mail "
+                "headers): leave it out of the import"
+            )
+        yield RawMessage(_label(path), b"", spool=handle)  # type: ignore[arg-type]
+
+
+_HEAD_BYTES = 64 * 1024
+_HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+
+
+def _looks_like_mail(head: bytes) -> bool:
+    """Whether the start of a file is a mail header (or an mbox envelope), with no NUL bytes."""
+    return b"\x00" not in head and (
+        head.startswith(b"From ") or _HEADER_LINE.match(head.lstrip(b"\r\n")) is not None
+    )
 
 
 def _maildir_files(path: Path) -> list[Path]:

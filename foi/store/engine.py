@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foi.errors import ConflictError, DatabaseError, UsageError
-from foi.files import fsync_dir
+from foi.files import atomic_writer, fsync_dir, is_special
 from foi.store.migrations import HEAD, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
@@ -242,8 +243,17 @@ def backup_sqlite(url: URL, dest: Path) -> int:
         raise DatabaseError(
             f"database {src_path} does not exist (or is a folder): nothing to back up"
         )
+    if is_special(dest):
+        # '-', a pipe or a device: the private copy is made beside the database, then sent.
+        tmp, pages = _private_copy(src_path, src_path.parent, src_path.name, doing="back up")
+        try:
+            with tmp.open("rb") as copy, atomic_writer(dest) as fh:
+                shutil.copyfileobj(copy, fh, 1024 * 1024)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return pages
     dest = dest.expanduser().absolute()
-    if dest.exists():
+    if dest.exists() or dest.is_symlink():
         raise UsageError(f"{dest} already exists: choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise UsageError(f"folder {dest.parent} does not exist")

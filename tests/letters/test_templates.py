@@ -382,7 +382,7 @@ def test_non_ascii_names_render(user_dir: Path) -> None:
     assert "Annwyl Bwrdd Iechyd Prifysgol Betsi Cadwaladr – Ysbyty Gwynedd," in letter.text
     assert "Gwasanaeth Cymorth Dwys «SIM»" in letter.text
     assert letter.text.endswith("Siân Ó Súilleabháin-Łukasz\n")
-    builtin = TemplateLibrary().render("sim-use", ctx | {"body": body | {"kind": "x"}})
+    builtin = TemplateLibrary().render("sim-use", ctx | {"body": ctx["body"] | {"kind": "x"}})
     assert "Annwyl" not in builtin.text and "Dear Bwrdd Iechyd" in builtin.text
 
 
@@ -475,7 +475,9 @@ def test_suits_by_kind_and_regime() -> None:
     sim_use, chaser, sar = lib.get("sim-use"), lib.get("chaser"), lib.get("sar")
     assert suits(sim_use, TRUST)
     assert not suits(sim_use, {"name": "x", "kind": "police-force"})
-    assert not suits(sim_use, {**TRUST, "regime": "foisa"})
+    # sim-use is "any" regime since the directory spans the UK: it cites FOISA to Scottish boards.
+    assert suits(sim_use, {"name": "NHS Fife", "kind": "health-board", "regime": "foisa"})
+    assert not suits(lib.get("sim-contracts"), {**TRUST, "regime": "foisa"})
     assert suits(chaser, {"name": "Police Scotland", "kind": "police-force", "regime": "foisa"})
     assert suits(sar, {"name": "x", "kind": "police-force"})
     assert not suits(sar, {"name": "NHS England", "kind": "nhs-england"})

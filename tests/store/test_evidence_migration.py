@@ -103,8 +103,9 @@ def test_a_corrupt_old_file_is_not_moved_and_check_says_so(foi, isolated: Path) 
     bad = next(iter(contents))
     (root / bad[:2] / bad).write_bytes(b"bit rot")
     result = foi("db", "upgrade")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # issue 23: named, and no "moved" note (below)
     assert "is corrupt (its content no longer matches its name); not moved" in result.stderr
+    assert not (root / blobs.LEGACY_NOTE).exists()
     checked = foi("db", "check")
     assert checked.exit_code == 1
     assert f"inbox message 1 refers to blob {bad}, which is not stored" in checked.stdout
@@ -124,3 +125,28 @@ def test_the_old_folder_is_found_from_the_setting(foi, isolated: Path, setting: 
     assert "moved 12 files" in result.stdout
     with opened(str(isolated / "requests.db")) as s:
         assert all(blobs.exists(s, sha) for sha in contents)
+
+
+def test_missing_and_corrupt_files_are_each_named_and_no_note_written(
+    foi, db_url: str, isolated: Path
+) -> None:
+    """Issue 23 item 14: every referenced file not taken in is named; exit 1; no note."""
+    root = isolated / ("requests-files" if db_url.endswith(".db") else "foi-files")
+    contents = _old_database(db_url, root)
+    gone, rotten, *_ = contents
+    (root / gone[:2] / gone).unlink()
+    (root / rotten[:2] / rotten).write_bytes(b"bit rot")
+    result = foi("db", "upgrade", db=db_url)
+    assert result.exit_code == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert f"{root / gone[:2] / gone} is missing; not moved" in lines[0] + lines[1]
+    assert any(rotten in line and "is corrupt" in line for line in lines)
+    assert lines[-1].startswith("foi: error: 2 file(s) the database refers to are missing")
+    assert "Traceback" not in result.stderr
+    assert not (root / blobs.LEGACY_NOTE).exists()
+    # Put back, the next upgrade finishes and writes the note.
+    (root / gone[:2] / gone).write_bytes(contents[gone])
+    (root / rotten[:2] / rotten).write_bytes(contents[rotten])
+    again = foi("db", "upgrade", db=db_url)
+    assert again.exit_code == 0, again.stderr
+    assert (root / blobs.LEGACY_NOTE).exists()
