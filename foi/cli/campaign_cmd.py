@@ -105,7 +105,8 @@ def show(
         return
     out(f"name:    {result['name']}")
     out(f"title:   {result['title'] or '(none: the name is shown)'}")
-    out(f"held back from publication: {result['held_back']} requests")
+    n = result["held_back"]
+    out(f"held back from publication: {n} request{'' if n == 1 else 's'}")
     if result["summary"]:
         out("")
         out(result["summary"])

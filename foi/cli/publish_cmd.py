@@ -116,7 +116,10 @@ def register(app_: typer.Typer) -> None:
             f"{report.removed} removed"
         )
         if report.held:
-            info(f"held back from publication: {report.held} requests (counted, never named)")
+            n = report.held
+            info(
+                f"held back from publication: {n} request{'' if n == 1 else 's'} (counted, never named)"
+            )
         if report.files_withheld:
             info(
                 f"{report.files_withheld} attachments not published: mark them with "

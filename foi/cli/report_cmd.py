@@ -244,7 +244,8 @@ def stats(
         out(figures["title"])
     out(f"{campaign}: {figures['requests']} requests to {figures['bodies']} bodies")
     if figures["held_back"]:
-        out(f"held back from publication: {figures['held_back']} requests (not counted here)")
+        n = figures["held_back"]
+        out(f"held back from publication: {n} request{'' if n == 1 else 's'} (not counted here)")
     out("by status:  " + ", ".join(f"{k} {v}" for k, v in figures["by_status"].items()))
     out("by outcome: " + ", ".join(f"{k} {v}" for k, v in figures["by_outcome"].items()))
     if ot["rate"] is None:

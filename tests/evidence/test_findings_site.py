@@ -107,7 +107,7 @@ def test_held_requests_are_in_no_export_until_released(foi, findings, isolated: 
     assert stats.stdout.splitlines()[:3] == [
         TITLE,
         f"{CAMPAIGN}: 5 requests to 5 bodies",
-        "held back from publication: 1 requests (not counted here)",
+        "held back from publication: 1 request (not counted here)",
     ]
     # The hold runs out on its day; a release lifts it at once.
     later = foi("report", "results", "--campaign", CAMPAIGN, "--json", db=db, today="2027-02-01")
