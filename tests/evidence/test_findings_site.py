@@ -167,3 +167,59 @@ def test_a_volunteer_s_classification_decides_what_is_a_reply(
     gamma = next((site / "bodies").glob("*gamma-*.html")).read_text()
     assert "We ran the Crisis Support Team" not in alpha  # now an acknowledgement: an entry
     assert "out of the office" in gamma  # a volunteer says it is a response: published
+
+
+_KILL_MID_SWAP = """
+import os, signal, sys
+from pathlib import Path
+
+site = Path(sys.argv[1])
+real = os.replace
+count = []
+
+def replace(src, dst):
+    # The swap's renames into the site: the journal, then each changed file.
+    if str(dst).startswith(str(site)) and ".foi-building-" in str(src) or str(dst).endswith(
+        ".foi-swap.json"
+    ):
+        count.append(dst)
+        if len(count) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+    real(src, dst)
+
+os.replace = replace
+from foi.cli import app
+
+sys.argv = ["foi", *sys.argv[2:]]
+app()
+"""
+
+
+def test_a_publish_killed_mid_swap_leaves_a_whole_site(foi, findings, isolated: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    db, refs = findings
+    site = isolated / "site"
+    assert foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY).exit_code == 0
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert foi("request", "release", refs[EPSILON], db=db, today=TODAY).exit_code == 0
+    script = isolated / "killed.py"
+    script.write_text(_KILL_MID_SWAP)
+    env = {**os.environ, "FOI_TODAY": TODAY}
+    run = subprocess.run(
+        [sys.executable, str(script), str(site), "--db", db, "publish", "--campaign",
+         CAMPAIGN, str(site)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    # Killed with some new files in place: the entry page is still there, whole.
+    assert (site / "index.html").read_bytes() == before[site / "index.html"]
+    assert (site / ".foi-swap.json").exists()
+    # The next run puts the previous files back, then publishes the new site whole.
+    again = foi("publish", "--campaign", CAMPAIGN, str(site), "--json", db=db, today=TODAY)
+    assert again.exit_code == 0, again.stderr
+    assert EPSILON in (site / "index.html").read_text()
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".foi-site"]
