@@ -214,18 +214,21 @@ def _replacing_writer(target: Path, mode: int, text: bool, make_dirs: bool) -> I
 
 
 STAGING_PREFIX = ".foi-"  # foi's working entries inside a staged folder start with this
+JOURNAL = f"{STAGING_PREFIX}swap.json"  # names a swap in progress, so the next run can undo it
 
 
 @contextlib.contextmanager
 def _folder_lock(folder: Path) -> Iterator[bool]:
-    """Hold an exclusive lock on `folder` (True), or yield False where locks are unavailable."""
+    """Hold an exclusive lock on `folder` itself (True), or yield False where there are none.
+
+    The folder's own descriptor is locked, so taking the lock writes nothing into it.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
         yield False
         return
-    path = folder / f"{STAGING_PREFIX}lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -233,27 +236,230 @@ def _folder_lock(folder: Path) -> Iterator[bool]:
             raise FileWriteError(
                 f"{folder} is being written by another foi run: try again when it has finished"
             ) from None
-        try:
-            yield True
-        finally:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        yield True
     finally:
         os.close(fd)
 
 
-@contextlib.contextmanager
-def staged_folder(target: Path, owned: Sequence[str], *, mode: int = 0o700) -> Iterator[Path]:
-    """Build foi's entries of a folder aside, then put them in place only once all are made.
+class FolderUpdate:
+    """The files a build puts into a staged folder: only those whose bytes changed are staged.
 
-    Yields an empty staging folder inside `target` (``.foi-building-<random>``: the same
-    filesystem, whatever `target` is mounted on). If the block fails, the staging folder is
-    removed and `target` is left as it was (a `target` this call created is removed). When
-    the block ends normally, each entry named in `owned` (in that order: put the entry point
-    last) becomes what the block wrote, or goes if it wrote none, each swapped whole with a
-    rename; if a rename fails, those done are undone. Anything else in `target` (a CNAME, a
-    .git folder) is never touched. One run at a time holds the folder (a lock file); what a
-    killed run left behind (``.foi-building-*``, ``.foi-old-*``) is removed by the next.
+    `put(rel, data)` compares `data` with the file already at `rel` and stages it only when it
+    differs; on commit the staged files replace their namesakes one rename each (a reader
+    always finds a whole file, old or new), and files under the owned entries that this
+    build did not put are removed. An unchanged rebuild writes nothing at all.
+    """
+
+    def __init__(self, target: Path, owned: Sequence[str], file_mode: int, dir_mode: int):
+        self.target = target
+        self.owned = tuple(owned)
+        self.file_mode = file_mode
+        self.dir_mode = dir_mode
+        self.staging: Path | None = None
+        self.put_paths: set[str] = set()
+        self.changed: list[str] = []
+        self.unchanged = 0
+        self.removed: list[str] = []
+
+    def _check(self, rel: str) -> str:
+        parts = Path(rel).parts
+        if not parts or parts[0] not in self.owned or ".." in parts or Path(rel).is_absolute():
+            raise ValueError(f"{rel!r} is not under one of the folder's own entries")
+        return Path(*parts).as_posix()
+
+    def same(self, rel: str, data: bytes) -> bool:
+        """True when the file at `rel` already holds exactly `data`."""
+        path = self.target / rel
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+                return False
+            with path.open("rb") as fh:
+                return fh.read(len(data) + 1) == data
+        except OSError:
+            return False
+
+    def put(self, rel: str, data: bytes | str) -> bool:
+        """Give the file at `rel` these bytes (text as UTF-8); True if that is a change."""
+        rel = self._check(rel)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        if rel in self.put_paths:
+            raise ValueError(f"{rel} was written twice in one build")
+        self.put_paths.add(rel)
+        if self.same(rel, payload):
+            self.unchanged += 1
+            return False
+        if self.staging is None:
+            try:
+                self.staging = Path(
+                    tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}building-", dir=self.target)
+                )
+                self.staging.chmod(self.dir_mode)
+            except OSError as exc:
+                raise FileWriteError(
+                    f"cannot create a folder in {self.target}: {_describe(exc)}"
+                ) from None
+        dest = self.staging / rel
+        ensure_dir(dest.parent, self.dir_mode)
+        try:
+            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self.file_mode)
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), self.file_mode)
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise FileWriteError(f"cannot write {self.target / rel}: {_describe(exc)}") from None
+        self.changed.append(rel)
+        return True
+
+    def _existing(self) -> list[str]:
+        """Every file now under the owned entries, as relative paths."""
+        found = []
+        for name in self.owned:
+            top = self.target / name
+            if top.is_file() or top.is_symlink():
+                found.append(name)
+            elif top.is_dir():
+                found += [
+                    p.relative_to(self.target).as_posix()
+                    for p in top.rglob("*")
+                    if p.is_file() or p.is_symlink()
+                ]
+        return found
+
+    def _order(self, rel: str) -> tuple[int, str]:
+        # The owned entries' order: the entry point (last) is replaced after what it links to.
+        return (self.owned.index(Path(rel).parts[0]), rel)
+
+    def commit(self) -> None:
+        """Swap the staged files in and remove the files no longer made; undo on failure."""
+        self.removed = sorted(set(self._existing()) - self.put_paths, key=self._order)
+        if not self.changed and not self.removed:
+            return
+        changed = sorted(self.changed, key=self._order)
+        backup = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}old-", dir=self.target))
+        journal = {
+            "staging": self.staging.name if self.staging else None,
+            "backup": backup.name,
+            "changed": changed,
+            "created": [rel for rel in changed if not (self.target / rel).exists()],
+            "removed": self.removed,
+        }
+        _write_journal(self.target, journal)
+        try:
+            for rel in changed:
+                assert self.staging is not None
+                _keep_old(self.target, backup, rel, self.dir_mode)
+                ensure_dir((self.target / rel).parent, self.dir_mode)
+                os.replace(self.staging / rel, self.target / rel)
+            for rel in self.removed:
+                _keep_old(self.target, backup, rel, self.dir_mode)
+                (self.target / rel).unlink()
+            for folder in {(self.target / rel).parent for rel in [*changed, *self.removed]}:
+                fsync_dir(folder)
+        except OSError as exc:
+            undo_swap(self.target)
+            raise FileWriteError(
+                f"cannot put the new files in {self.target}: {_describe(exc)}; "
+                "the old ones are kept"
+            ) from None
+        _finish_swap(self.target, journal)
+        _prune_empty(self.target, self.owned)
+
+
+def _write_journal(target: Path, journal: dict[str, object]) -> None:
+    import json
+
+    with atomic_writer(target / JOURNAL, make_dirs=False) as fh:
+        fh.write(json.dumps(journal).encode("utf-8"))
+
+
+def _keep_old(target: Path, backup: Path, rel: str, dir_mode: int) -> None:
+    """Keep the current file at `rel` in `backup` (a hard link: nothing is copied or moved)."""
+    import shutil
+
+    old = target / rel
+    if not (old.exists() or old.is_symlink()):
+        return
+    kept = backup / rel
+    ensure_dir(kept.parent, dir_mode)
+    if kept.exists():
+        return
+    try:
+        os.link(old, kept, follow_symlinks=False)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(old, kept, follow_symlinks=False)
+
+
+def _finish_swap(target: Path, journal: dict[str, object]) -> None:
+    import shutil
+
+    with contextlib.suppress(FileNotFoundError):
+        (target / JOURNAL).unlink()
+    fsync_dir(target)
+    for name in (journal.get("backup"), journal.get("staging")):
+        if isinstance(name, str) and name.startswith(STAGING_PREFIX):
+            shutil.rmtree(target / name, ignore_errors=True)
+
+
+def undo_swap(target: Path) -> bool:
+    """Put back the files a swap interrupted part-way had replaced or removed.
+
+    Reads the journal a swap writes before its first rename; every file it replaced or
+    removed has its old copy in the backup folder, and every file it created is removed.
+    Returns whether there was a swap to undo.
+    """
+    import json
+
+    path = target / JOURNAL
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        journal = {}
+    backup = target / str(journal.get("backup") or "-")
+    created = set(journal.get("created") or ())
+    for rel in [*(journal.get("changed") or ()), *(journal.get("removed") or ())]:
+        kept, live = backup / rel, target / rel
+        if kept.exists() or kept.is_symlink():
+            os.replace(kept, live)
+        elif rel in created:
+            with contextlib.suppress(FileNotFoundError):
+                live.unlink()
+    fsync_dir(target)
+    _finish_swap(target, journal)
+    return True
+
+
+def _prune_empty(target: Path, owned: Sequence[str]) -> None:
+    """Remove folders under the owned entries that the build left empty."""
+    for name in owned:
+        top = target / name
+        if not top.is_dir() or top.is_symlink():
+            continue
+        for folder in sorted((p for p in top.rglob("*") if p.is_dir()), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
+        with contextlib.suppress(OSError):
+            top.rmdir()
+
+
+@contextlib.contextmanager
+def staged_folder(
+    target: Path, owned: Sequence[str], *, mode: int = 0o700, file_mode: int = 0o600
+) -> Iterator[FolderUpdate]:
+    """Update foi's entries of a folder so that a failure or a kill leaves the old files.
+
+    Yields a `FolderUpdate`: the block `put`s every file the folder should hold under the
+    entries named in `owned`; only files whose bytes differ are written (aside, in a
+    ``.foi-building-*`` folder on the same filesystem). If the block fails, nothing in
+    `target` changes (a `target` this call created is removed). When it ends normally the
+    changed files replace their namesakes, each with one rename in `owned` order (put the
+    entry point last), and files no longer made are removed; a journal written first lets
+    the next run put back the old files if this one is killed part-way (`undo_swap`), and
+    a rename that fails is undone at once. Anything else in `target` (a CNAME, a .git
+    folder) is never touched. One run at a time holds the folder (a lock on the folder).
     """
     import shutil
 
@@ -261,47 +467,27 @@ def staged_folder(target: Path, owned: Sequence[str], *, mode: int = 0o700) -> I
     created = not target.exists()
     ensure_dir(target, mode)
     with _folder_lock(target) as locked:
-        # Under the lock no other run is building here, so every leftover is stale (without
-        # locks, where the OS has none, leftovers are left: hidden, and harmless).
-        for stale in target.iterdir() if locked else ():
-            if stale.name.startswith((f"{STAGING_PREFIX}building-", f"{STAGING_PREFIX}old-")):
-                shutil.rmtree(stale, ignore_errors=True)
+        if locked:
+            # Under the lock no other run is building here: a journal left means a run was
+            # killed while swapping, and any working folder left is stale.
+            undo_swap(target)
+            for stale in target.iterdir():
+                if stale.name.startswith((f"{STAGING_PREFIX}building-", f"{STAGING_PREFIX}old-")):
+                    shutil.rmtree(stale, ignore_errors=True)
+        update = FolderUpdate(target, owned, file_mode, mode)
         try:
-            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}building-", dir=target))
-            staging.chmod(mode)
-        except OSError as exc:
-            raise FileWriteError(f"cannot create a folder in {target}: {_describe(exc)}") from None
-        try:
-            yield staging
+            yield update
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            if update.staging is not None:
+                shutil.rmtree(update.staging, ignore_errors=True)
             if created:
                 shutil.rmtree(target, ignore_errors=True)
             raise
-        swapped_out = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}old-", dir=target))
-        done: list[tuple[Path, Path]] = []  # renames made, to undo if one fails
         try:
-            for name in owned:
-                old, new = target / name, staging / name
-                if old.exists() or old.is_symlink():
-                    os.replace(old, swapped_out / name)
-                    done.append((old, swapped_out / name))
-                if new.exists():
-                    os.replace(new, old)
-                    done.append((new, old))
-        except OSError as exc:
-            for src, dst in reversed(done):
-                with contextlib.suppress(OSError):
-                    os.replace(dst, src)
-            shutil.rmtree(staging, ignore_errors=True)
-            with contextlib.suppress(OSError):  # empty once undone; else kept, with the old
-                swapped_out.rmdir()
-            raise FileWriteError(
-                f"cannot put the new files in {target}: {_describe(exc)}; the old ones are kept"
-            ) from None
-        fsync_dir(target)
-        shutil.rmtree(swapped_out, ignore_errors=True)
-        shutil.rmtree(staging, ignore_errors=True)
+            update.commit()
+        finally:
+            if update.staging is not None:
+                shutil.rmtree(update.staging, ignore_errors=True)
 
 
 def output_folder(given: str) -> Path:

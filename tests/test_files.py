@@ -1,13 +1,18 @@
-"""foi.files.staged_folder: a folder's own entries replaced whole, or not at all."""
+"""foi.files.staged_folder: a folder's own files updated whole, only where they changed, and
+never left half swapped: a failure is undone at once, a kill by the next run."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from foi.files import FileWriteError, staged_folder
+from foi.files import JOURNAL, FileWriteError, staged_folder
 
 OWNED = (".marker", "data", "index.html")
 
@@ -28,20 +33,34 @@ def _old_site(tmp_path: Path) -> Path:
 
 def test_owned_entries_are_replaced_and_others_left(tmp_path: Path) -> None:
     site = _old_site(tmp_path)
-    with staged_folder(site, OWNED) as staging:
-        (staging / "index.html").write_text("new index")
-        (staging / ".marker").write_text("")
-    # What the build wrote replaced its namesake; an owned entry it did not write is gone;
-    # the user's file stayed; nothing of foi's working folders is left.
+    with staged_folder(site, OWNED) as update:
+        update.put("index.html", "new index")
+        update.put(".marker", "")
+    # What the build wrote replaced its namesake; an owned file it did not write is gone
+    # (and its emptied folder); the user's file stayed; nothing of foi's working files is left.
     assert _tree(site) == {"index.html": b"new index", ".marker": b"", "CNAME": b"mine"}
     assert sorted(p.name for p in site.iterdir()) == [".marker", "CNAME", "index.html"]
+    assert update.changed == ["index.html"] and update.unchanged == 1
+    assert update.removed == ["data/old.csv"]
+
+
+def test_an_unchanged_rebuild_writes_nothing(tmp_path: Path) -> None:
+    site = _old_site(tmp_path)
+    stamp = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [site, *site.rglob("*")]}
+    with staged_folder(site, OWNED) as update:
+        update.put(".marker", "")
+        update.put("data/old.csv", b"old")
+        update.put("index.html", "old index")
+    # Not a file replaced, not a folder entry made or removed (the folder's own time too).
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in stamp} == stamp
+    assert update.changed == [] and update.removed == [] and update.unchanged == 3
 
 
 def test_a_failed_build_changes_nothing_and_a_new_folder_goes(tmp_path: Path) -> None:
     site = _old_site(tmp_path)
     before = _tree(site)
-    with pytest.raises(RuntimeError), staged_folder(site, OWNED) as staging:
-        (staging / "index.html").write_text("half")
+    with pytest.raises(RuntimeError), staged_folder(site, OWNED) as update:
+        update.put("index.html", "half")
         raise RuntimeError("disk full")
     assert _tree(site) == before and sorted(os.listdir(site)) == sorted(
         [".marker", "CNAME", "data", "index.html"]
@@ -66,9 +85,60 @@ def test_a_failed_swap_is_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(os, "replace", failing)
     kept = "No space left on device; the old ones are kept"
-    with pytest.raises(FileWriteError, match=kept), staged_folder(site, OWNED) as staging:
-        (staging / "data").mkdir()
-        (staging / "data" / "new.csv").write_text("new")
-        (staging / "index.html").write_text("new index")
+    with pytest.raises(FileWriteError, match=kept), staged_folder(site, OWNED) as update:
+        update.put("data/new.csv", "new")
+        update.put("data/old.csv", "changed")
+        update.put("index.html", "new index")
+    assert _tree(site) == before
+    assert sorted(os.listdir(site)) == [".marker", "CNAME", "data", "index.html"]
+
+
+# A real kill (SIGKILL: no cleanup runs) in the middle of the swap: after the first file is
+# replaced, before the entry page is.
+_KILLED_RUN = """
+import os, signal, sys
+from pathlib import Path
+from foi.files import staged_folder
+
+site = Path(sys.argv[1])
+real = os.replace
+done = []
+
+def replace(src, dst):
+    if Path(dst).parent.parent == site or Path(dst).parent == site:
+        done.append(dst)
+        if len(done) == 3:  # the journal and the first new file are in place, the rest not
+            os.kill(os.getpid(), signal.SIGKILL)
+    real(src, dst)
+
+os.replace = replace
+with staged_folder(site, (".marker", "data", "index.html")) as update:
+    update.put(".marker", "")
+    update.put("data/new.csv", "new")
+    update.put("data/old.csv", "changed")
+    update.put("index.html", "new index")
+"""
+
+
+def test_a_run_killed_mid_swap_is_undone_by_the_next(tmp_path: Path) -> None:
+    site = _old_site(tmp_path)
+    before = _tree(site)
+    script = tmp_path / "killed.py"
+    script.write_text(textwrap.dedent(_KILLED_RUN))
+    run = subprocess.run(
+        [sys.executable, str(script), str(site)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    # Killed part-way: the entry page is still there (every file is replaced by one rename),
+    # one file is new, and the journal says what to undo.
+    assert (site / "index.html").read_text() == "old index"
+    assert (site / JOURNAL).exists()
+    assert (site / "data" / "new.csv").read_text() == "new"
+    assert (site / "data" / "old.csv").read_text() == "old"
+
+    # The next run puts the previous site back before it builds (here, a build that fails,
+    # so what is left is exactly the previous site).
+    with pytest.raises(RuntimeError), staged_folder(site, OWNED):
+        raise RuntimeError("stop after the recovery")
     assert _tree(site) == before
     assert sorted(os.listdir(site)) == [".marker", "CNAME", "data", "index.html"]

@@ -33,6 +33,9 @@ PURE = (
     "foi.redaction.findings",
     "foi.redaction.render",
     "foi.redaction.proposal",
+    "foi.evidence.site_figures",
+    "foi.evidence.site_search",
+    "foi.evidence.campaign_text",
 )
 # What a pure module may not import: the database (SQLAlchemy, foi.store and the domain
 # packages built on it), the CLI, settings, and the clock.

@@ -346,7 +346,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "foi.cli.evidence_cmd:app",
         "Passages naming the campaign's terms, proposed as body evidence: accept or reject.",
     ),
-    "campaign": ("foi.cli.repeat_cmd:app", "Campaigns: repeat a round of requests."),
+    "campaign": (
+        "foi.cli.campaign_cmd:app",
+        "Campaigns: the title, summary and questions their findings show; repeat a round.",
+    ),
     "publish": (
         "foi.cli.publish_cmd:register",
         "Build the campaign's evidence site: a static site that opens from disk, no server.",

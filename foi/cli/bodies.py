@@ -765,3 +765,14 @@ def evidence_list(
         ],
         title=f"{len(rows)} bodies with evidence",
     )
+
+
+def _wire_holds() -> None:
+    # `foi body hold` and `foi body release` live with publishing.
+    from foi.cli import publish_cmd
+
+    if "hold" not in {c.name for c in app.registered_commands}:
+        publish_cmd.register_body_holds(app)
+
+
+_wire_holds()

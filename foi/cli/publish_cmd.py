@@ -41,6 +41,21 @@ def _question_text(e):  # type: ignore[no-untyped-def]
     return lookup
 
 
+def letter_questions(e):  # type: ignore[no-untyped-def]
+    """A letter's numbered questions from its template (none if the template is gone)."""
+    from foi.cli.letters_cmd import library
+    from foi.letters.templates import TemplateError
+
+    def questions(template: str) -> list[tuple[int, str]]:
+        try:
+            found = library(e).get(template)
+        except TemplateError:
+            return []
+        return [(q.number, q.text) for q in found.questions] if found else []
+
+    return questions
+
+
 def register(app_: typer.Typer) -> None:
     """Add `foi publish`."""
 
@@ -78,6 +93,7 @@ def register(app_: typer.Typer) -> None:
                 redactor=redactor_for(e, s),
                 question_text=_question_text(e),
                 kind=kind,
+                letter_questions_of=letter_questions(e),
             )
         result = {
             "out_dir": str(report.out_dir),
@@ -86,11 +102,24 @@ def register(app_: typer.Typer) -> None:
             "requests": report.requests,
             "files_published": report.files_published,
             "files_withheld": report.files_withheld,
+            "held_back": report.held,
+            "files_written": report.written,
+            "files_unchanged": report.unchanged,
+            "files_removed": report.removed,
         }
         if json_out:
             emit_json(result)
             return
-        out(f"published {report.bodies} bodies ({report.requests} requests) to {result['index']}")
+        out(
+            f"published {report.bodies} bodies ({report.requests} requests) to {result['index']}"
+            f": {report.written} files written, {report.unchanged} unchanged, "
+            f"{report.removed} removed"
+        )
+        if report.held:
+            n = report.held
+            info(
+                f"held back from publication: {n} request{'' if n == 1 else 's'} (counted, never named)"
+            )
         if report.files_withheld:
             info(
                 f"{report.files_withheld} attachments not published: only redacted copies "
@@ -251,3 +280,83 @@ def _list_findings(scans) -> None:  # type: ignore[no-untyped-def]
         info(sc.describe())
         for f in sc.findings:
             info(f"  page {f.page}: {f.kind} {f.text!r} ({f.why})".replace("\n", " "))
+
+
+def _hold_commands(app_: typer.Typer, noun: str, find: str, example: str) -> None:
+    """Add `hold` and `release` for requests or bodies (held back from publication)."""
+
+    def target(s, needle: str):  # type: ignore[no-untyped-def]
+        if find == "request":
+            from foi.casework.requests import find_request
+
+            found = find_request(s, needle)
+            return found, found.reference
+        from foi.directory.bodies import find_body
+
+        body = find_body(s, needle)
+        return body, body.name
+
+    @app_.command("hold")
+    def hold(
+        ctx: typer.Context,
+        needle: str = typer.Argument(..., metavar=noun.upper(), help=f"The {noun}."),
+        hold_until: str | None = typer.Option(
+            None,
+            "--hold-until",
+            metavar="DATE",
+            help="Publish again from this day (without it: held until released).",
+        ),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        from foi.clock import parse_date
+        from foi.evidence.embargo import hold as do_hold
+        from foi.evidence.embargo import hold_state
+
+        e = env(ctx)
+        until = parse_date(hold_until) if hold_until else None
+        with session(e) as s:
+            found, name = target(s, needle)
+            do_hold(found, until, e.today)
+            state = hold_state(found, e.today)
+        if json_out:
+            emit_json({noun: name, "state": state})
+            return
+        out(f"{name}: {state} (the site counts it among those held back, never names it)")
+
+    hold.__doc__ = (
+        f"Hold a {noun} back from publication: the site, exports and statistics leave "
+        f"{'it' if noun == 'request' else 'its requests'} out and say only how many are held."
+        f"\n\nExample:  foi {noun} hold {example} --hold-until 2027-03-01"
+    )
+
+    @app_.command("release")
+    def release(
+        ctx: typer.Context,
+        needle: str = typer.Argument(..., metavar=noun.upper(), help=f"The {noun}."),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        from foi.evidence.embargo import release as do_release
+
+        e = env(ctx)
+        with session(e) as s:
+            found, name = target(s, needle)
+            do_release(found)
+        if json_out:
+            emit_json({noun: name, "state": "not held"})
+            return
+        out(f"{name}: released; the next 'foi publish' includes it")
+
+    release.__doc__ = (
+        f"Release a held {noun}: the next publish includes it again."
+        f"\n\nExample:  foi {noun} release {example}"
+    )
+
+
+def register_request_holds(app_: typer.Typer) -> None:
+    """Add `foi request hold` and `foi request release`."""
+    _hold_commands(app_, "request", "request", "FOI-2026-0001")
+
+
+def register_body_holds(app_: typer.Typer) -> None:
+    """Add `foi body hold` and `foi body release`."""
+    _hold_commands(app_, "body", "body", "RXX")

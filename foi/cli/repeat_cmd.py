@@ -1,7 +1,6 @@
 """`foi campaign repeat`: the same letters to the same bodies, for a new round (issue 21).
 
-Registered on the `foi campaign` group (see `register`); until that group exists, it is the
-group's only command here.
+Registered on the `foi campaign` group (`foi.cli.campaign_cmd`) by `register`.
 """
 
 from __future__ import annotations
@@ -9,12 +8,6 @@ from __future__ import annotations
 import typer
 
 from foi.cli._common import emit_json, env, info, out, parse_date, session, table
-
-app = typer.Typer(
-    help="Campaigns: repeat a round of requests.\n\n"
-    "Example:  foi campaign repeat sim-2026 --as sim-2027",
-    no_args_is_help=True,
-)
 
 
 def register(group: typer.Typer) -> None:
@@ -84,6 +77,3 @@ def repeat(
         title=f"{len(drafted)} drafted for {as_}, {len(rows) - len(drafted)} skipped",
     )
     info(f"next: 'foi draft preview --campaign {as_}', then 'foi send --campaign {as_}'")
-
-
-app.command("repeat")(repeat)

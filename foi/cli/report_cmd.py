@@ -162,6 +162,22 @@ def _findings(e, s, campaign: str, kind: str | None, rows: bool = True):  # type
     return gather(groups, red.value, rows=rows), red
 
 
+def _heading(e, s, campaign: str, kind: str | None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The campaign's title and summary, and how many requests are held back."""
+    from sqlalchemy import select
+
+    from foi.evidence.campaign_text import public_heading
+    from foi.evidence.embargo import count_held
+    from foi.evidence.findings import campaign_id
+    from foi.store import tables
+
+    c = tables.campaigns
+    camp = s.execute(
+        select(c.c.id, c.c.name, c.c.title, c.c.summary).where(c.c.id == campaign_id(s, campaign))
+    ).one()
+    return {**public_heading(camp), "held_back": count_held(s, camp.id, e.today, kind=kind)}
+
+
 @report_app.command("results")
 def results(
     ctx: typer.Context,
@@ -185,6 +201,7 @@ def results(
     e = env(ctx)
     with reading(e) as s:
         found, red = _findings(e, s, campaign, kind)
+        heading = _heading(e, s, campaign, kind)
     rows = found.rows
     if csv_file is not None:
         from foi.evidence.sheets import flat_header, flat_row, question_numbers
@@ -198,7 +215,7 @@ def results(
         from foi.evidence.sheets import workbook
         from foi.exports import write_xlsx_file
 
-        stats = red.value(summarise(found.facts))
+        stats = red.value({**heading, **summarise(found.facts)})
         sheets = workbook(rows, found.templates, stats, _questions(library(e)))
         counts = write_xlsx_file(xlsx_file, sheets)
         info(f"wrote {counts.get('Results', 0)} rows to {xlsx_file}")
@@ -246,13 +263,19 @@ def stats(
     e = env(ctx)
     with reading(e) as s:
         found, red = _findings(e, s, campaign, kind, rows=False)
-    figures = red.value(summarise(found.facts))
+        heading = _heading(e, s, campaign, kind)
+    figures = red.value({**heading, **summarise(found.facts)})
     if json_out:
         emit_json(figures)
         return
     ot = figures["on_time"]
     wd = figures["working_days_to_respond"]
+    if figures["title"] != campaign:
+        out(figures["title"])
     out(f"{campaign}: {figures['requests']} requests to {figures['bodies']} bodies")
+    if figures["held_back"]:
+        n = figures["held_back"]
+        out(f"held back from publication: {n} request{'' if n == 1 else 's'} (not counted here)")
     out("by status:  " + ", ".join(f"{k} {v}" for k, v in figures["by_status"].items()))
     out("by outcome: " + ", ".join(f"{k} {v}" for k, v in figures["by_outcome"].items()))
     if ot["rate"] is None:

@@ -782,6 +782,8 @@ def _wire() -> None:
         letters_cmd.register_edit(app)
     if "bundle" not in names:
         publish_cmd.register_request(app)
+    if "hold" not in names:  # held back from publication
+        publish_cmd.register_request_holds(app)
 
 
 _wire()

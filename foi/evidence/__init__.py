@@ -8,7 +8,10 @@ streamed Core rows, for exports; ``sheets`` lays rows out as CSV and workbook ce
 ``stats`` is the pure arithmetic over
 them (Wilson interval, median, percentile); ``redact`` removes requesters' and volunteers'
 details from text (pure; ``redact.normalise`` is the text form it matches); ``publish`` writes the static evidence site from the templates in
-``site/``; ``bundle`` zips one request's correspondence; ``saving`` writes attachments out
+``site/``, with ``site_figures`` (what the index shows: who ran SIM, charts, filters; pure),
+``site_search`` (the static search index; pure) and ``campaign_text`` (a campaign's title,
+Markdown summary and questions; pure); ``embargo`` holds requests and bodies back from
+publication; ``bundle`` zips one request's correspondence; ``saving`` writes attachments out
 under their names. SARs are left out of findings at the source
 (``results.campaign_requests``). May import ``foi.casework``, ``foi.directory``, ``foi.law``,
 ``foi.store``, ``foi.files``, ``foi.exports``.

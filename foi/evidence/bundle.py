@@ -9,9 +9,11 @@ written privately (mode 600). `read_evidence_bytes` is the one place raw bytes a
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 from foi.evidence.blobs import safe_filename
 from foi.evidence.redact import Redactor
 from foi.files import atomic_writer
-from foi.store.models import Attachment, Event, InboxMessage, Letter, Request
+from foi.store.models import Attachment, Event, InboxMessage, Request
 
 # Letter states that mean the letter left us (or was handed to WhatDoTheyKnow or the post).
 SENT_STATES = ("sent", "written", "uncertain")
@@ -33,10 +35,13 @@ def read_evidence_bytes(session: Session, sha: str) -> bytes:
     return blobs.read_blob(session, sha)
 
 
-def letters_sent(req: Request) -> list[Letter]:
-    """The request's letters that went out, oldest first (a recorded request's own letter too)."""
+def letters_sent(req: Request, letters: Iterable[Any] | None = None) -> list[Any]:
+    """The request's letters that went out, oldest first (a recorded request's own letter too).
+
+    `letters` are the request's letters when the caller read them itself (as rows).
+    """
     found = []
-    for lt in req.letters:
+    for lt in req.letters if letters is None else letters:
         if lt.state in SENT_STATES or (
             lt.purpose in ("request", "sar") and req.sent_on is not None and lt.state != "failed"
         ):
@@ -44,7 +49,7 @@ def letters_sent(req: Request) -> list[Letter]:
     return found
 
 
-def letter_date(req: Request, lt: Letter) -> date:
+def letter_date(req: Request, lt: Any) -> date:
     """When a letter went out: its sending time, or the request's sent date for the request."""
     if lt.sent_at is not None:
         return lt.sent_at.date()

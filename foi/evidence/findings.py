@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, select, type_coerce
 
+from foi.evidence.embargo import held_clause
 from foi.evidence.redact import Redactor, build_redactor
 from foi.evidence.stats import RequestFacts
 from foi.law.deadlines import ClockEvent, Clocks, Regime, calendar_for, compute_clocks
@@ -150,12 +151,13 @@ def body_findings(
     kind: str | None = None,
     answers: bool = True,
 ) -> Iterator[BodyFindings]:
-    """Each body the campaign wrote to (in id order) with its sent, non-SAR requests."""
+    """Each body the campaign wrote to (in id order) with its sent, non-SAR, unheld requests."""
     flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     where = [
         _R.campaign_id == campaign,
         _R.regime != Regime.SAR.value,  # never published, never counted
         _R.sent_on.is_not(None),
+        ~held_clause(today),  # held back from publication: in no export (foi.evidence.embargo)
     ]
     if kind:
         where.append(_B.kind == kind)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from foi.casework.requests import clocks
 from foi.directory.shapes import sim_status
+from foi.evidence.embargo import held_clause
 from foi.evidence.sheets import (  # noqa: F401  (the table's shape, re-exported for publish)
     ANSWER_COLUMNS,
     RESULT_COLUMNS,
@@ -61,10 +62,10 @@ def campaign_requests(
             Request.campaign_id == campaign.id,
             Request.regime != Regime.SAR.value,  # never published, never counted
             Request.sent_on.is_not(None),
+            ~held_clause(today),  # held back from publication (foi.evidence.embargo)
         )
         .options(
             selectinload(Request.events),
-            selectinload(Request.letters),
             selectinload(Request.body).selectinload(Body.evidence),
         )
         .order_by(Request.sent_on, Request.id)

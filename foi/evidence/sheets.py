@@ -184,7 +184,14 @@ def _cell(value: Any) -> Any:
 
 def _figures(stats: dict[str, Any]) -> list[list[Any]]:
     """The statistics as (figure, value) rows; rates shown as percentages."""
-    figures: list[list[Any]] = [["Requests", stats["requests"]], ["Bodies", stats["bodies"]]]
+    figures: list[list[Any]] = []
+    if stats.get("title"):  # the campaign's own words (foi campaign edit), when given
+        figures.append(["Campaign", stats["title"]])
+        if stats.get("summary"):
+            figures.append(["Summary", stats["summary"]])
+    if "held_back" in stats:
+        figures.append(["Requests held back from publication (not counted)", stats["held_back"]])
+    figures += [["Requests", stats["requests"]], ["Bodies", stats["bodies"]]]
     figures += [[f"Status: {k}", v] for k, v in stats["by_status"].items()]
     figures += [[f"Outcome: {k}", v] for k, v in stats["by_outcome"].items()]
     ot = stats["on_time"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session
@@ -73,21 +72,3 @@ def text_page(copy: PublicCopy, redactor: Callable[[str | None], str | None]) ->
         parts.append(f"<pre>{html.escape(redactor(text) or '')}</pre>")
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
-
-
-def write_public_copy(
-    out_dir: Path,
-    copy: PublicCopy,
-    redactor: Callable[[str | None], str | None],
-    write: Callable[[Path, str | bytes], None],
-) -> dict[str, object]:
-    """Write a redacted copy and its text page into a site; the template's file entry."""
-    folder = f"files/{copy.sha256[:16]}"
-    write(out_dir / folder / copy.filename, copy.data)
-    write(out_dir / folder / f"{copy.filename}.html", text_page(copy, redactor))
-    return {
-        "name": copy.filename,
-        "href": f"../{folder}/{quote(copy.filename)}",
-        "text_href": f"../{folder}/{quote(copy.filename)}.html",
-        "size": len(copy.data),
-    }

@@ -46,6 +46,8 @@ class Body(Base):
     source: Mapped[str | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    held: Mapped[bool]
+    held_until: Mapped[date | None]
 
     successor: Mapped[Body | None] = relationship(remote_side=[tables.bodies.c.id])
     aliases: Mapped[list[BodyAlias]] = relationship(
@@ -146,6 +148,9 @@ class Campaign(Base):
     description: Mapped[str | None]
     default_assignee_id: Mapped[int | None]
     created_at: Mapped[datetime]
+    title: Mapped[str | None]
+    summary: Mapped[str | None]
+    questions: Mapped[dict[str, Any] | None]
     default_assignee: Mapped[Volunteer | None] = relationship()
 
 
@@ -198,6 +203,8 @@ class Request(Base):
     due_clock: Mapped[str | None]
     very_overdue_on: Mapped[date | None]
     next_reminder_on: Mapped[date | None]
+    held: Mapped[bool]
+    held_until: Mapped[date | None]
 
     body: Mapped[Body] = relationship()
     requester: Mapped[Requester | None] = relationship()

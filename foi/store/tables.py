@@ -94,6 +94,9 @@ bodies = Table(
     Column("source", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Held back from publication (an embargo): while `held`, until `held_until` if set.
+    Column("held", Boolean, nullable=False, default=False, server_default=false()),
+    Column("held_until", Date),
 )
 
 body_aliases = Table(
@@ -191,6 +194,11 @@ campaigns = Table(
     Column("description", Text),
     Column("default_assignee_id", Integer, ForeignKey("volunteers.id")),
     Column("created_at", UTCDateTime, nullable=False),
+    # What the published findings say: a title, a summary (Markdown) and the questions asked
+    # by each letter ({template: [{"number": n, "text": ...}]}), kept as they were asked.
+    Column("title", String(300)),
+    Column("summary", Text),
+    Column("questions", JSON),
 )
 
 # Someone who logs replies and receives reminders.
@@ -242,6 +250,9 @@ requests = Table(
     # No reminder about the request fires before this day (None: none ever will); kept by
     # foi.casework.requests.refresh with due_on, moved on by each delivery pass.
     Column("next_reminder_on", Date, index=True),
+    # Held back from publication (an embargo): while `held`, until `held_until` if set.
+    Column("held", Boolean, nullable=False, default=False, server_default=false()),
+    Column("held_until", Date),
 )
 
 # One thing that happened to a request. Append-only.

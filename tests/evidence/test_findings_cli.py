@@ -457,7 +457,7 @@ def test_a_rebuild_that_fails_part_way_leaves_the_previous_site_whole(
         raise FileWriteError("cannot write data/results.csv: No space left on device")
 
     # The body pages are written, then writing the data fails.
-    monkeypatch.setattr(publish, "write_csv_file", disk_full)
+    monkeypatch.setattr(publish, "csv_bytes", disk_full)
     failed = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today="2026-12-01")
     assert failed.exit_code == 2
     assert failed.stderr == "foi: error: cannot write data/results.csv: No space left on device\n"
@@ -486,7 +486,7 @@ def test_one_publish_at_a_time_and_a_killed_run_s_leftovers_go(
     (left / "bodies").mkdir(parents=True)
     (left / "bodies" / "half.html").write_text("<html")
     # Another run holds the folder: this one waits for nothing and changes nothing.
-    fd = os.open(site / ".foi-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)  # the lock is on the folder itself
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         before = _tree(site)
@@ -496,7 +496,6 @@ def test_one_publish_at_a_time_and_a_killed_run_s_leftovers_go(
     assert busy.exit_code == 2
     assert "is being written by another foi run: try again when it has finished" in busy.stderr
     assert _tree(site) == before
-    (site / ".foi-lock").unlink()
     again = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY)
     assert again.exit_code == 0, again.stderr
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".foi-site"]

@@ -25,7 +25,7 @@ def test_site_opens_from_disk_in_chromium(foi, isolated: Path, smtp) -> None:
             index_url,
             shots / "index.png",
             evaluate={
-                "links": "Array.from(document.querySelectorAll('#bodies tbody a'))"
+                "links": "Array.from(document.querySelectorAll('#bodies tbody td:first-child a'))"
                 ".map(a => a.textContent)",
                 "sorted": "document.querySelectorAll('#bodies th button')[6].click();"
                 "Array.from(document.querySelectorAll('#bodies tbody tr td:first-child'))"
