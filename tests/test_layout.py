@@ -30,6 +30,7 @@ PURE = (
     "foi.directory.importers",
     "foi.directory.shapes",
     "foi.directory.coverage",
+    "foi.evidence.redact",
     "foi.redaction.findings",
     "foi.redaction.render",
     "foi.redaction.proposal",

@@ -21,9 +21,10 @@ or "Ｔａｙｌｏｒ" is still found.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from foi.evidence.redact import normalise  # one text form for the site and for files
 
 KINDS = (
     "name",
@@ -134,12 +135,6 @@ class Watchlist:
 
     people: Sequence[Person] = ()
     terms: Sequence[str] = field(default_factory=tuple)
-
-
-def normalise(text: str) -> str:
-    """NFKC, with format characters (zero-width spaces and joiners, soft hyphens) removed."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
 
 
 def nhs_number_valid(digits: str) -> bool:
