@@ -37,7 +37,7 @@ EMAIL = "[email removed]"
 ADDRESS = "[address removed]"
 
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
-_KEEP_WORDS = frozenset(
+KEEP_WORDS = frozenset(
     [
         "january",
         "february",
@@ -172,7 +172,7 @@ def build_redactor(
             continue
         found[_flexible(name)] = NAME
         for word in re.split(r"[\s,.]+", name):
-            if len(word) >= 3 and word.casefold() not in _KEEP_WORDS:
+            if len(word) >= 3 and word.casefold() not in KEEP_WORDS:
                 found[re.escape(word)] = NAME
     found.pop("", None)  # an address of commas alone would match everywhere
     # Longest first, so a whole name or address goes before any of its parts.

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from foi.evidence.redact import normalise  # one text form for the site and for files
+from foi.evidence.redact import KEEP_WORDS, normalise  # one text form for site and files
 
 KINDS = (
     "name",
@@ -38,34 +38,7 @@ KINDS = (
 )
 
 # Words of a name never taken alone: titles, months, common words.
-_KEEP_WORDS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "the",
-        "and",
-        "for",
-        "mrs",
-        "miss",
-        "nhs",
-        "trust",
-        "foundation",
-        "police",
-        "service",
-        "team",
-        "council",
-    ]
-)
+_KEEP_WORDS = KEEP_WORDS | frozenset(["service", "team", "council"])
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # "sam at example dot org", "sam [at] example [dot] org", "sam(at)example.org"
