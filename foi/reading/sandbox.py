@@ -8,11 +8,11 @@ its own (the soft ``RLIMIT_CPU`` moved on before each file), and hands back its 
 reason it could not. The helper waits at most each file's wall-clock limit, then kills the
 child's whole group. A child is retired after any failure, after a file read by OCR, after
 ``BATCH_FILES`` files or ``BATCH_CPU_SECONDS`` of CPU; a file that fails in a child that
-has read others before is read again in a fresh child, so a failure is always the file's
-own. Forking once per many small files, not once per file, is what keeps text-layer reading
-close to ``pdftotext``. Whatever a file does, the caller gets an ``Outcome``: never an
-exception, a hang or a blown memory of its own. The helper ends when its parent does (its
-stdin closes).
+has read others before is read again in a fresh child (unless it overran its own CPU or
+wall-clock limit, its own doing wherever it ran), so a failure is always the file's own.
+Forking once per many small files, not once per file, is what keeps text-layer reading close
+to ``pdftotext``. Whatever a file does, the caller gets an ``Outcome``: never an exception, a
+hang or a blown memory of its own. The helper ends when its parent does (its stdin closes).
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ def _read_one(
 def _child_loop(request_fd: int, result_fd: int) -> None:
     """In a forked child: limit ourselves, then read files one request at a time.
 
-    Every answer is one byte (``k``: I can take another file; ``x``: I am exiting) and a
-    framed (status, payload). The child exits after a failure, after a file that needed OCR
+    Every answer is one byte (``k``: read, and I can take another file; ``o``: read, and I
+    am exiting; ``f``: failed, and I am exiting) and a framed (status, payload). The child exits after a failure, after a file that needed OCR
     (Tesseract and its page images), after ``BATCH_FILES`` files, or once it has used
     ``BATCH_CPU_SECONDS`` of CPU: each file gets its whole CPU limit of its own (the soft
     ``RLIMIT_CPU`` is moved to what was used so far plus the file's limit), and a file that
@@ -204,7 +204,8 @@ def _child_loop(request_fd: int, result_fd: int) -> None:
             except MemoryError:
                 result, last = ("failed", "its text is too large to hand back"), True
                 data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            out.write((b"x" if last else b"k") + _HEADER.pack(len(data)) + data)
+            flag = b"f" if result[0] != "ok" else b"o" if last else b"k"
+            out.write(flag + _HEADER.pack(len(data)) + data)
             out.flush()
             if last:
                 return
@@ -292,10 +293,12 @@ def _retire(child: _Child, waited: bool = False) -> None:
 def _ask(
     child: _Child, request: tuple[str, str | None, str | None, dict[str, Any]]
 ) -> tuple[tuple[str, Any] | bytes, bool, bool]:
-    """One file read by `child`: (the answer, whether the child goes on, whether it timed out).
+    """One file read by `child`: (the answer, whether the child goes on, whether the file
+    failed in a way an earlier file in the same child could have caused).
 
     The answer is the child's framed bytes as they came, or a (status, payload) the helper
-    made (the child died or overran the wall clock: its whole group is killed)."""
+    made (the child died or overran the wall clock: its whole group is killed). Overrunning
+    the wall clock or the file's own CPU limit is the file's doing, wherever it was read."""
     import time
 
     limits = Limits(**request[3])
@@ -312,7 +315,11 @@ def _ask(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
         _retire(child)
-        return ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)"), False, True
+        return (
+            ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)"),
+            False,
+            False,
+        )
     if len(data) == 1 + _HEADER.size:
         size = _HEADER.unpack(data[1:])[0]
         body = _read_exactly(child.result_fd, size, deadline)
@@ -320,7 +327,7 @@ def _ask(
             goes_on = data[:1] == b"k"
             if not goes_on:
                 _retire(child)
-            return data[1:] + body, goes_on, False
+            return data[1:] + body, goes_on, data[:1] == b"f"
         if body is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
@@ -328,17 +335,12 @@ def _ask(
             return (
                 ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)"),
                 False,
-                True,
+                False,
             )
     _, status = os.waitpid(child.pid, 0)
     _retire(child, waited=True)
-    return ("failed", _describe_death(status, limits)), False, False
-
-
-def _failed(answer: tuple[str, Any] | bytes) -> bool:
-    if isinstance(answer, bytes):
-        return pickle.loads(answer[_HEADER.size :])[0] != "ok"
-    return answer[0] != "ok"
+    over_cpu = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
+    return ("failed", _describe_death(status, limits)), False, not over_cpu
 
 
 def serve() -> None:
@@ -369,13 +371,12 @@ def serve() -> None:
             if child is None:
                 child, limits_of_child = _fork_child(), request[3]
             reused = child.served > 0
-            answer, goes_on, timed_out = _ask(child, request)
+            answer, goes_on, may_be_others = _ask(child, request)
             if not goes_on:
                 child = None
-            if reused and not timed_out and _failed(answer):
-                # Read again where no other file has been: its failure is its own.
-                if child is not None:
-                    _retire(child)
+            if reused and may_be_others:
+                # Read again where no other file has been: its failure is its own. (A failed
+                # child has already exited.)
                 fresh = _fork_child()
                 answer, goes_on, _ = _ask(fresh, request)
                 child, limits_of_child = (fresh if goes_on else None), request[3]
