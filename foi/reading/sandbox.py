@@ -186,7 +186,7 @@ def _child_loop(request_fd: int, result_fd: int) -> None:
             if served == 0:
                 _limit(resource.RLIMIT_AS, limits.memory_bytes)
                 _limit(resource.RLIMIT_FSIZE, limits.max_unpacked + 64 * 1024**2)
-                hard = limits.cpu_seconds + BATCH_CPU_SECONDS + 1
+                hard = limits.cpu_seconds + BATCH_CPU_SECONDS + 5  # above every soft one
                 _limit(resource.RLIMIT_CPU, limits.cpu_seconds, hard)
             else:
                 soft = int(_cpu_used()) + 1 + limits.cpu_seconds
