@@ -1,11 +1,17 @@
-"""Read one file in a child process under CPU-time, memory and file-size limits.
+"""Read files in child processes under CPU-time, memory and file-size limits.
 
 A ``Reader`` starts one helper process (``python -m foi.reading.sandbox``): single-threaded,
-the readers already imported, it forks a child per file. The child puts itself in its own
-process group, sets ``RLIMIT_CPU``, ``RLIMIT_AS``, ``RLIMIT_FSIZE`` (Tesseract, which it
-runs, inherits them) and no core dumps, reads the file and hands back its pages or the
-reason it could not. The helper waits at most the wall-clock limit, then kills the child's
-whole group. Whatever the file does, the caller gets an ``Outcome``: never an exception, a
+the readers already imported, it forks reading children. A child puts itself in its own
+process group, sets ``RLIMIT_AS``, ``RLIMIT_FSIZE`` (Tesseract, which it runs, inherits
+them) and no core dumps, then reads files one request at a time, each under a CPU limit of
+its own (the soft ``RLIMIT_CPU`` moved on before each file), and hands back its pages or the
+reason it could not. The helper waits at most each file's wall-clock limit, then kills the
+child's whole group. A child is retired after any failure, after a file read by OCR, after
+``BATCH_FILES`` files or ``BATCH_CPU_SECONDS`` of CPU; a file that fails in a child that
+has read others before is read again in a fresh child (unless it overran its own CPU or
+wall-clock limit, its own doing wherever it ran), so a failure is always the file's own.
+Forking once per many small files, not once per file, is what keeps text-layer reading close
+to ``pdftotext``. Whatever a file does, the caller gets an ``Outcome``: never an exception, a
 hang or a blown memory of its own. The helper ends when its parent does (its stdin closes).
 """
 
@@ -28,9 +34,10 @@ from foi.reading.formats import Limits
 from foi.reading.pages import PageText
 
 _HEADER = struct.Struct("!Q")
-# Fork the next child while the current one reads (hides the fork on an idle machine; on a
-# loaded one the fork competes with the reading, so it is off by default).
-PREFORK = os.environ.get("FOI_READ_PREFORK") == "1"
+# A child reads up to this many files (1: a fresh child for every file) ...
+BATCH_FILES = max(1, int(os.environ.get("FOI_READ_BATCH", "100")))
+# ... and is retired once it has used this much CPU time (every file keeps its own limit).
+BATCH_CPU_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -117,47 +124,91 @@ def extract(path: Path, filename: str | None, content_type: str | None, limits: 
 # The helper process
 
 
-def _limit(resource_id: int, value: int) -> None:
+def _limit(resource_id: int, soft: int, hard: int | None = None) -> None:
+    """Set a limit no higher than the hard one we inherited (``hard`` defaults to ``soft``)."""
     import resource
 
-    _soft, hard = resource.getrlimit(resource_id)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    resource.setrlimit(resource_id, (value, hard if hard != resource.RLIM_INFINITY else value))
+    _soft, inherited = resource.getrlimit(resource_id)
+    hard = soft if hard is None else hard
+    if inherited != resource.RLIM_INFINITY:
+        soft, hard = min(soft, inherited), min(hard, inherited)
+    resource.setrlimit(resource_id, (soft, hard))
 
 
-def _child(
-    write_fd: int, path: str, filename: str | None, ctype: str | None, limits: Limits
-) -> None:
-    """In the forked child: limit ourselves, read, write (status, payload), exit."""
+def _cpu_used() -> float:
     import resource
 
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _read_one(
+    path: str, filename: str | None, ctype: str | None, limits: Limits
+) -> tuple[str, Any]:
+    """Read one file in the child: (status, payload), never an exception."""
     from foi.reading.formats import ExtractError, read_file
 
-    os.setpgrp()
-    _limit(resource.RLIMIT_CPU, limits.cpu_seconds)
-    _limit(resource.RLIMIT_AS, limits.memory_bytes)
-    _limit(resource.RLIMIT_FSIZE, limits.max_unpacked + 64 * 1024**2)
-    _limit(resource.RLIMIT_CORE, 0)
     try:
         pages = read_file(Path(path), filename, ctype, limits)
-        result: tuple[str, Any] = (
-            "ok",
-            [(p.page, p.text, p.method, p.confidence, p.part) for p in pages],
-        )
+        return ("ok", [(p.page, p.text, p.method, p.confidence, p.part) for p in pages])
     except ExtractError as exc:
-        result = ("failed", str(exc))
+        return ("failed", str(exc))
     except MemoryError:
-        result = ("failed", f"needed more than {limits.memory_bytes // 1024**2} MiB of memory")
+        return ("failed", f"needed more than {limits.memory_bytes // 1024**2} MiB of memory")
     except RecursionError:
-        result = ("failed", "nested too deeply to read")
+        return ("failed", "nested too deeply to read")
     except Exception as exc:  # a library's own error on a malformed file: recorded, not raised
-        result = ("failed", f"could not read it: {type(exc).__name__}: {exc}")
-    with os.fdopen(write_fd, "wb") as out:
-        try:
-            _send(out, result)
-        except MemoryError:
-            _send(out, ("failed", "its text is too large to hand back"))
+        return ("failed", f"could not read it: {type(exc).__name__}: {exc}")
+
+
+def _child_loop(request_fd: int, result_fd: int) -> None:
+    """In a forked child: limit ourselves, then read files one request at a time.
+
+    Every answer is one byte (``k``: read, and I can take another file; ``o``: read, and I
+    am exiting; ``f``: failed, and I am exiting) and a framed (status, payload). The child exits after a failure, after a file that needed OCR
+    (Tesseract and its page images), after ``BATCH_FILES`` files, or once it has used
+    ``BATCH_CPU_SECONDS`` of CPU: each file gets its whole CPU limit of its own (the soft
+    ``RLIMIT_CPU`` is moved to what was used so far plus the file's limit), and a file that
+    fails in a child that read others before is read again by the helper in a fresh one.
+    """
+    import resource
+
+    os.setpgrp()
+    _limit(resource.RLIMIT_CORE, 0)
+    with os.fdopen(request_fd, "rb") as requests, os.fdopen(result_fd, "wb") as out:
+        served = 0
+        while True:
+            try:
+                path, filename, ctype, fields = _recv(requests)
+            except EOFError:  # the helper is stopping, or retiring us
+                return
+            limits = Limits(**fields)
+            if served == 0:
+                _limit(resource.RLIMIT_AS, limits.memory_bytes)
+                _limit(resource.RLIMIT_FSIZE, limits.max_unpacked + 64 * 1024**2)
+                hard = limits.cpu_seconds + BATCH_CPU_SECONDS + 5  # above every soft one
+                _limit(resource.RLIMIT_CPU, limits.cpu_seconds, hard)
+            else:
+                soft = int(_cpu_used()) + 1 + limits.cpu_seconds
+                _limit(resource.RLIMIT_CPU, soft, resource.getrlimit(resource.RLIMIT_CPU)[1])
+            result = _read_one(path, filename, ctype, limits)
+            served += 1
+            last = (
+                result[0] != "ok"
+                or served >= BATCH_FILES
+                or _cpu_used() > BATCH_CPU_SECONDS
+                or any(row[2] == "ocr" for row in result[1])
+            )
+            try:
+                data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                result, last = ("failed", "its text is too large to hand back"), True
+                data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            flag = b"f" if result[0] != "ok" else b"o" if last else b"k"
+            out.write(flag + _HEADER.pack(len(data)) + data)
+            out.flush()
+            if last:
+                return
 
 
 def _describe_death(status: int, limits: Limits) -> str:
@@ -173,38 +224,42 @@ def _describe_death(status: int, limits: Limits) -> str:
     return f"the reader stopped without an answer (exit {os.WEXITSTATUS(status)})"
 
 
-def _read_all(fd: int, deadline: float) -> bytes | None:
-    """Everything the child writes until it closes the pipe; None at the deadline."""
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes | None:
+    """`size` bytes from `fd`; fewer if it closes first; None at the deadline."""
     import time
 
-    chunks = []
-    while True:
+    chunks: list[bytes] = []
+    got = 0
+    while got < size:
         left = deadline - time.monotonic()
         if left <= 0:
             return None
         ready, _, _ = select.select([fd], [], [], left)
         if not ready:
             return None
-        piece = os.read(fd, 1 << 20)
+        piece = os.read(fd, min(size - got, 1 << 20))
         if not piece:
-            return b"".join(chunks)
+            break
         chunks.append(piece)
+        got += len(piece)
+    return b"".join(chunks)
 
 
 @dataclass
-class _Spare:
-    """A child forked ahead of time, waiting for its one request (fork costs stay hidden)."""
+class _Child:
+    """A forked reading child, and how many files it has read."""
 
     pid: int
     request_fd: int
     result_fd: int
+    served: int = 0
 
 
-def _fork_spare() -> _Spare:
+def _fork_child() -> _Child:
     req_r, req_w = os.pipe()
     res_r, res_w = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: wait for a request, read that one file, exit
+    if pid == 0:  # the child: read files until told to stop, then exit
         code = 0
         try:
             os.close(req_w)
@@ -214,19 +269,78 @@ def _fork_spare() -> _Spare:
             os.dup2(devnull, 0)
             os.dup2(devnull, 1)
             os.close(devnull)
-            with os.fdopen(req_r, "rb") as fh:
-                try:
-                    path, filename, ctype, fields = _recv(fh)
-                except EOFError:  # the helper is stopping: not needed
-                    os._exit(0)
-            _child(res_w, path, filename, ctype, Limits(**fields))
+            _child_loop(req_r, res_w)
         except BaseException:
             code = 1
         finally:
             os._exit(code)
     os.close(req_r)
     os.close(res_w)
-    return _Spare(pid, req_w, res_r)
+    return _Child(pid, req_w, res_r)
+
+
+def _retire(child: _Child, waited: bool = False) -> None:
+    """Close a child's pipes, wait for it, and end anything it left running (a Tesseract)."""
+    for fd in (child.request_fd, child.result_fd):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    if not waited:
+        os.waitpid(child.pid, 0)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)
+
+
+def _ask(
+    child: _Child, request: tuple[str, str | None, str | None, dict[str, Any]]
+) -> tuple[tuple[str, Any] | bytes, bool, bool]:
+    """One file read by `child`: (the answer, whether the child goes on, whether the file
+    failed in a way an earlier file in the same child could have caused).
+
+    The answer is the child's framed bytes as they came, or a (status, payload) the helper
+    made (the child died or overran the wall clock: its whole group is killed). Overrunning
+    the wall clock or the file's own CPU limit is the file's doing, wherever it was read."""
+    import time
+
+    limits = Limits(**request[3])
+    deadline = time.monotonic() + limits.wall_seconds
+    try:
+        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(child.request_fd, _HEADER.pack(len(data)) + data)
+    except OSError:  # it died before we asked
+        data = b""
+    else:
+        data = _read_exactly(child.result_fd, 1 + _HEADER.size, deadline)  # type: ignore[assignment]
+    child.served += 1
+    if data is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        _retire(child)
+        return (
+            ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)"),
+            False,
+            False,
+        )
+    if len(data) == 1 + _HEADER.size:
+        size = _HEADER.unpack(data[1:])[0]
+        body = _read_exactly(child.result_fd, size, deadline)
+        if body is not None and len(body) == size:
+            goes_on = data[:1] == b"k"
+            if not goes_on:
+                _retire(child)
+            return data[1:] + body, goes_on, data[:1] == b"f"
+        if body is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            _retire(child)
+            return (
+                ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)"),
+                False,
+                False,
+            )
+    _, status = os.waitpid(child.pid, 0)
+    _retire(child, waited=True)
+    over_cpu = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
+    return ("failed", _describe_death(status, limits)), False, not over_cpu
 
 
 def serve() -> None:
@@ -243,68 +357,37 @@ def serve() -> None:
     gc.freeze()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the answers
-    spare: _Spare | None = _fork_spare() if PREFORK else None
+    child: _Child | None = None
+    limits_of_child: dict[str, Any] | None = None
     try:
         while True:
             try:
                 request = _recv(stdin)
             except EOFError:
                 return
-            current = spare if spare is not None else _fork_spare()
-            answer, spare, to_reap = _serve_one_started(current, request)
+            if child is not None and limits_of_child != request[3]:
+                _retire(child)  # other limits: a child set up for them
+                child = None
+            if child is None:
+                child, limits_of_child = _fork_child(), request[3]
+            reused = child.served > 0
+            answer, goes_on, may_be_others = _ask(child, request)
+            if not goes_on:
+                child = None
+            if reused and may_be_others:
+                # Read again where no other file has been: its failure is its own. (A failed
+                # child has already exited.)
+                fresh = _fork_child()
+                answer, goes_on, _ = _ask(fresh, request)
+                child, limits_of_child = (fresh if goes_on else None), request[3]
             if isinstance(answer, bytes):
                 stdout.write(answer)
                 stdout.flush()
             else:
                 _send(stdout, answer)
-            if to_reap is not None:
-                _reap(to_reap)
     finally:
-        if spare is not None:
-            os.close(spare.request_fd)  # it reads EOF and exits
-            os.close(spare.result_fd)
-            os.waitpid(spare.pid, 0)
-
-
-def _serve_one_started(
-    current: _Spare, request: tuple[str, str | None, str | None, dict[str, Any]]
-) -> tuple[tuple[str, Any] | bytes, _Spare | None, int | None]:
-    """Start the request on `current`, fork the next spare while it reads, then wait.
-
-    Returns the answer, the next spare, and the pid still to reap (after answering: a large
-    process takes a while to exit, and its exit need not delay the answer)."""
-    import time
-
-    limits = Limits(**request[3])
-    with os.fdopen(current.request_fd, "wb") as fh:
-        _send(fh, request)
-    spare = _fork_spare() if PREFORK else None
-    try:
-        data = _read_all(current.result_fd, time.monotonic() + limits.wall_seconds)
-    finally:
-        os.close(current.result_fd)
-    pid = current.pid
-    if data is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        return ("failed", f"took more than {limits.wall_seconds} s (wall-clock limit)"), spare, None
-    if (
-        len(data) > _HEADER.size
-        and _HEADER.unpack(data[: _HEADER.size])[0] == len(data) - _HEADER.size
-    ):
-        return data, spare, pid  # a whole answer: handed on as it came
-    _, status = os.waitpid(pid, 0)
-    _reap(pid, waited=True)
-    return ("failed", _describe_death(status, limits)), spare, None
-
-
-def _reap(pid: int, waited: bool = False) -> None:
-    """Wait for a child that answered, and end anything it left running (a Tesseract)."""
-    if not waited:
-        os.waitpid(pid, 0)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+        if child is not None:
+            _retire(child)  # it reads EOF and exits
 
 
 if __name__ == "__main__":

@@ -86,6 +86,27 @@ def xlsx_file(sheets: dict[str, list[list[object]]]) -> bytes:
     return buf.getvalue()
 
 
+def msg_file(subject: str, body: str, sender: str) -> bytes:
+    """A minimal Outlook .msg: an OLE compound file written by extract-msg's own OleWriter,
+    holding the property streams Outlook writes for a message (class, subject, body, sender)
+    and an empty named-property map."""
+    import struct
+
+    from extract_msg.ole_writer import OleWriter
+
+    ole = OleWriter()
+    # The top-level property stream: a 32-byte header (no recipients, no attachments).
+    ole.addEntry("__properties_version1.0", struct.pack("<8xIIII8x", 0, 0, 0, 0))
+    for tag, value in (("001A", "IPM.Note"), ("0037", subject), ("1000", body), ("0C1A", sender)):
+        ole.addEntry(f"__substg1.0_{tag}001F", value.encode("utf-16-le"))  # PT_UNICODE
+    ole.addEntry("__nameid_version1.0", storage=True)
+    for stream in ("00020102", "00030102", "00040102"):
+        ole.addEntry(f"__nameid_version1.0/__substg1.0_{stream}", b"")
+    buf = io.BytesIO()
+    ole.write(buf)
+    return buf.getvalue()
+
+
 def encrypted_pdf() -> bytes:
     """A PDF that needs a password to open (fpdf2's encryption)."""
     from fpdf import FPDF

@@ -247,3 +247,25 @@ def test_respond_interactive_shows_the_text_and_suggestions_and_asks_for_evidenc
     ev = [e for e in data["evidence"] if e["local_name"] == "High Intensity Service"]
     assert ev and ev[0]["status"] == "piloted" and ev[0]["page"] == "2"
     assert "High Intensity Network" in ev[0]["quote"]
+
+
+def test_an_attached_outlook_message_is_read_by_extract(foi, isolated: Path) -> None:
+    db = str(isolated / "requests.db")
+    assert foi("init", db=db).exit_code == 0
+    ref = new_request(foi, db, "RTQ")
+    forwarded = files.msg_file(
+        "Fw: crisis plans", "Locally it was the Kestrel Wharf Outreach service.", "FOI Team"
+    )
+    assert forwarded[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # an OLE compound file
+    eml = isolated / "reply.eml"
+    eml.write_bytes(files.reply_with(ref, {"forwarded.msg": forwarded}))
+    imported = foi("inbox", "import", str(eml), "--json", db=db, today="2026-12-04")
+    assert imported.exit_code == 0, imported.stderr
+    extracted = foi("extract", "--json", db=db, today="2026-12-04")
+    assert extracted.exit_code == 0, extracted.stderr
+    assert extracted.json()["failed"] == [] and extracted.json()["read"] == 1, extracted.stdout
+    hits = foi("search", '"Kestrel Wharf"', "--json", db=db).json()
+    assert [(h["name"], h["page"], h["kind"]) for h in hits] == [("forwarded.msg", 1, "attachment")]
+    text = foi("request", "files", ref, "--text", db=db)
+    assert text.exit_code == 0, text.stderr
+    assert "Subject: Fw: crisis plans" in text.stdout and "From: FOI Team" in text.stdout
