@@ -48,6 +48,7 @@ def _env(db: str, home: Path, extra: dict[str, str]) -> dict[str, str]:
     env.update(
         FOI_DATABASE_URL=db,
         FOI_TODAY="2026-11-27",
+        FOI_TODAY_SENDS="yes",  # the trial sends for real, on a fixed day, to a local server
         HOME=str(home),
         PYTHONPATH=str(ROOT),
         **extra,
