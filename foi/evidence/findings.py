@@ -50,6 +50,7 @@ class EventRow:
     outcome: str | None
     promised_on: date | None
     data: dict[str, Any] | None
+    inbox_id: int | None = None  # the message it recorded (what the site calls a reply)
 
 
 @dataclass(slots=True)
@@ -101,6 +102,9 @@ class RequestFindings:
     facts: RequestFacts
     due: date | None
     responded_on: date | None
+    regime: str = ""
+    received: date | None = None
+    cited: list[tuple[str, int | None]] = field(default_factory=list)  # (section, question)
 
 
 @dataclass(slots=True)
@@ -187,6 +191,7 @@ def body_findings(
                 _E.outcome,
                 _raw(_E.promised_on),
                 _raw(_E.data),
+                _E.inbox_id,
             )
             .select_from(joined.join(tables.events, _E.request_id == _R.id))
             .where(*where)
@@ -195,7 +200,7 @@ def body_findings(
     )
     cited = _Children(
         stream(
-            select(_X.request_id, _X.section)
+            select(_X.request_id, _X.section, _X.question)
             .select_from(joined.join(tables.exemptions, _X.request_id == _R.id))
             .where(*where)
             .order_by(*order, _X.id)
@@ -227,20 +232,21 @@ def body_findings(
         found = []
         for r in group:
             evs = [
-                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]))  # type: ignore[arg-type]
+                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
                 for e in events.take(r.id)
             ]
-            found.append(
-                _findings(
-                    r,
-                    evs,
-                    [AnswerRow(*a[1:]) for a in said.take(r.id)],
-                    tuple(sorted({x.section for x in cited.take(r.id)})),
-                    body.name,
-                    today,
-                    holidays,
-                )
+            xs = cited.take(r.id)
+            one = _findings(
+                r,
+                evs,
+                [AnswerRow(*a[1:]) for a in said.take(r.id)],
+                tuple(sorted({x.section for x in xs})),
+                body.name,
+                today,
+                holidays,
             )
+            one.cited = [(x.section, x.question) for x in xs]
+            found.append(one)
         yield BodyFindings(body, found)
 
 
@@ -294,6 +300,9 @@ def _active(events: Sequence[EventRow]) -> list[EventRow]:
         if e.kind == "retracted" and e.data and e.data.get("retracts") is not None
     }
     return [e for e in events if e.kind != "retracted" and e.id not in gone]
+
+
+active_event_rows = _active  # the events that count, as foi.casework.requests.active_events
 
 
 def _received_on(e: EventRow) -> date:
@@ -360,7 +369,7 @@ def _findings(
     )
     return RequestFindings(
         r.id, r.reference, r.status, r.resolution, _day(r.sent_on), r.wdtk_url, r.template,
-        events, answers, facts, due, responded,
+        events, answers, facts, due, responded, r.regime, c.received,
     )  # fmt: skip
 
 
