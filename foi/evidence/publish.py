@@ -118,7 +118,19 @@ class SiteReport:
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    env = Environment(
+    class SiteEnvironment(Environment):
+        """`x.key` on a dict reads the key first: the pages' data are dicts, and Jinja2's
+        own order (an attribute, then the key) raises and catches an error for each."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    env = SiteEnvironment(
         loader=PackageLoader("foi.evidence", "site"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,

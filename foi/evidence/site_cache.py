@@ -31,10 +31,24 @@ def stamp(common: dict[str, Any], redactor: Any, module: Path) -> str:
     return h.hexdigest()
 
 
-def fingerprint(site: str, page: str, *parts: Any) -> str:
-    """A body's fingerprint: the site's stamp, its page's path and the rows that feed it."""
+def fingerprint(site: str, page: str, group: Any, *parts: Any) -> str:
+    """A body's fingerprint: the site's stamp, its page's path, its findings (a
+    `foi.evidence.findings.BodyFindings`) and the other rows that feed it, as plain tuples."""
     h = hashlib.sha256(f"{site}\0{page}\0".encode())
-    h.update(repr(parts).encode("utf-8", "surrogatepass"))
+    b = group.body
+    body = (b.id, b.name, b.kind, b.ods_code, b.police_id)
+    evidence = [(e.id, e.status, e.on, e.source, e.local_name, e.recorded_at) for e in b.evidence]
+    requests = [
+        (
+            v.id, v.reference, v.status, v.resolution, v.sent_on, v.wdtk_url, v.template,
+            v.regime, v.received, v.due, v.responded_on, v.facts.working_days, v.facts.in_time,
+            v.facts.late_by, v.cited,
+            [(e.id, e.kind, e.on, e.outcome, e.promised_on, e.data, e.inbox_id) for e in v.events],
+            [(a.question, a.status, a.text) for a in v.answers],
+        )
+        for v in group.requests
+    ]  # fmt: skip
+    h.update(repr((body, evidence, requests, parts)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 

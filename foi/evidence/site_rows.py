@@ -10,6 +10,7 @@ region and its evidence in full. No ORM class is loaded. Takes a session; never 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,12 +35,27 @@ class BodyRows:
     redactions: list[Any] = field(default_factory=list)  # of those attachments, for change
 
     def fingerprint_parts(self) -> tuple[Any, ...]:
-        """Everything here, in a stable order, for the page's fingerprint."""
+        """Everything here, in a stable order, for the page's fingerprint (a letter's text
+        by its digest: a campaign's letters are most of the bytes)."""
+        texts: dict[str, str] = {}
+
+        def digest(text: str | None) -> str | None:
+            if text is None:
+                return None
+            found = texts.get(text)
+            if found is None:
+                found = texts[text] = hashlib.blake2b(
+                    text.encode("utf-8", "surrogatepass")
+                ).hexdigest()
+            return found
+
         return (
             self.region,
             [tuple(e) for e in self.evidence],
             sorted((k, tuple(v)) for k, v in self.requests.items()),
-            sorted((k, [tuple(x) for x in v]) for k, v in self.letters.items()),
+            sorted(
+                (k, [(*x[:3], digest(x[3]), *x[4:]) for x in v]) for k, v in self.letters.items()
+            ),
             sorted((k, [tuple(x) for x in v]) for k, v in self.replies.items()),
             sorted((k, [tuple(x) for x in v]) for k, v in self.attachments.items()),
             [tuple(r) for r in self.redactions],
