@@ -108,11 +108,22 @@ class RequestFindings:
 
 
 @dataclass(slots=True)
+class RequestInputs:
+    """One request's rows as read, before its clocks and facts are worked out."""
+
+    row: Any  # the request's columns (and its body's)
+    events: list[EventRow]
+    answers: list[AnswerRow]
+    cited: list[tuple[str, int | None]]  # (section, question)
+
+
+@dataclass(slots=True)
 class BodyFindings:
     """A body and the campaign's requests to it, oldest first."""
 
     body: BodyRow
     requests: list[RequestFindings]
+    reused: bool = False  # the caller's `reuse` kept what it had: `requests` is empty
 
 
 def campaign_id(session: Db, name: str) -> int:
@@ -154,8 +165,13 @@ def body_findings(
     holidays: HolidaySet,
     kind: str | None = None,
     answers: bool = True,
+    reuse: Callable[[BodyRow, list[RequestInputs]], bool] | None = None,
 ) -> Iterator[BodyFindings]:
-    """Each body the campaign wrote to (in id order) with its sent, non-SAR, unheld requests."""
+    """Each body the campaign wrote to (in id order) with its sent, non-SAR, unheld requests.
+
+    `reuse`, given a body and its requests' rows as read, may say the caller already has
+    what they make (nothing changed since): that body's findings are then not computed
+    (no clocks) and it comes with no requests, marked `reused`."""
     flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
     where = [
         _R.campaign_id == campaign,
@@ -229,24 +245,34 @@ def body_findings(
         first = group[0]
         body = BodyRow(body_id, first.name, first.kind, first.ods_code, first.police_id)
         body.evidence = [EvidenceRow(*e[1:]) for e in evidence.take(body_id)]
-        found = []
-        for r in group:
-            evs = [
-                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
-                for e in events.take(r.id)
-            ]
-            xs = cited.take(r.id)
-            one = _findings(
+        inputs = [
+            RequestInputs(
                 r,
-                evs,
+                [
+                    EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
+                    for e in events.take(r.id)
+                ],
                 [AnswerRow(*a[1:]) for a in said.take(r.id)],
-                tuple(sorted({x.section for x in xs})),
+                [(x.section, x.question) for x in cited.take(r.id)],
+            )
+            for r in group
+        ]
+        if reuse is not None and reuse(body, inputs):
+            yield BodyFindings(body, [], reused=True)
+            continue
+        found = []
+        for one in inputs:
+            made = _findings(
+                one.row,
+                one.events,
+                one.answers,
+                tuple(sorted({section for section, _ in one.cited})),
                 body.name,
                 today,
                 holidays,
             )
-            one.cited = [(x.section, x.question) for x in xs]
-            found.append(one)
+            made.cited = one.cited
+            found.append(made)
         yield BodyFindings(body, found)
 
 

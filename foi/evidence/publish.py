@@ -36,8 +36,10 @@ from foi.evidence.campaign_text import letter_questions, public_heading, render_
 from foi.evidence.embargo import count_held
 from foi.evidence.findings import (
     BodyFindings,
+    BodyRow,
     EventRow,
     RequestFindings,
+    RequestInputs,
     active_event_rows,
     body_findings,
     latest_answers,
@@ -361,32 +363,49 @@ def _build(
         "generated_on": today,
         "held": held,
     }
-    stamp = site_cache.stamp(common, redactor.redactor, Path(__file__))
+    stamp = site_cache.stamp(common, redactor.redactor, Path(__file__), holidays.fingerprint())
     done: list[_BodyDone] = []
     facts: list[Any] = []
     templates: set[str] = set()
-    for group in body_findings(session, campaign.id, today=today, holidays=holidays, kind=kind):
-        body = group.body
-        facts.extend(v.facts for v in group.requests)
-        templates |= {v.template or "" for v in group.requests}
-        extra = body_rows(session, body.id, [v.id for v in group.requests])
-        row = redactor.value(results_row(group)[0])
-        row["region"] = redactor(extra.region)
-        row["sim_key"] = row["sim_status"] or NO_EVIDENCE
+    read: dict[int, tuple[str, BodyRows, str]] = {}  # body id: fingerprint, rows, page
+
+    def unchanged(body: BodyRow, inputs: list[RequestInputs]) -> bool:
+        """Read the rest of the body's rows; True (its files kept) when none changed."""
+        extra = body_rows(session, body.id, [i.row.id for i in inputs])
         page = f"bodies/{slug(body.name, body.id)}.html"
-        asked = {t: questions(t) for t in sorted({v.template or "" for v in group.requests})}
-        fingerprint = site_cache.fingerprint(stamp, page, group, extra.fingerprint_parts(), asked)
+        asked = {t: questions(t) for t in sorted({i.row.template or "" for i in inputs})}
+        made = site_cache.fingerprint(stamp, page, body, inputs, extra.fingerprint_parts(), asked)
+        read[body.id] = (made, extra, page)
         entry = cache.get(str(body.id))
-        if not (
+        return (
             entry is not None
-            and entry.get("fingerprint") == fingerprint
+            and entry.get("fingerprint") == made
             and site.update.keep(entry["files"])
-        ):
+        )
+
+    for group in body_findings(
+        session, campaign.id, today=today, holidays=holidays, kind=kind, reuse=unchanged
+    ):
+        body = group.body
+        fingerprint, extra, page = read.pop(body.id)
+        if group.reused:
+            entry = cache[str(body.id)]
+        else:
+            row = redactor.value(results_row(group)[0])
+            row["region"] = redactor(extra.region)
+            row["sim_key"] = row["sim_status"] or NO_EVIDENCE
             entry = _body_page(
                 session, site, env, common, group, extra, row, page, redactor, titles, questions
             )
-            entry["fingerprint"] = fingerprint
-        done.append(_BodyDone(body.id, body.name, row, page, entry, _latest(group)))
+            entry.update(
+                fingerprint=fingerprint,
+                row=row,
+                facts=[site_cache.facts_values(v.facts) for v in group.requests],
+                latest=_latest(group, redactor),
+            )
+        facts += [site_cache.facts_of(f) for f in entry["facts"]]
+        templates |= set(entry["latest"])
+        done.append(_BodyDone(body.id, body.name, entry["row"], page, entry, entry["latest"]))
         del group, extra
     done.sort(key=lambda d: (d.name.casefold(), d.name))  # by the name as stored
     rows = [d.row for d in done]
@@ -503,8 +522,9 @@ def _body_page(
     return {"files": files, "search": search, "published": published, "withheld": withheld}
 
 
-def _latest(group: BodyFindings) -> dict[str, Any]:
-    """By template: the body's latest request's reference, answers and exemptions cited."""
+def _latest(group: BodyFindings, redactor: _Memo) -> dict[str, Any]:
+    """By template: the body's latest request's reference, answers (redacted) and the
+    exemptions cited, as the site's cache keeps them (lists, no number keys)."""
     out: dict[str, Any] = {}
     for name in {v.template or "" for v in group.requests}:
         mine = [v for v in group.requests if (v.template or "") == name]
@@ -515,8 +535,8 @@ def _latest(group: BodyFindings) -> dict[str, Any]:
                 per_q.setdefault(question, []).append(section)
         out[name] = {
             "reference": latest.reference,
-            "answers": {n: (a.status, a.text) for n, a in latest_answers(latest).items()},
-            "per_q": per_q,
+            "answers": [[n, a.status, redactor(a.text)] for n, a in latest_answers(latest).items()],
+            "per_q": sorted([n, sections] for n, sections in per_q.items()),
             "whole": sorted({s for s, q in latest.cited if q is None}),
         }
     return out
@@ -553,8 +573,8 @@ def _letters(
             latest = d.latest.get(name)
             if latest is None:
                 continue
-            per_q, whole = latest["per_q"], latest["whole"]
-            got = latest["answers"]
+            per_q, whole = dict(latest["per_q"]), latest["whole"]
+            got = {n: (status, text) for n, status, text in latest["answers"]}
             numbers |= set(got)
             for n in numbers | set(got):
                 answered.setdefault(n, [])
@@ -566,7 +586,7 @@ def _letters(
                         "reference": latest["reference"],
                         "sim_key": d.row["sim_key"],
                         "status": (a[0] or ("answered" if a[1] else None)) if a else None,
-                        "text": redactor(a[1]) if a else None,
+                        "text": a[1] if a else None,
                         "exemptions": sorted(set(per_q.get(n, [])) | set(whole)),
                     }
                 )

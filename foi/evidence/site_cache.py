@@ -15,48 +15,88 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 1  # bump when an entry's shape changes: older manifests are then ignored
+from foi.evidence.stats import RequestFacts
+
+SCHEMA = 2  # bump when an entry's shape changes: older manifests are then ignored
 
 
-def stamp(common: dict[str, Any], redactor: Any, module: Path) -> str:
+def stamp(common: dict[str, Any], redactor: Any, module: Path, *more: Any) -> str:
     """What every page shares: change it and every body is rendered again."""
     h = hashlib.sha256()
-    h.update(repr((SCHEMA, sorted(common.items()), getattr(redactor, "terms", None))).encode())
+    terms = getattr(redactor, "terms", None)
+    h.update(repr((SCHEMA, sorted(common.items()), terms, more)).encode())
     h.update(module.read_bytes())
     for template in sorted((module.parent / "site").glob("*.j2")):
         h.update(template.name.encode() + b"\0" + template.read_bytes())
     return h.hexdigest()
 
 
-def fingerprint(site: str, page: str, group: Any, *parts: Any) -> str:
-    """A body's fingerprint: the site's stamp, its page's path, its findings (a
-    `foi.evidence.findings.BodyFindings`) and the other rows that feed it, as plain tuples."""
+def fingerprint(site: str, page: str, body: Any, inputs: Sequence[Any], *parts: Any) -> str:
+    """A body's fingerprint: the site's stamp, its page's path, its body row, its requests'
+    rows as read (`foi.evidence.findings.RequestInputs`) and the other rows that feed it."""
     h = hashlib.sha256(f"{site}\0{page}\0".encode())
-    b = group.body
-    body = (b.id, b.name, b.kind, b.ods_code, b.police_id)
-    evidence = [(e.id, e.status, e.on, e.source, e.local_name, e.recorded_at) for e in b.evidence]
+    head = (body.id, body.name, body.kind, body.ods_code, body.police_id)
+    evidence = [
+        (e.id, e.status, e.on, e.source, e.local_name, e.recorded_at) for e in body.evidence
+    ]
     requests = [
         (
-            v.id, v.reference, v.status, v.resolution, v.sent_on, v.wdtk_url, v.template,
-            v.regime, v.received, v.due, v.responded_on, v.facts.working_days, v.facts.in_time,
-            v.facts.late_by, v.cited,
-            [(e.id, e.kind, e.on, e.outcome, e.promised_on, e.data, e.inbox_id) for e in v.events],
-            [(a.question, a.status, a.text) for a in v.answers],
+            tuple(i.row),
+            [(e.id, e.kind, e.on, e.outcome, e.promised_on, e.data, e.inbox_id) for e in i.events],
+            [(a.question, a.status, a.text) for a in i.answers],
+            i.cited,
         )
-        for v in group.requests
-    ]  # fmt: skip
-    h.update(repr((body, evidence, requests, parts)).encode("utf-8", "surrogatepass"))
+        for i in inputs
+    ]
+    h.update(repr((head, evidence, requests, parts)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+_FACTS = [f.name for f in fields(RequestFacts)]
+
+
+def facts_values(facts: RequestFacts) -> list[Any]:
+    """A request's facts as the cache keeps them."""
+    return [getattr(facts, name) for name in _FACTS]
+
+
+def facts_of(values: Sequence[Any]) -> RequestFacts:
+    """A request's facts back from the cache."""
+    found = dict(zip(_FACTS, values, strict=True))
+    found["exemptions"] = tuple(found["exemptions"])
+    return RequestFacts(**found)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, tuple | frozenset | set):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not kept in a site's manifest")
+
+
+def _decode(found: dict[str, Any]) -> Any:
+    if len(found) == 1:
+        if "$date" in found:
+            return date.fromisoformat(found["$date"])
+        if "$datetime" in found:
+            return datetime.fromisoformat(found["$datetime"])
+    return found
 
 
 def read(path: Path) -> dict[str, Any]:
     """The bodies' entries a previous build left in the marker (empty when none or unread)."""
     try:
         text = path.read_text(encoding="utf-8")
-        found = json.loads(text.partition("\n")[2] or "{}")
+        found = json.loads(text.partition("\n")[2] or "{}", object_hook=_decode)
     except (OSError, UnicodeDecodeError, ValueError):
         return {}
     if not isinstance(found, dict) or found.get("schema") != SCHEMA:
@@ -67,5 +107,10 @@ def read(path: Path) -> dict[str, Any]:
 
 def marker(first_line: str, bodies: dict[str, Any]) -> str:
     """The marker file's text: its line for people, then the manifest."""
-    manifest = json.dumps({"schema": SCHEMA, "bodies": bodies}, ensure_ascii=False, sort_keys=True)
+    manifest = json.dumps(
+        {"schema": SCHEMA, "bodies": bodies},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=_encode,
+    )
     return f"{first_line}\n{manifest}\n"
