@@ -173,23 +173,11 @@ def body_findings(
     what they make (nothing changed since): that body's findings are then not computed
     (no clocks) and it comes with no requests, marked `reused`."""
     flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
-    where = [
-        _R.campaign_id == campaign,
-        _R.regime != Regime.SAR.value,  # never published, never counted
-        _R.sent_on.is_not(None),
-        ~held_clause(today),  # held back from publication: in no export (foi.evidence.embargo)
-    ]
-    if kind:
-        where.append(_B.kind == kind)
-    joined = tables.requests.join(tables.bodies, _R.body_id == _B.id)
+    joined, where = scope(campaign, today, kind)
     order = (_R.body_id, _R.sent_on, _R.id)
 
     def stream(stmt: Any) -> Iterator[Any]:
-        result = session.execute(
-            stmt, execution_options={"stream_results": True, "yield_per": _BATCH}
-        )
-        for part in result.partitions():
-            yield from part
+        return stream_rows(session, stmt)
 
     requests = stream(
         select(
@@ -197,7 +185,7 @@ def body_findings(
             _R.wdtk_url, _R.template, _B.name, _B.kind, _B.ods_code, _B.police_id,
         ).select_from(joined).where(*where).order_by(*order)
     )  # fmt: skip
-    events = _Children(
+    events = Children(
         stream(
             select(
                 _E.request_id,
@@ -214,7 +202,7 @@ def body_findings(
             .order_by(*order, _E.id)
         )
     )
-    cited = _Children(
+    cited = Children(
         stream(
             select(_X.request_id, _X.section, _X.question)
             .select_from(joined.join(tables.exemptions, _X.request_id == _R.id))
@@ -222,7 +210,7 @@ def body_findings(
             .order_by(*order, _X.id)
         )
     )
-    said = _Children(
+    said = Children(
         stream(
             select(_A.request_id, _A.question, _A.status, _A.text)
             .select_from(joined.join(tables.answers, _A.request_id == _R.id))
@@ -232,7 +220,7 @@ def body_findings(
         if answers
         else iter(())
     )
-    evidence = _Children(
+    evidence = Children(
         stream(
             select(_EV.body_id, _EV.id, _EV.status, _EV.on, _EV.source, _EV.local_name,
                    _EV.recorded_at)
@@ -276,6 +264,26 @@ def body_findings(
         yield BodyFindings(body, found)
 
 
+def scope(campaign: int, today: date, kind: str | None = None) -> tuple[Any, list[Any]]:
+    """The requests findings read: (requests joined to bodies, the conditions)."""
+    where = [
+        _R.campaign_id == campaign,
+        _R.regime != Regime.SAR.value,  # never published, never counted
+        _R.sent_on.is_not(None),
+        ~held_clause(today),  # held back from publication: in no export (foi.evidence.embargo)
+    ]
+    if kind:
+        where.append(_B.kind == kind)
+    return tables.requests.join(tables.bodies, _R.body_id == _B.id), where
+
+
+def stream_rows(session: Db, stmt: Any) -> Iterator[Any]:
+    """A query's rows, fetched in batches (PostgreSQL: through a server-side cursor)."""
+    result = session.execute(stmt, execution_options={"stream_results": True, "yield_per": _BATCH})
+    for part in result.partitions():
+        yield from part
+
+
 def _raw(column: Any) -> Any:
     # The column as the driver gives it, without SQLAlchemy's per-value processing (on
     # SQLite a date is text, parsed by `_day` in C; JSON is parsed only when findings need it).
@@ -301,7 +309,7 @@ def _data(value: Any) -> dict[str, Any] | None:
     return found
 
 
-class _Children:
+class Children:
     """Rows keyed by their first column, read in the parent's order: `take` one parent's."""
 
     def __init__(self, rows: Iterator[Any]) -> None:

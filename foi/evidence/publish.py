@@ -368,15 +368,20 @@ def _build(
     facts: list[Any] = []
     templates: set[str] = set()
     read: dict[int, tuple[str, BodyRows, str]] = {}  # body id: fingerprint, rows, page
+    kept: dict[int, dict[str, Any] | None] = {}  # body id: its entry from the last build
+
+    extras = body_rows(session, campaign.id, today=today, kind=kind)  # in the same order
 
     def unchanged(body: BodyRow, inputs: list[RequestInputs]) -> bool:
-        """Read the rest of the body's rows; True (its files kept) when none changed."""
-        extra = body_rows(session, body.id, [i.row.id for i in inputs])
+        """Take the rest of the body's rows; True (its files kept) when none changed."""
+        body_id, extra = next(extras)
+        assert body_id == body.id, "the two streams walk the bodies in one order"
         page = f"bodies/{slug(body.name, body.id)}.html"
         asked = {t: questions(t) for t in sorted({i.row.template or "" for i in inputs})}
         made = site_cache.fingerprint(stamp, page, body, inputs, extra.fingerprint_parts(), asked)
         read[body.id] = (made, extra, page)
-        entry = cache.get(str(body.id))
+        entry = cache.pop(str(body.id), None)  # dropped once read: memory stays flat
+        kept[body.id] = entry
         return (
             entry is not None
             and entry.get("fingerprint") == made
@@ -388,8 +393,9 @@ def _build(
     ):
         body = group.body
         fingerprint, extra, page = read.pop(body.id)
+        entry = kept.pop(body.id)
         if group.reused:
-            entry = cache[str(body.id)]
+            assert entry is not None
         else:
             row = redactor.value(results_row(group)[0])
             row["region"] = redactor(extra.region)

@@ -1,8 +1,9 @@
 """What a body's page shows beyond its findings, read as plain Core rows, a body at a time.
 
 `foi.evidence.findings.body_findings` streams each body's requests with their events,
-answers and exemptions; `body_rows` adds, in a few queries per body (never one per
-request), the rest its page shows: the requests' titles and the authority's references, the
+answers and exemptions; `body_rows` streams, beside it and in the same body order, with
+one query per table for the whole campaign (never one per request or per body), the rest
+a page shows: the requests' titles and the authority's references, the
 letters sent (only the columns a page shows, never an address or delivery details), the
 matched mail (not our own copies), the attachments and their redacted copies, the body's
 region and its evidence in full. No ORM class is loaded. Takes a session; never commits.
@@ -11,15 +12,15 @@ region and its evidence in full. No ORM class is loaded. Takes a session; never 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
+from foi.evidence.findings import Children, scope, stream_rows
 from foi.store import tables
-
-_CHUNK = 500  # bound the IN list: SQLite and PostgreSQL both cap bind parameters
 
 
 @dataclass
@@ -54,7 +55,7 @@ class BodyRows:
             [tuple(e) for e in self.evidence],
             sorted((k, tuple(v)) for k, v in self.requests.items()),
             sorted(
-                (k, [(*x[:3], digest(x[3]), *x[4:]) for x in v]) for k, v in self.letters.items()
+                (k, [(*x[:4], digest(x.text), *x[5:]) for x in v]) for k, v in self.letters.items()
             ),
             sorted((k, [tuple(x) for x in v]) for k, v in self.replies.items()),
             sorted((k, [tuple(x) for x in v]) for k, v in self.attachments.items()),
@@ -62,58 +63,79 @@ class BodyRows:
         )
 
 
-def body_rows(session: Any, body_id: int, request_ids: Sequence[int]) -> BodyRows:
-    """The page inputs of one body and these of its requests."""
+def body_rows(
+    session: Any, campaign: int, *, today: date, kind: str | None = None
+) -> Iterator[tuple[int, BodyRows]]:
+    """Each body's page inputs, in body id order as `body_findings` gives the bodies: one
+    streamed query per table for the whole campaign, walked body by body."""
+    joined, where = scope(campaign, today, kind)
+    r = tables.requests.c
     b, ev = tables.bodies.c, tables.evidence.c
-    rq, lt = tables.requests.c, tables.letters.c
-    ib, at, rd = tables.inbox.c, tables.attachments.c, tables.redactions.c
-    found = BodyRows()
-    place = session.execute(select(b.nation, b.region).where(b.id == body_id)).first()
-    if place is not None:
-        # The nation (england|scotland|wales|northern-ireland) when known, else region.
-        found.region = place.nation or place.region
-    found.evidence = list(
-        session.execute(
-            select(ev.id, ev.status, ev.on, ev.period, ev.source, ev.quote, ev.page,
-                   ev.local_name)
-            .where(ev.body_id == body_id)
-            .order_by(ev.id)
-        )
+    lt, ib = tables.letters.c, tables.inbox.c
+    at, rd = tables.attachments.c, tables.redactions.c
+    ids = select(r.body_id).select_from(joined).where(*where)
+
+    def per_body(stmt: Any) -> Children:
+        return Children(stream_rows(session, stmt))
+
+    bodies = stream_rows(
+        session, select(b.id, b.nation, b.region).where(b.id.in_(ids)).order_by(b.id)
+    )
+    evidence = per_body(
+        select(ev.body_id, ev.id, ev.status, ev.on, ev.period, ev.source, ev.quote, ev.page,
+               ev.local_name)
+        .where(ev.body_id.in_(ids))
+        .order_by(ev.body_id, ev.id)
     )  # fmt: skip
-    ids = list(request_ids)
-    att_ids: list[int] = []
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        for r in session.execute(select(rq.id, rq.title, rq.authority_ref).where(rq.id.in_(chunk))):
-            found.requests[r.id] = r
-        # Only what a page shows of a letter: never its address or delivery details.
-        for row in session.execute(
-            select(lt.request_id, lt.purpose, lt.subject, lt.text, lt.state, lt.sent_at,
-                   lt.attempted_at, lt.created_at)
-            .where(lt.request_id.in_(chunk))
-            .order_by(lt.id)
-        ):  # fmt: skip
-            found.letters.setdefault(row.request_id, []).append(row)
-        for m in session.execute(
-            select(ib.request_id, ib.id, ib.kind, ib.subject, ib.sent_at, ib.imported_at,
-                   ib.summary)
-            .where(ib.request_id.in_(chunk), ib.state == "matched", ib.kind != "own")
-            .order_by(ib.id)
-        ):  # fmt: skip
-            found.replies.setdefault(m.request_id, []).append(m)
-        for a in session.execute(
-            select(at.request_id, at.id, at.filename, at.sha256, at.publishable)
-            .where(at.request_id.in_(chunk))
-            .order_by(at.id)
-        ):
-            found.attachments.setdefault(a.request_id, []).append(a)
-            att_ids.append(a.id)
-    for start in range(0, len(att_ids), _CHUNK):
-        found.redactions += list(
-            session.execute(
-                select(rd.attachment_id, rd.id, rd.sha256)
-                .where(rd.attachment_id.in_(att_ids[start : start + _CHUNK]))
-                .order_by(rd.id)
+    requests = per_body(
+        select(r.body_id, r.id, r.title, r.authority_ref)
+        .select_from(joined)
+        .where(*where)
+        .order_by(r.body_id, r.id)
+    )
+    # Only what a page shows of a letter: never its address or delivery details.
+    letters = per_body(
+        select(r.body_id, lt.request_id, lt.purpose, lt.subject, lt.text, lt.state, lt.sent_at,
+               lt.attempted_at, lt.created_at)
+        .select_from(joined.join(tables.letters, lt.request_id == r.id))
+        .where(*where)
+        .order_by(r.body_id, lt.id)
+    )  # fmt: skip
+    replies = per_body(
+        select(r.body_id, ib.request_id, ib.id, ib.kind, ib.subject, ib.sent_at,
+               ib.imported_at, ib.summary)
+        .select_from(joined.join(tables.inbox, ib.request_id == r.id))
+        .where(*where, ib.state == "matched", ib.kind != "own")
+        .order_by(r.body_id, ib.id)
+    )  # fmt: skip
+    attachments = per_body(
+        select(r.body_id, at.request_id, at.id, at.filename, at.sha256, at.publishable)
+        .select_from(joined.join(tables.attachments, at.request_id == r.id))
+        .where(*where)
+        .order_by(r.body_id, at.id)
+    )
+    redactions = per_body(
+        select(r.body_id, rd.attachment_id, rd.id, rd.sha256)
+        .select_from(
+            joined.join(tables.attachments, at.request_id == r.id).join(
+                tables.redactions, rd.attachment_id == at.id
             )
         )
-    return found
+        .where(*where)
+        .order_by(r.body_id, rd.id)
+    )
+    for place in bodies:
+        found = BodyRows(region=place.nation or place.region)  # the nation when known
+        body_id = place.id
+        # Each row still starts with its body's id (read by name, not position, below).
+        found.evidence = evidence.take(body_id)
+        found.requests = {x.id: x for x in requests.take(body_id)}
+        for group, rows in (
+            (found.letters, letters),
+            (found.replies, replies),
+            (found.attachments, attachments),
+        ):
+            for row in rows.take(body_id):
+                group.setdefault(row.request_id, []).append(row)
+        found.redactions = redactions.take(body_id)
+        yield body_id, found
