@@ -363,7 +363,12 @@ def _build(
         "generated_on": today,
         "held": held,
     }
-    stamp = site_cache.stamp(common, redactor.redactor, Path(__file__), holidays.fingerprint())
+    from foi import __version__
+
+    # The version too: the law's catalogues and the clock rules live in other modules.
+    stamp = site_cache.stamp(
+        common, redactor.redactor, Path(__file__), holidays.fingerprint(), __version__
+    )
     done: list[_BodyDone] = []
     facts: list[Any] = []
     templates: set[str] = set()

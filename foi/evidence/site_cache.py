@@ -4,7 +4,8 @@ The site folder's marker file (``.foi-site``) holds, after its first line, a JSO
 for each body, a fingerprint of every row that feeds its page (its findings, letters,
 replies, attachments and their redacted copies, evidence, the questions asked) together
 with what the whole site shares (the campaign's heading, the date, the count held back,
-the redactor's terms, the templates and the code that render them), the files its page put,
+the redactor's terms, the holidays, foi's version, the templates and the module that
+renders them), the files its page put,
 their search entries and its counts of files published and withheld. A rebuild whose
 fingerprint for a body matches keeps that body's files as they are, unrendered; the pages
 listing every body are made from the cached entries. Only public things are kept: page
