@@ -1,15 +1,16 @@
 """What a published site remembers between builds, so a rebuild skips unchanged bodies.
 
 The site folder's marker file (``.foi-site``) holds, after its first line, a JSON manifest:
-for each body, a fingerprint of every row that feeds its page (its findings, letters,
-replies, attachments and their redacted copies, evidence, the questions asked) together
-with what the whole site shares (the campaign's heading, the date, the count held back,
-the redactor's terms, the holidays, foi's version, the templates and the module that
-renders them), the files its page put,
-their search entries and its counts of files published and withheld. A rebuild whose
-fingerprint for a body matches keeps that body's files as they are, unrendered; the pages
-listing every body are made from the cached entries. Only public things are kept: page
-paths, words of published pages, counts, and one-way hashes. Pure: no database, no writing.
+for each body, a fingerprint of every row that feeds its page (its requests, events,
+answers, exemptions, letters, replies, attachments and their redacted copies, evidence, the
+questions asked) together with what the whole site shares (the campaign's heading, the
+date, the count held back, the redactor's terms, the holidays, foi's version, the templates
+and the module that renders them); and what the pages listing every body need of it: the
+files its page put, their search words, its results row, its requests' facts, its latest
+answers, its counts of files published and withheld. A rebuild whose fingerprint for a body
+matches keeps that body's files as they are, unrendered and without working out its
+clocks. Only what the site already publishes is kept (redacted), with one-way hashes.
+Pure: no database, no writing.
 """
 
 from __future__ import annotations
