@@ -411,7 +411,7 @@ def _build(
             entry.update(
                 fingerprint=fingerprint,
                 row=row,
-                facts=[site_cache.facts_values(v.facts) for v in group.requests],
+                facts=[site_cache.facts_values(v.facts, redactor) for v in group.requests],
                 latest=_latest(group, redactor),
             )
         facts += [site_cache.facts_of(f) for f in entry["facts"]]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from pathlib import Path
@@ -63,9 +63,11 @@ def fingerprint(site: str, page: str, body: Any, inputs: Sequence[Any], *parts: 
 _FACTS = [f.name for f in fields(RequestFacts)]
 
 
-def facts_values(facts: RequestFacts) -> list[Any]:
-    """A request's facts as the cache keeps them."""
-    return [getattr(facts, name) for name in _FACTS]
+def facts_values(facts: RequestFacts, redact: Callable[[str], str | None]) -> list[Any]:
+    """A request's facts as the cache keeps them (the body's name as the site shows it)."""
+    values = [getattr(facts, name) for name in _FACTS]
+    values[_FACTS.index("body")] = redact(facts.body)
+    return values
 
 
 def facts_of(values: Sequence[Any]) -> RequestFacts:
