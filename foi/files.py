@@ -312,6 +312,20 @@ class FolderUpdate:
         self.changed.append(rel)
         return True
 
+    def keep(self, rels: Sequence[str]) -> bool:
+        """Keep these files as they are, unread (the caller knows their bytes would not
+        change); False, keeping none, when one is missing or was already put."""
+        checked = [self._check(rel) for rel in rels]
+        for rel in checked:
+            path = self.target / rel
+            if rel in self.put_paths or path.is_symlink() or not path.is_file():
+                return False
+        if len(set(checked)) != len(checked):
+            return False
+        self.put_paths.update(checked)
+        self.unchanged += len(checked)
+        return True
+
     def _existing(self) -> list[str]:
         """Every file now under the owned entries, as relative paths."""
         found = []

@@ -50,6 +50,7 @@ class EventRow:
     outcome: str | None
     promised_on: date | None
     data: dict[str, Any] | None
+    inbox_id: int | None = None  # the message it recorded (what the site calls a reply)
 
 
 @dataclass(slots=True)
@@ -101,6 +102,19 @@ class RequestFindings:
     facts: RequestFacts
     due: date | None
     responded_on: date | None
+    regime: str = ""
+    received: date | None = None
+    cited: list[tuple[str, int | None]] = field(default_factory=list)  # (section, question)
+
+
+@dataclass(slots=True)
+class RequestInputs:
+    """One request's rows as read, before its clocks and facts are worked out."""
+
+    row: Any  # the request's columns (and its body's)
+    events: list[EventRow]
+    answers: list[AnswerRow]
+    cited: list[tuple[str, int | None]]  # (section, question)
 
 
 @dataclass(slots=True)
@@ -109,6 +123,7 @@ class BodyFindings:
 
     body: BodyRow
     requests: list[RequestFindings]
+    reused: bool = False  # the caller's `reuse` kept what it had: `requests` is empty
 
 
 def campaign_id(session: Db, name: str) -> int:
@@ -150,26 +165,19 @@ def body_findings(
     holidays: HolidaySet,
     kind: str | None = None,
     answers: bool = True,
+    reuse: Callable[[BodyRow, list[RequestInputs]], bool] | None = None,
 ) -> Iterator[BodyFindings]:
-    """Each body the campaign wrote to (in id order) with its sent, non-SAR, unheld requests."""
+    """Each body the campaign wrote to (in id order) with its sent, non-SAR, unheld requests.
+
+    `reuse`, given a body and its requests' rows as read, may say the caller already has
+    what they make (nothing changed since): that body's findings are then not computed
+    (no clocks) and it comes with no requests, marked `reused`."""
     flush(session)  # Core queries do not autoflush; a no-op unless the caller changed rows
-    where = [
-        _R.campaign_id == campaign,
-        _R.regime != Regime.SAR.value,  # never published, never counted
-        _R.sent_on.is_not(None),
-        ~held_clause(today),  # held back from publication: in no export (foi.evidence.embargo)
-    ]
-    if kind:
-        where.append(_B.kind == kind)
-    joined = tables.requests.join(tables.bodies, _R.body_id == _B.id)
+    joined, where = scope(campaign, today, kind)
     order = (_R.body_id, _R.sent_on, _R.id)
 
     def stream(stmt: Any) -> Iterator[Any]:
-        result = session.execute(
-            stmt, execution_options={"stream_results": True, "yield_per": _BATCH}
-        )
-        for part in result.partitions():
-            yield from part
+        return stream_rows(session, stmt)
 
     requests = stream(
         select(
@@ -177,7 +185,7 @@ def body_findings(
             _R.wdtk_url, _R.template, _B.name, _B.kind, _B.ods_code, _B.police_id,
         ).select_from(joined).where(*where).order_by(*order)
     )  # fmt: skip
-    events = _Children(
+    events = Children(
         stream(
             select(
                 _E.request_id,
@@ -187,21 +195,22 @@ def body_findings(
                 _E.outcome,
                 _raw(_E.promised_on),
                 _raw(_E.data),
+                _E.inbox_id,
             )
             .select_from(joined.join(tables.events, _E.request_id == _R.id))
             .where(*where)
             .order_by(*order, _E.id)
         )
     )
-    cited = _Children(
+    cited = Children(
         stream(
-            select(_X.request_id, _X.section)
+            select(_X.request_id, _X.section, _X.question)
             .select_from(joined.join(tables.exemptions, _X.request_id == _R.id))
             .where(*where)
             .order_by(*order, _X.id)
         )
     )
-    said = _Children(
+    said = Children(
         stream(
             select(_A.request_id, _A.question, _A.status, _A.text)
             .select_from(joined.join(tables.answers, _A.request_id == _R.id))
@@ -211,7 +220,7 @@ def body_findings(
         if answers
         else iter(())
     )
-    evidence = _Children(
+    evidence = Children(
         stream(
             select(_EV.body_id, _EV.id, _EV.status, _EV.on, _EV.source, _EV.local_name,
                    _EV.recorded_at)
@@ -224,24 +233,55 @@ def body_findings(
         first = group[0]
         body = BodyRow(body_id, first.name, first.kind, first.ods_code, first.police_id)
         body.evidence = [EvidenceRow(*e[1:]) for e in evidence.take(body_id)]
-        found = []
-        for r in group:
-            evs = [
-                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]))  # type: ignore[arg-type]
-                for e in events.take(r.id)
-            ]
-            found.append(
-                _findings(
-                    r,
-                    evs,
-                    [AnswerRow(*a[1:]) for a in said.take(r.id)],
-                    tuple(sorted({x.section for x in cited.take(r.id)})),
-                    body.name,
-                    today,
-                    holidays,
-                )
+        inputs = [
+            RequestInputs(
+                r,
+                [
+                    EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
+                    for e in events.take(r.id)
+                ],
+                [AnswerRow(*a[1:]) for a in said.take(r.id)],
+                [(x.section, x.question) for x in cited.take(r.id)],
             )
+            for r in group
+        ]
+        if reuse is not None and reuse(body, inputs):
+            yield BodyFindings(body, [], reused=True)
+            continue
+        found = []
+        for one in inputs:
+            made = _findings(
+                one.row,
+                one.events,
+                one.answers,
+                tuple(sorted({section for section, _ in one.cited})),
+                body.name,
+                today,
+                holidays,
+            )
+            made.cited = one.cited
+            found.append(made)
         yield BodyFindings(body, found)
+
+
+def scope(campaign: int, today: date, kind: str | None = None) -> tuple[Any, list[Any]]:
+    """The requests findings read: (requests joined to bodies, the conditions)."""
+    where = [
+        _R.campaign_id == campaign,
+        _R.regime != Regime.SAR.value,  # never published, never counted
+        _R.sent_on.is_not(None),
+        ~held_clause(today),  # held back from publication: in no export (foi.evidence.embargo)
+    ]
+    if kind:
+        where.append(_B.kind == kind)
+    return tables.requests.join(tables.bodies, _R.body_id == _B.id), where
+
+
+def stream_rows(session: Db, stmt: Any) -> Iterator[Any]:
+    """A query's rows, fetched in batches (PostgreSQL: through a server-side cursor)."""
+    result = session.execute(stmt, execution_options={"stream_results": True, "yield_per": _BATCH})
+    for part in result.partitions():
+        yield from part
 
 
 def _raw(column: Any) -> Any:
@@ -269,7 +309,7 @@ def _data(value: Any) -> dict[str, Any] | None:
     return found
 
 
-class _Children:
+class Children:
     """Rows keyed by their first column, read in the parent's order: `take` one parent's."""
 
     def __init__(self, rows: Iterator[Any]) -> None:
@@ -294,6 +334,9 @@ def _active(events: Sequence[EventRow]) -> list[EventRow]:
         if e.kind == "retracted" and e.data and e.data.get("retracts") is not None
     }
     return [e for e in events if e.kind != "retracted" and e.id not in gone]
+
+
+active_event_rows = _active  # the events that count, as foi.casework.requests.active_events
 
 
 def _received_on(e: EventRow) -> date:
@@ -360,7 +403,7 @@ def _findings(
     )
     return RequestFindings(
         r.id, r.reference, r.status, r.resolution, _day(r.sent_on), r.wdtk_url, r.template,
-        events, answers, facts, due, responded,
+        events, answers, facts, due, responded, r.regime, c.received,
     )  # fmt: skip
 
 

@@ -23,32 +23,36 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from foi.errors import UsageError
+from foi.evidence import site_cache
 from foi.evidence.bundle import letter_date, letters_sent, reply_text
 from foi.evidence.campaign_text import letter_questions, public_heading, render_summary
 from foi.evidence.embargo import count_held
+from foi.evidence.findings import (
+    BodyFindings,
+    BodyRow,
+    EventRow,
+    RequestFindings,
+    RequestInputs,
+    active_event_rows,
+    body_findings,
+    latest_answers,
+    results_row,
+)
 from foi.evidence.redact import Redactor
-from foi.evidence.results import (
+from foi.evidence.sheets import (
     ANSWER_COLUMNS,
-    RequestView,
     answer_rows,
     as_json,
-    campaign_requests,
-    campaign_stats,
     flat_header,
     flat_row,
-    latest_answers,
     question_numbers,
-    results_rows,
 )
 from foi.evidence.site_figures import (
     FILTERS,
@@ -61,13 +65,20 @@ from foi.evidence.site_figures import (
     sim_chart,
     slug,
 )
+from foi.evidence.site_rows import BodyRows, body_rows
 from foi.evidence.site_search import page_words, search_json
+from foi.evidence.stats import summarise
 from foi.exports import write_csv_rows
 from foi.files import STAGING_PREFIX, FolderUpdate, staged_folder
 from foi.law.holidays import HolidaySet
-from foi.store.models import Attachment, Campaign, InboxMessage
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from foi.store.models import Campaign
 
 MARKER = ".foi-site"  # marks a folder foi built, so a rebuild may replace it
+MARKER_TEXT = "made by 'foi publish': a rebuild replaces these files"
 SITE_FILE_MODE = 0o644  # a published site is meant to be shared
 SITE_DIR_MODE = 0o755
 # What a build writes, in the order a rebuild swaps it in: the entry page last.
@@ -109,7 +120,19 @@ class SiteReport:
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    env = Environment(
+    class SiteEnvironment(Environment):
+        """`x.key` on a dict reads the key first: the pages' data are dicts, and Jinja2's
+        own order (an attribute, then the key) raises and catches an error for each."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    env = SiteEnvironment(
         loader=PackageLoader("foi.evidence", "site"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -180,11 +203,9 @@ def build_site(
     """Write the campaign's evidence site into `out_dir` (only the files that changed)."""
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
-    views = campaign_requests(session, campaign, today=today, holidays=holidays, kind=kind)
     held = count_held(session, campaign.id, today, kind=kind)
     memo = _Memo(redactor)
-    rows = [memo.value(r) for r in results_rows(views)]
-    stats = memo.value(campaign_stats(views))
+    cache = site_cache.read(out_dir / MARKER)
     # Built aside and swapped in: a failure part-way leaves the previous site as it was, and
     # files of the user's own in the folder (a CNAME, a .git) are left alone.
     with staged_folder(out_dir, GENERATED, mode=SITE_DIR_MODE, file_mode=SITE_FILE_MODE) as update:
@@ -193,13 +214,13 @@ def build_site(
             session,
             campaign,
             site,
-            views,
-            rows,
-            stats,
             today,
+            holidays,
+            kind,
             memo,
             _questions(campaign, question_text, letter_questions_of),
             held,
+            cache,
         )
     return SiteReport(
         out_dir,
@@ -232,56 +253,6 @@ def _questions(
 
     lookup.text = question_text  # type: ignore[attr-defined]
     return lookup
-
-
-@dataclass
-class _Loaded:
-    """One body's letters, replies and attachments, read in one query each (not per
-    request), so a large campaign is never all in memory at once."""
-
-    letters: dict[int, list[Any]] = field(default_factory=dict)
-    replies: dict[int, list[InboxMessage]] = field(default_factory=dict)
-    attachments: dict[int, list[Attachment]] = field(default_factory=dict)
-
-
-def _load(session: Session, ids: Sequence[int]) -> _Loaded:
-    from foi.store import tables
-
-    lt = tables.letters
-    loaded = _Loaded()
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        # Only what a page shows of a letter: never its address or delivery details.
-        for row in session.execute(
-            select(
-                lt.c.request_id,
-                lt.c.purpose,
-                lt.c.subject,
-                lt.c.text,
-                lt.c.state,
-                lt.c.sent_at,
-                lt.c.attempted_at,
-                lt.c.created_at,
-            )
-            .where(lt.c.request_id.in_(chunk))
-            .order_by(lt.c.id)
-        ):
-            loaded.letters.setdefault(row.request_id, []).append(row)
-        for m in session.scalars(
-            select(InboxMessage)
-            .where(
-                InboxMessage.request_id.in_(chunk),
-                InboxMessage.state == "matched",
-                InboxMessage.kind != "own",
-            )
-            .order_by(InboxMessage.id)
-        ):
-            loaded.replies.setdefault(m.request_id or 0, []).append(m)
-        for a in session.scalars(
-            select(Attachment).where(Attachment.request_id.in_(chunk)).order_by(Attachment.id)
-        ):
-            loaded.attachments.setdefault(a.request_id or 0, []).append(a)
-    return loaded
 
 
 class _Memo:
@@ -319,15 +290,13 @@ class _Memo:
         return value
 
 
-def published_replies(view: RequestView, messages: Iterable[InboxMessage]) -> list[InboxMessage]:
+def published_replies(events: Sequence[EventRow], messages: Iterable[Any]) -> list[Any]:
     """The messages published as replies: never a bounce, an automatic reply or our own mail.
 
     What a message is comes from the event it recorded on the request (a volunteer's
     re-classification retracts the old one), and without one from the parser's kind.
     """
-    from foi.casework.requests import active_events
-
-    by_message = {e.inbox_id: e.kind for e in active_events(view.request) if e.inbox_id}
+    by_message = {e.inbox_id: e.kind for e in active_event_rows(events) if e.inbox_id}
     found = []
     for m in messages:
         kind = by_message.get(m.id)
@@ -359,25 +328,32 @@ def source_links(
     return found
 
 
-def _region(body: Any) -> str | None:
-    # The nation (england|scotland|wales|northern-ireland) once bodies have one, else region.
-    return getattr(body, "nation", None) or body.region
+@dataclass
+class _BodyDone:
+    """What the pages listing every body need of one body (its own page is written)."""
+
+    body_id: int
+    name: str
+    row: dict[str, Any]
+    page: str
+    entry: dict[str, Any]  # its cache entry: fingerprint, files, search entries, counts
+    latest: dict[str, Any]  # by template: the latest request's answers and exemptions
 
 
 def _build(
     session: Session,
     campaign: Campaign,
     site: SiteFiles,
-    views: list[RequestView],
-    rows: list[dict[str, Any]],
-    stats: Any,
     today: date,
+    holidays: HolidaySet,
+    kind: str | None,
     redactor: _Memo,
     questions: Callable[[str | None], dict[int, str]],
     held: int,
+    cache: dict[str, Any],
 ) -> SiteReport:
-    """Put every file of the site."""
-    site.file(MARKER, "made by 'foi publish': a rebuild replaces these files\n")
+    """Put every file of the site: each body's page as its findings stream by (kept as it
+    is when its inputs did not change), then the pages that list every body."""
     env = _environment()
     titles = _exemption_titles()
     heading = redactor.value(public_heading(campaign))
@@ -387,53 +363,71 @@ def _build(
         "generated_on": today,
         "held": held,
     }
+    from foi import __version__
 
-    by_body: dict[str, list[RequestView]] = {}
-    for v in views:
-        by_body.setdefault(redactor(v.request.body.name) or "", []).append(v)
-    pages: dict[str, str] = {}
-    for row in rows:
-        body = by_body[row["body"]][0].request.body
-        pages[row["body"]] = f"bodies/{slug(body.name, body.id)}.html"
-        row["region"] = redactor(_region(body))
-        row["sim_key"] = row["sim_status"] or NO_EVIDENCE
+    # The version too: the law's catalogues and the clock rules live in other modules.
+    stamp = site_cache.stamp(
+        common, redactor.redactor, Path(__file__), holidays.fingerprint(), __version__
+    )
+    done: list[_BodyDone] = []
+    facts: list[Any] = []
+    templates: set[str] = set()
+    read: dict[int, tuple[str, BodyRows, str]] = {}  # body id: fingerprint, rows, page
+    kept: dict[int, dict[str, Any] | None] = {}  # body id: its entry from the last build
 
-    letters = _letters(views, rows, redactor, questions, by_body)
-    published = withheld = 0
-    for row in rows:
-        group = by_body[row["body"]]
-        body = group[0].request.body
-        page = pages[row["body"]]
-        requests = []
-        loaded = _load(session, [v.request.id for v in group])
-        for v in sorted(group, key=lambda x: (x.request.sent_on or date.min, x.request.id)):
-            req_data, p, w = _request_data(session, site, v, loaded, redactor, titles, questions)
-            published += p
-            withheld += w
-            requests.append(req_data)
-        evidence = [
-            {
-                "status": ev.status,
-                "on": ev.on,
-                "period": redactor(ev.period),
-                "sources": source_links(redactor(ev.source), row["references"], ""),
-                "quote": redactor(ev.quote),
-                "page": ev.page,
-                "local_name": redactor(ev.local_name),
-            }
-            for ev in sorted(body.evidence, key=lambda e: (e.on or date.min, e.id))
-        ]
-        newest = source_links(row["sim_evidence_source"], row["references"], "")
-        html = env.get_template("body.html.j2").render(
-            **common,
-            root="../",
-            row=row,
-            newest_sources=newest,
-            requests=requests,
-            evidence=evidence,
+    extras = body_rows(session, campaign.id, today=today, kind=kind)  # in the same order
+
+    def unchanged(body: BodyRow, inputs: list[RequestInputs]) -> bool:
+        """Take the rest of the body's rows; True (its files kept) when none changed."""
+        body_id, extra = next(extras)
+        assert body_id == body.id, "the two streams walk the bodies in one order"
+        page = f"bodies/{slug(body.name, body.id)}.html"
+        asked = {t: questions(t) for t in sorted({i.row.template or "" for i in inputs})}
+        made = site_cache.fingerprint(stamp, page, body, inputs, extra.fingerprint_parts(), asked)
+        read[body.id] = (made, extra, page)
+        entry = cache.pop(str(body.id), None)  # dropped once read: memory stays flat
+        kept[body.id] = entry
+        return (
+            entry is not None
+            and entry.get("fingerprint") == made
+            and site.update.keep(entry["files"])
         )
-        site.page(page, html, title=row["body"], kind="body")
 
+    for group in body_findings(
+        session, campaign.id, today=today, holidays=holidays, kind=kind, reuse=unchanged
+    ):
+        body = group.body
+        fingerprint, extra, page = read.pop(body.id)
+        entry = kept.pop(body.id)
+        if group.reused:
+            assert entry is not None
+        else:
+            row = redactor.value(results_row(group)[0])
+            row["region"] = redactor(extra.region)
+            row["sim_key"] = row["sim_status"] or NO_EVIDENCE
+            entry = _body_page(
+                session, site, env, common, group, extra, row, page, redactor, titles, questions
+            )
+            entry.update(
+                fingerprint=fingerprint,
+                row=row,
+                facts=[site_cache.facts_values(v.facts, redactor) for v in group.requests],
+                latest=_latest(group, redactor),
+            )
+        facts += [site_cache.facts_of(f) for f in entry["facts"]]
+        templates |= set(entry["latest"])
+        done.append(_BodyDone(body.id, body.name, entry["row"], page, entry, entry["latest"]))
+        del group, extra
+    done.sort(key=lambda d: (d.name.casefold(), d.name))  # by the name as stored
+    rows = [d.row for d in done]
+    pages = {d.row["body"]: d.page for d in done}
+    stats = redactor.value(summarise(facts))
+    published = sum(d.entry["published"] for d in done)
+    withheld = sum(d.entry["withheld"] for d in done)
+    for d in done:
+        site.search += [(h, t, k, frozenset(w)) for h, t, k, w in d.entry["search"]]
+
+    letters = _letters(sorted(templates), done, redactor, questions)
     for letter in letters:
         for q in letter["questions"]:
             html = env.get_template("question.html.j2").render(
@@ -470,7 +464,7 @@ def _build(
         stats=stats,
         finding=found,
         letters=letters,
-        charts=[sim_chart(found), *charts(rows, stats, [v.facts for v in views])],
+        charts=[sim_chart(found), *charts(rows, stats, facts)],
         filters=FILTERS,
         row_filter=row_filter,
         facets=facets(rows),
@@ -483,7 +477,80 @@ def _build(
             **common, root="", index_json=search_json(site.search)
         ),
     )
-    return SiteReport(Path("."), len(rows), len(views), published, withheld)
+    # The marker, holding what the next rebuild needs to skip the bodies that did not change.
+    site.file(MARKER, site_cache.marker(MARKER_TEXT, {str(d.body_id): d.entry for d in done}))
+    return SiteReport(Path("."), len(rows), len(facts), published, withheld)
+
+
+def _body_page(
+    session: Session,
+    site: SiteFiles,
+    env: Any,
+    common: dict[str, Any],
+    group: BodyFindings,
+    extra: BodyRows,
+    row: dict[str, Any],
+    page: str,
+    redactor: _Memo,
+    titles: Callable[[str, str], str],
+    questions: Callable[[str | None], dict[int, str]],
+) -> dict[str, Any]:
+    """Render a body's page (and put its published attachments); its cache entry."""
+    mark = len(site.search)
+    files: list[str] = []
+    requests = []
+    published = withheld = 0
+    for v in sorted(group.requests, key=lambda x: (x.sent_on or date.min, x.id)):
+        req_data, p, w = _request_data(session, site, v, extra, redactor, titles, questions, files)
+        published += p
+        withheld += w
+        requests.append(req_data)
+    evidence = [
+        {
+            "status": ev.status,
+            "on": ev.on,
+            "period": redactor(ev.period),
+            "sources": source_links(redactor(ev.source), row["references"], ""),
+            "quote": redactor(ev.quote),
+            "page": ev.page,
+            "local_name": redactor(ev.local_name),
+        }
+        for ev in sorted(extra.evidence, key=lambda e: (e.on or date.min, e.id))
+    ]
+    newest = source_links(row["sim_evidence_source"], row["references"], "")
+    html = env.get_template("body.html.j2").render(
+        **common,
+        root="../",
+        row=row,
+        newest_sources=newest,
+        requests=requests,
+        evidence=evidence,
+    )
+    site.page(page, html, title=row["body"], kind="body")
+    files.append(page)
+    search = [(h, t, k, sorted(w)) for h, t, k, w in site.search[mark:]]
+    del site.search[mark:]  # put back in the order of the bodies' names
+    return {"files": files, "search": search, "published": published, "withheld": withheld}
+
+
+def _latest(group: BodyFindings, redactor: _Memo) -> dict[str, Any]:
+    """By template: the body's latest request's reference, answers (redacted) and the
+    exemptions cited, as the site's cache keeps them (lists, no number keys)."""
+    out: dict[str, Any] = {}
+    for name in {v.template or "" for v in group.requests}:
+        mine = [v for v in group.requests if (v.template or "") == name]
+        latest = max(mine, key=lambda v: (v.sent_on or date.min, v.id))
+        per_q: dict[int, list[str]] = {}
+        for section, question in latest.cited:
+            if question is not None:
+                per_q.setdefault(question, []).append(section)
+        out[name] = {
+            "reference": latest.reference,
+            "answers": [[n, a.status, redactor(a.text)] for n, a in latest_answers(latest).items()],
+            "per_q": sorted([n, sections] for n, sections in per_q.items()),
+            "whole": sorted({s for s, q in latest.cited if q is None}),
+        }
+    return out
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -502,30 +569,23 @@ def _exported(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _letters(
-    views: Sequence[RequestView],
-    rows: Sequence[dict[str, Any]],
+    names: Sequence[str],
+    done: Sequence[_BodyDone],
     redactor: Redactor,
     questions: Callable[[str | None], dict[int, str]],
-    by_body: dict[str, list[RequestView]],
 ) -> list[dict[str, Any]]:
     """Each letter (template) sent, with a page per question: every body's latest answer."""
-    names = sorted({v.request.template or "" for v in views})
     out = []
     for name in names:
         asked = questions(name or None)
         answered: dict[int, list[dict[str, Any]]] = {}
         numbers = set(asked)
-        for row in rows:
-            group = [v for v in by_body[row["body"]] if (v.request.template or "") == name]
-            if not group:
+        for d in done:
+            latest = d.latest.get(name)
+            if latest is None:
                 continue
-            latest = max(group, key=lambda v: (v.request.sent_on or date.min, v.request.id))
-            per_q: dict[int, list[str]] = {}
-            whole = sorted({x.section for x in latest.exemptions if x.question is None})
-            for x in latest.exemptions:
-                if x.question is not None:
-                    per_q.setdefault(x.question, []).append(x.section)
-            got = latest_answers(latest)
+            per_q, whole = dict(latest["per_q"]), latest["whole"]
+            got = {n: (status, text) for n, status, text in latest["answers"]}
             numbers |= set(got)
             for n in numbers | set(got):
                 answered.setdefault(n, [])
@@ -533,11 +593,11 @@ def _letters(
                 a = got.get(n)
                 answered.setdefault(n, []).append(
                     {
-                        "body": row["body"],
-                        "reference": latest.request.reference,
-                        "sim_key": row["sim_key"],
-                        "status": (a.status or ("answered" if a.text else None)) if a else None,
-                        "text": redactor(a.text) if a else None,
+                        "body": d.row["body"],
+                        "reference": latest["reference"],
+                        "sim_key": d.row["sim_key"],
+                        "status": (a[0] or ("answered" if a[1] else None)) if a else None,
+                        "text": a[1] if a else None,
                         "exemptions": sorted(set(per_q.get(n, [])) | set(whole)),
                     }
                 )
@@ -564,12 +624,17 @@ def _letters(
 def _publish_attachments(
     session: Session,
     site: SiteFiles,
-    atts: Sequence[Attachment],
+    atts: Sequence[Any],
     redactor: Redactor,
+    files_put: list[str],
 ) -> tuple[list[dict[str, Any]], int]:
     """Put a request's publishable attachments into the site as redacted copies only, never
     an original (foi.redaction.public), each with a text page the site's search indexes;
-    returns them and how many were withheld (not marked publishable, or not yet redacted)."""
+    returns them and how many were withheld (not marked publishable, or not yet redacted).
+    The paths put are added to `files_put`. `atts` are attachment rows (id, filename,
+    publishable)."""
+    if not any(a.publishable for a in atts):
+        return [], len(atts)
     from foi.redaction.public import public_copies, text_page
 
     copies, _unredacted = public_copies(session, atts)
@@ -583,6 +648,7 @@ def _publish_attachments(
             title=copy.filename,
             kind="document",
         )
+        files_put += [f"{folder}/{copy.filename}", f"{folder}/{copy.filename}.html"]
         files.append(
             {
                 "name": copy.filename,
@@ -597,20 +663,18 @@ def _publish_attachments(
 def _request_data(
     session: Session,
     site: SiteFiles,
-    v: RequestView,
-    loaded: _Loaded,
+    v: RequestFindings,
+    extra: BodyRows,
     redactor: _Memo,
     titles: Callable[[str, str], str],
     questions: Callable[[str | None], dict[int, str]],
+    files_put: list[str],
 ) -> tuple[dict[str, Any], int, int]:
-    from foi.casework.requests import active_events
-
-    req = v.request
-    asked = questions(req.template)
+    asked = questions(v.template)
     per_q: dict[int, list[str]] = {}
-    for x in v.exemptions:
-        if x.question is not None:
-            per_q.setdefault(x.question, []).append(x.section)
+    for section, question in v.cited:
+        if question is not None:
+            per_q.setdefault(question, []).append(section)
     answers = [
         {
             "question": q,
@@ -622,38 +686,39 @@ def _request_data(
         for q, a in latest_answers(v).items()
     ]
     files, withheld = _publish_attachments(
-        session, site, loaded.attachments.get(req.id, []), redactor
+        session, site, extra.attachments.get(v.id, []), redactor, files_put
     )
+    more = extra.requests.get(v.id)
     data = {
-        "reference": req.reference,
-        "title": redactor(req.title),
-        "regime": req.regime,
-        "status": req.status,
-        "outcome": req.resolution,
-        "sent_on": req.sent_on,
+        "reference": v.reference,
+        "title": redactor(more.title if more is not None else None),
+        "regime": v.regime,
+        "status": v.status,
+        "outcome": v.resolution,
+        "sent_on": v.sent_on,
         "received": v.received,
         "due": v.due,
         "responded_on": v.responded_on,
         "working_days": v.facts.working_days,
         "late_by": v.facts.late_by,
         "in_time": v.facts.in_time,
-        "wdtk_url": req.wdtk_url,
-        "authority_ref": redactor(req.authority_ref),
+        "wdtk_url": v.wdtk_url,
+        "authority_ref": redactor(more.authority_ref if more is not None else None),
         # Dates, kinds and outcomes only: notes and who recorded an event stay private; an
         # acknowledgement or a bounce is an entry here, never a published reply.
         "events": [
             {"on": e.on, "kind": e.kind, "outcome": e.outcome}
-            for e in sorted(active_events(req), key=lambda e: (e.on, e.id))
+            for e in sorted(active_event_rows(v.events), key=lambda e: (e.on, e.id))
             if e.kind not in HIDDEN_EVENTS
         ],
         "letters": [
             {
-                "on": letter_date(req, lt),
+                "on": letter_date(v, lt),  # type: ignore[arg-type]
                 "purpose": lt.purpose,
                 "subject": redactor(lt.subject),
                 "text": redactor.html(lt.text),
             }
-            for lt in letters_sent(req, loaded.letters.get(req.id, []))
+            for lt in letters_sent(v, extra.letters.get(v.id, []))  # type: ignore[arg-type]
         ],
         "replies": [
             {
@@ -661,12 +726,11 @@ def _request_data(
                 "subject": redactor(m.subject),
                 "text": redactor(reply_text(m)),
             }
-            for m in published_replies(v, loaded.replies.get(req.id, []))
+            for m in published_replies(v.events, extra.replies.get(v.id, []))
         ],
         "answers": answers,
         "exemptions": [
-            {"code": code, "title": titles(code, req.regime)}
-            for code in sorted({x.section for x in v.exemptions})
+            {"code": code, "title": titles(code, v.regime)} for code in v.facts.exemptions
         ],
         "files": files,
         "files_withheld": withheld,
