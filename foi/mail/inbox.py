@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from foi.casework.requests import LogEntry, log_event
@@ -259,10 +259,13 @@ def apply_to_request(
     holidays: HolidaySet,
     matcher: Matcher | None = None,
     as_kind: str | None = None,
+    fresh: bool = False,
 ) -> str:
     """Record what a matched message means on its request; returns the event recorded.
 
     `as_kind` (one of AS_KINDS) is a volunteer's classification, which wins over the parser's.
+    `fresh`: the message was made in this transaction (an import), so nothing was learned
+    from it before.
     """
     on = received_on(parsed, today)
     if req.sent_on is not None and on < req.sent_on:
@@ -327,12 +330,23 @@ def apply_to_request(
         and parsed.from_addr
         and "@" in parsed.from_addr
         and (matcher is None or not matcher.is_ours(parsed))
-        and not _a_person_of_ours(session, parsed.from_addr)
+        and not (
+            matcher.a_person_of_ours(parsed.from_addr)
+            if matcher is not None
+            else _a_person_of_ours(session, parsed.from_addr)
+        )
     ):
         # The directory learns where the body writes from (issue 22); follow-ups on this
         # request go there (foi.letters.records.follow_up_route).
         learn_sender(
-            session, req.body, parsed.from_addr, on, now, inbox_id=msg.id, request_id=req.id
+            session,
+            req.body,
+            parsed.from_addr,
+            on,
+            now,
+            inbox_id=msg.id,
+            request_id=req.id,
+            fresh=fresh,
         )
         if matcher is not None:
             matcher.remember_address(parsed.from_addr, req.body_id)
@@ -381,6 +395,16 @@ def import_one(
             large.close()
 
 
+# Built once: an import asks it of every message.
+_EARLIER = (
+    select(InboxMessage.id, InboxMessage.sha256)
+    .where(
+        (InboxMessage.sha256 == bindparam("sha")) | (InboxMessage.dedupe_key == bindparam("key"))
+    )
+    .order_by(InboxMessage.id.desc())
+)
+
+
 def _import(
     session: Session,
     raw: RawMessage,
@@ -411,12 +435,7 @@ def _import(
         "subject": parsed.subject if parsed else None,
     }
     earlier = {
-        row.sha256 == sha: row.id
-        for row in session.execute(
-            select(InboxMessage.id, InboxMessage.sha256)
-            .where((InboxMessage.sha256 == sha) | (InboxMessage.dedupe_key == key))
-            .order_by(InboxMessage.id.desc())
-        )
+        row.sha256 == sha: row.id for row in session.execute(_EARLIER, {"sha": sha, "key": key})
     }
     if True in earlier:  # the same bytes: a true duplicate
         return "duplicates", {**detail, "inbox_id": earlier[True]}
@@ -489,7 +508,15 @@ def _import(
     )
     if req is not None:
         detail["event"] = apply_to_request(
-            session, msg, parsed, req, today=today, now=now, holidays=holidays, matcher=matcher
+            session,
+            msg,
+            parsed,
+            req,
+            today=today,
+            now=now,
+            holidays=holidays,
+            matcher=matcher,
+            fresh=True,  # made just above: no contact event names it yet
         )
     if parsed.kind == "bounce":
         return "bounces", detail

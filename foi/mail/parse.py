@@ -288,12 +288,15 @@ def _one_line(text: str) -> str:
 
 def _raw_values(msg: Message, name: str) -> list[str]:
     """Return every raw value of a header, unparsed, in order."""
-    wanted = name.lower()
-    values = []
-    for key, value in msg.raw_items():
-        if key.lower() == wanted:
-            values.append(str(value))
-    return values
+    # Indexed once per part (parsing never changes a header): a message is asked dozens of
+    # times, and walking every header each time cost a tenth of parsing.
+    index: dict[str, list[str]] | None = getattr(msg, "_foi_headers", None)
+    if index is None:
+        index = {}
+        for key, value in msg.raw_items():
+            index.setdefault(key.lower(), []).append(str(value))
+        msg._foi_headers = index  # type: ignore[attr-defined]
+    return list(index.get(name.lower(), ()))
 
 
 def _header(msg: Message, name: str) -> str | None:
@@ -1385,8 +1388,9 @@ def _build(msg: Message, ctx: _Context) -> ParsedMail:
         text = ""
     _collect_message(msg, ctx, top=True)
 
+    to = _addresses(msg, "To")
     own_addrs = {addr for _, addr in from_pairs if addr}
-    own_addrs.update(_addresses(msg, "To"))
+    own_addrs.update(to)
     try:
         kind, reason = _classify(msg, subject, text, ctx, from_pairs)
         bounced = _bounced_recipients(msg, text, ctx, own_addrs) if kind == "bounce" else []
@@ -1399,7 +1403,7 @@ def _build(msg: Message, ctx: _Context) -> ParsedMail:
         subject=subject,
         from_addr=from_addr,
         from_name=from_name or None,
-        to=_addresses(msg, "To"),
+        to=to,
         cc=_addresses(msg, "Cc"),
         date=date,
         in_reply_to=_message_ids(" ".join(_raw_values(msg, "In-Reply-To"))),
