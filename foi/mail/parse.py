@@ -32,7 +32,7 @@ import hashlib
 import mimetypes
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
@@ -515,7 +515,7 @@ class _Context:
     """Mutable state gathered while walking one message."""
 
     max_bytes: int
-    charset_hints: list[str] = field(default_factory=list)
+    charset_hints: Iterable[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     used_names: set[str] = field(default_factory=set)
@@ -1340,9 +1340,23 @@ def _charset_hints(msg: Message) -> list[str]:
     return unique
 
 
+class _Hints:
+    """A message's charset hints, looked for only when a part with no charset needs them
+    (rarely: most text is ASCII or UTF-8)."""
+
+    def __init__(self, msg: Message) -> None:
+        self._msg = msg
+        self._found: list[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._found is None:
+            self._found = _charset_hints(self._msg)
+        return iter(self._found)
+
+
 def _build(msg: Message, ctx: _Context) -> ParsedMail:
     """Assemble the ParsedMail from a parsed message."""
-    ctx.charset_hints.extend(_charset_hints(msg))
+    ctx.charset_hints = _Hints(msg)
     subject = _header(msg, "Subject") or ""
 
     from_pairs = _address_pairs(_raw_values(msg, "From"))
