@@ -29,7 +29,7 @@ class Settings:
     attachments_dir: str | None = None  # default: "<database stem>-files" next to a SQLite file
     attachment_max_bytes: int = 25 * 1024 * 1024
     # A raw message larger than this is kept in a temporary file while it is imported.
-    mail_spool_bytes: int = 32 * 1024 * 1024
+    mail_spool_bytes: int = 4 * 1024 * 1024  # peak memory flat in message size (issue 24)
     smtp_host: str | None = None
     smtp_port: int | None = None
     smtp_user: str | None = None

@@ -58,8 +58,11 @@ def learn_sender(
     inbox_id: int | None = None,
     request_id: int | None = None,
     purpose: str = "foi",
+    fresh: bool = False,
 ) -> Contact:
     """Record that the body wrote from `address` on `on` (adding it as a seen contact if new).
+
+    `fresh`: the message `inbox_id` is new in this transaction, so no event names it yet.
 
     A failing address the body writes from again is working: its failure is cleared, and
     the history says so.
@@ -89,7 +92,7 @@ def learn_sender(
     elif contact.failing_since is not None and contact.failing_since <= on:
         note = f"was failing since {contact.failing_since.isoformat()}: it works again"
         contact.failing_since, contact.failure = None, None
-    elif inbox_id is not None and _already(session, contact, "seen", inbox_id):
+    elif inbox_id is not None and not fresh and _already(session, contact, "seen", inbox_id):
         return contact  # the same message classified again: nothing new learned
     _event(session, contact, "seen", on, now, inbox_id=inbox_id, request_id=request_id, note=note)
     return contact

@@ -148,13 +148,19 @@ def _find(session: Session, sha: str) -> tuple[int, int] | None:
 def _new_blob(session: Session, key: str, size: int) -> int | None:
     """Insert a blob row; None when that sha is stored already (by us or, meanwhile, another)."""
     conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        stmt = sqlite_insert(_BLOBS).on_conflict_do_nothing(index_elements=["sha256"])
-    else:
-        # Waits for a concurrent transaction inserting the same sha, then skips it.
-        stmt = pg_insert(_BLOBS).on_conflict_do_nothing(index_elements=["sha256"])
-    row = conn.execute(stmt.values(sha256=key, size=size).returning(_BLOBS.c.id)).first()
+    # On PostgreSQL it waits for a concurrent transaction inserting the same sha, then skips it.
+    stmt = _NEW_SQLITE if conn.dialect.name == "sqlite" else _NEW_PG
+    row = conn.execute(stmt, {"sha": key, "size": size}).first()
     return int(row[0]) if row else None
+
+
+_NEW_SQLITE, _NEW_PG = (
+    dialect_insert(_BLOBS)
+    .values(sha256=bindparam("sha"), size=bindparam("size"))
+    .on_conflict_do_nothing(index_elements=["sha256"])
+    .returning(_BLOBS.c.id)
+    for dialect_insert in (sqlite_insert, pg_insert)
+)
 
 
 def _write_chunk(session: Session, blob_id: int, seq: int, piece: bytes) -> None:

@@ -165,7 +165,7 @@ class ImapMailbox:
     """One logged-in IMAP connection (a context manager); every failure is one FoiError line."""
 
     def __init__(
-        self, config: ImapConfig, timeout: float = TIMEOUT, spool_bytes: int = 32 * 1024 * 1024
+        self, config: ImapConfig, timeout: float = TIMEOUT, spool_bytes: int = 4 * 1024 * 1024
     ) -> None:
         self.config = config
         self.timeout = timeout

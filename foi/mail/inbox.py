@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from foi.casework.requests import LogEntry, log_event
@@ -28,9 +28,9 @@ from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.evidence import blobs
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import EventKind
-from foi.mail.large import Split, split
+from foi.mail.large import SpilledPart, Split, split
 from foi.mail.matching import BRACKETED_TOKEN_RE, Matcher, norm_ref  # noqa: F401 (their home)
-from foi.mail.parse import MailParseError, ParsedMail, parse_message
+from foi.mail.parse import MailParseError, ParsedAttachment, ParsedMail, parse_message
 from foi.mail.sources import RawMessage
 from foi.reading import intake as reading_intake
 from foi.store.models import (
@@ -121,22 +121,19 @@ def received_on(parsed: ParsedMail | None, today: date) -> date:
     return min(parsed.date.astimezone(LONDON).date(), today)
 
 
-def _store_attachments(
-    session: Session,
-    parsed: ParsedMail,
-    msg: InboxMessage,
-    now: datetime,
-    large: Split | None = None,
-    max_bytes: int | None = None,
-) -> list[dict[str, Any]]:
-    """Store each attachment in the message's transaction; list the ones over the size limit.
+def _plan_attachments(
+    parsed: ParsedMail, large: Split | None = None, max_bytes: int | None = None
+) -> tuple[list[tuple[ParsedAttachment, SpilledPart | None]], list[dict[str, Any]]]:
+    """The attachments to store (each with its spilled part, if any) and the ones left out.
 
+    Decided before the message's row is written, so that row is written once, whole.
     For a large message, an attachment the parser saw as a marker is streamed from its
     temporary file instead (see foi.mail.large).
     """
-    skipped = []
+    keep: list[tuple[ParsedAttachment, SpilledPart | None]] = []
+    skipped: list[dict[str, Any]] = []
     for att in parsed.attachments:
-        data, size, sha = att.data, len(att.data), att.sha256
+        size, sha = len(att.data), att.sha256
         part = large.part_for(att.data) if large is not None else None
         if part is not None:
             size, sha = part.size, part.sha256
@@ -157,6 +154,19 @@ def _store_attachments(
                 }
             )
             continue
+        keep.append((att, part))
+    return keep, skipped
+
+
+def _store_attachments(
+    session: Session,
+    keep: list[tuple[ParsedAttachment, SpilledPart | None]],
+    msg: InboxMessage,
+    now: datetime,
+) -> None:
+    """Store the planned attachments in the message's transaction (its row has an id)."""
+    for att, part in keep:
+        data, size = att.data, len(att.data)
         if part is not None:
             sha, size = blobs.put_stream(session, part.file, name=att.filename)
         else:
@@ -177,7 +187,6 @@ def _store_attachments(
         reading_intake.attachment_stored(
             session, sha, att.filename, att.content_type, size, data if part is None else None, now
         )
-    return skipped
 
 
 def _log(
@@ -259,10 +268,13 @@ def apply_to_request(
     holidays: HolidaySet,
     matcher: Matcher | None = None,
     as_kind: str | None = None,
+    fresh: bool = False,
 ) -> str:
     """Record what a matched message means on its request; returns the event recorded.
 
     `as_kind` (one of AS_KINDS) is a volunteer's classification, which wins over the parser's.
+    `fresh`: the message was made in this transaction (an import), so nothing was learned
+    from it before.
     """
     on = received_on(parsed, today)
     if req.sent_on is not None and on < req.sent_on:
@@ -327,12 +339,23 @@ def apply_to_request(
         and parsed.from_addr
         and "@" in parsed.from_addr
         and (matcher is None or not matcher.is_ours(parsed))
-        and not _a_person_of_ours(session, parsed.from_addr)
+        and not (
+            matcher.a_person_of_ours(parsed.from_addr)
+            if matcher is not None
+            else _a_person_of_ours(session, parsed.from_addr)
+        )
     ):
         # The directory learns where the body writes from (issue 22); follow-ups on this
         # request go there (foi.letters.records.follow_up_route).
         learn_sender(
-            session, req.body, parsed.from_addr, on, now, inbox_id=msg.id, request_id=req.id
+            session,
+            req.body,
+            parsed.from_addr,
+            on,
+            now,
+            inbox_id=msg.id,
+            request_id=req.id,
+            fresh=fresh,
         )
         if matcher is not None:
             matcher.remember_address(parsed.from_addr, req.body_id)
@@ -381,6 +404,16 @@ def import_one(
             large.close()
 
 
+# Built once: an import asks it of every message.
+_EARLIER = (
+    select(InboxMessage.id, InboxMessage.sha256)
+    .where(
+        (InboxMessage.sha256 == bindparam("sha")) | (InboxMessage.dedupe_key == bindparam("key"))
+    )
+    .order_by(InboxMessage.id.desc())
+)
+
+
 def _import(
     session: Session,
     raw: RawMessage,
@@ -411,12 +444,7 @@ def _import(
         "subject": parsed.subject if parsed else None,
     }
     earlier = {
-        row.sha256 == sha: row.id
-        for row in session.execute(
-            select(InboxMessage.id, InboxMessage.sha256)
-            .where((InboxMessage.sha256 == sha) | (InboxMessage.dedupe_key == key))
-            .order_by(InboxMessage.id.desc())
-        )
+        row.sha256 == sha: row.id for row in session.execute(_EARLIER, {"sha": sha, "key": key})
     }
     if True in earlier:  # the same bytes: a true duplicate
         return "duplicates", {**detail, "inbox_id": earlier[True]}
@@ -451,15 +479,18 @@ def _import(
         imported_at=now,
     )
     session.add(msg)
-    session.flush()
     if parsed is None:
+        session.flush()
         return "errors", {**detail, "inbox_id": msg.id, "error": error}
+    # The row is written once, whole (one INSERT, no UPDATE after it): everything it holds
+    # is decided before the flush that gives it its id.
     own = matcher.own_letter(parsed)
     if own is not None or matcher.is_ours(parsed):
         # A copy of mail the campaign sent (a BCC archive or Sent folder) is not a reply.
         msg.kind, msg.state = "own", "discarded"
         msg.request_id = own.request_id if own is not None else None
         msg.matched_by = "own-letter" if own is not None else "own-address"
+        session.flush()
         return "duplicates", {
             **detail,
             "inbox_id": msg.id,
@@ -469,7 +500,7 @@ def _import(
     req, how = matcher.match(parsed)
     if req is not None:
         msg.state, msg.matched_by, msg.request_id = "matched", how, req.id
-    skipped = _store_attachments(session, parsed, msg, now, large, max_attachment_bytes)
+    keep, skipped = _plan_attachments(parsed, large, max_attachment_bytes)
     msg.summary = _clean_json(
         {
             **({"flags": flags} if flags else {}),
@@ -484,12 +515,22 @@ def _import(
             "text": parsed.text[:20000],
         }
     )
+    session.flush()
+    _store_attachments(session, keep, msg, now)
     detail.update(
         inbox_id=msg.id, reference=req.reference if req else None, matched_by=how, kind=parsed.kind
     )
     if req is not None:
         detail["event"] = apply_to_request(
-            session, msg, parsed, req, today=today, now=now, holidays=holidays, matcher=matcher
+            session,
+            msg,
+            parsed,
+            req,
+            today=today,
+            now=now,
+            holidays=holidays,
+            matcher=matcher,
+            fresh=True,  # made just above: no contact event names it yet
         )
     if parsed.kind == "bounce":
         return "bounces", detail

@@ -7,7 +7,8 @@ writes a *skeleton* (every header, boundary and small part as it is) in which th
 each big non-text leaf part is replaced by a short marker, while that body is decoded
 (base64, quoted-printable or as is) into a temporary file. ``foi.mail.parse`` then parses
 the small skeleton as usual, and the caller swaps each marker for its file. Body text is
-never replaced (it is what a volunteer reads).
+never replaced (it is what a volunteer reads), but it is cut at ``TEXT_KEEP_BYTES`` with a
+note saying how much more the raw message holds.
 
 Temporary files are unnamed (``tempfile.TemporaryFile``): a killed import leaves none.
 No database, no printing, no clock.
@@ -29,6 +30,9 @@ from typing import BinaryIO
 
 # A leaf part bigger than this goes to a temporary file instead of the skeleton.
 SPILL_BYTES = 1024 * 1024
+# Body text (what a volunteer reads) is kept up to this much; the rest is only in the raw
+# message, so a 1 GB "text" body never comes into memory.
+TEXT_KEEP_BYTES = 4 * 1024 * 1024
 # Longest piece read at once: a line is split past it, so memory stays bounded.
 _READ = 64 * 1024
 _MAX_HEADER_BYTES = 1024 * 1024
@@ -241,6 +245,7 @@ class _Splitter:
         cte = str(msg.get("Content-Transfer-Encoding") or "7bit").strip().lower()
         kept: list[bytes] = []
         kept_bytes = 0
+        dropped = 0  # body text past TEXT_KEEP_BYTES: left in the raw message only
         decoder: _Decoder | None = None
         last = b""
         while True:
@@ -252,6 +257,8 @@ class _Splitter:
                 break
             if decoder is not None:
                 decoder.feed(line)
+            elif dropped or (not spillable and kept_bytes + len(line) > TEXT_KEEP_BYTES):
+                dropped += len(line)
             else:
                 kept.append(line)
                 kept_bytes += len(line)
@@ -263,6 +270,8 @@ class _Splitter:
             last = line
         if decoder is None:
             self.out.extend(kept)
+            if dropped:
+                self.out.append(_cut_note(dropped, cte, kept[-1] if kept else b"\n"))
             return
         ending = b"\r\n" if last.endswith(b"\r\n") else b"\n" if last.endswith(b"\n") else b""
         part = decoder.finish()
@@ -270,6 +279,18 @@ class _Splitter:
         self.parts[marker] = part
         body = base64.b64encode(marker) if cte == "base64" else marker
         self.out.append(body + (ending or b"\n"))
+
+
+def _cut_note(dropped: int, cte: str, last: bytes) -> bytes:
+    """The line that ends a cut text, in the part's own transfer encoding."""
+    note = f"\n[foi: text cut here; {dropped:,} more bytes are in the raw message]\n".encode()
+    ending = b"\r\n" if last.endswith(b"\r\n") else b"\n"
+    lead = b"" if last.endswith(b"\n") else ending
+    if cte == "base64":
+        return lead + base64.b64encode(note) + ending
+    if cte == "quoted-printable":
+        return lead + binascii.b2a_qp(note) + ending
+    return lead + note.replace(b"\n", ending)
 
 
 def split(fh: BinaryIO, *, spill_bytes: int = SPILL_BYTES, tempdir: str | None = None) -> Split:

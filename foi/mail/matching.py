@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from foi.law.timeline import OPEN_STATUSES
 from foi.mail.parse import ParsedMail
-from foi.store.models import Contact, Letter, Request
+from foi.store.models import Contact, Letter, Request, Requester, Volunteer
 
 BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
 
@@ -68,6 +68,8 @@ class Matcher:
         self._sar: set[int] | None = None
         self._letters: dict[str, tuple[int, int]] | None = None
         self._references: dict[str, int] | None = None
+        self._quotable: list[str] | None = None  # references long enough to find in text
+        self._people: set[str] | None = None
 
     def _letter_ids(self) -> dict[str, tuple[int, int]]:
         """Message-ID of each letter we sent -> (letter id, request id)."""
@@ -142,9 +144,14 @@ class Matcher:
         """Stored authority references quoted anywhere in the subject or text, labelled or not."""
         hay = norm_ref(f"{parsed.subject or ''} {parsed.text or ''}")
         found = []
-        for ref in self._authority_refs():
-            if len(ref) < 5 or not any(ch.isdigit() for ch in ref):
-                continue  # too short to tell from any other number
+        if self._quotable is None:
+            self._quotable = [
+                ref
+                for ref in self._authority_refs()
+                # too short to tell from any other number
+                if len(ref) >= 5 and any(ch.isdigit() for ch in ref)
+            ]
+        for ref in self._quotable:
             start = hay.find(ref)
             while start != -1:
                 before = hay[start - 1] if start else " "
@@ -182,6 +189,19 @@ class Matcher:
     def remember_ref(self, ref: str, request: Request) -> None:
         """A newly captured authority reference becomes matchable in the same import."""
         self._authority_refs().setdefault(norm_ref(ref), []).append((request.id, request.body_id))
+        self._quotable = None
+
+    def a_person_of_ours(self, address: str) -> bool:
+        """Whether an address is a volunteer's or a requester's (loaded once per import:
+        an import adds neither)."""
+        if self._people is None:
+            self._people = {
+                str(email).lower()
+                for table in (Volunteer, Requester)
+                for email in self.session.scalars(select(table.email))
+                if email
+            }
+        return address.strip().lower() in self._people
 
     def match(self, parsed: ParsedMail) -> tuple[Request | None, str | None]:
         """The request and how it was found, or (None, None)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import mailbox
 import os
 import sqlite3
@@ -152,3 +153,38 @@ def test_a_large_held_message_can_be_assigned(foi, isolated: Path) -> None:
     assigned = foi("inbox", "assign", str(data["messages"][0]["inbox_id"]), ref, today="2026-12-04")
     assert assigned.exit_code == 0, assigned.stderr
     assert foi("request", "show", ref, "--json").json()["status"] == "needs-classification"
+
+
+def test_a_1gb_message_with_mail_headers_is_imported_in_bounded_memory(isolated: Path) -> None:
+    """Issue 23 item 7: headers, some text, then 1 GB (sparse) of body: spooled, never whole."""
+    import subprocess
+    import sys
+
+    big = isolated / "huge.eml"
+    with big.open("wb") as fh:
+        fh.write(
+            b"From: foi@trust.example\r\nTo: campaign@foi.test\r\nSubject: a huge reply\r\n"
+            b"Message-ID: <huge@trust.example>\r\n\r\n"
+        )
+        fh.write(b"Dear campaign, the documents follow.\r\n" * 2000)  # past the 64 KB head check
+        fh.truncate(1024**3)
+    db = isolated / "foi.db"
+    env = {**os.environ, "FOI_TODAY": "2026-12-01"}
+    cmd = [sys.executable, "-m", "foi", "--db", str(db)]
+    assert subprocess.run([*cmd, "init"], env=env, capture_output=True).returncode == 0
+    with (isolated / "out").open("wb") as out, (isolated / "err").open("wb") as err:
+        child = subprocess.Popen(
+            [*cmd, "inbox", "import", str(big), "--json"], env=env, stdout=out, stderr=err
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, (isolated / "err").read_text()
+    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    assert peak < 300 * 1024 * 1024, f"peak RSS {peak / 2**20:.0f} MB for a 1 GB message"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT size FROM blobs").fetchall() == [(1024**3,)]  # kept whole
+    shown = subprocess.run(
+        [*cmd, "inbox", "show", "1", "--json"], env=env, capture_output=True, check=True
+    )
+    data = json.loads(shown.stdout)
+    assert data["subject"] == "a huge reply" and data["error"] is None
+    assert data["text"].startswith("Dear campaign, the documents follow.")
