@@ -25,4 +25,4 @@ Rules kept by ``tests/test_layout.py``: pure modules import neither the database
 and never read the clock; no package imports ``foi.cli``; only the edges read the clock.
 """
 
-__version__ = "0.2.1"
+__version__ = "0.3.0"
