@@ -2,7 +2,7 @@
 
 A request is held while it, or the body it went to, is marked held and the hold has not run
 out: `held_until` is the first day it may be published again; without one it is held until
-released. Held requests are left out of the findings at the source (foi.evidence.results), so
+released. Held requests are left out of the findings at the source (foi.evidence.findings), so
 no page, export or statistic shows them; the site says only how many there are. Takes a
 session and `today`; never commits.
 """

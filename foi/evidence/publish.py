@@ -10,7 +10,7 @@ answer), ``search.html`` (a static index searched by a small inline script) and
 Nothing is fetched at view time: styles, scripts and the search index are inline.
 
 Privacy by construction: only a campaign's non-SAR requests that are not held back are read
-(foi.evidence.results); every piece of text goes through the caller's `Redactor`;
+(foi.evidence.findings); every piece of text goes through the caller's `Redactor`;
 assignees, volunteers, requesters, event notes and mail headers other than the date and
 subject are never passed to a template; only replies are published as replies (never a
 bounce, an automatic reply or our own mail); an attachment is copied only when a volunteer
