@@ -487,21 +487,12 @@ def register_edit(app: typer.Typer) -> None:
             raise UsageError("the letter is empty: nothing changed")
         changed = (subject, text) != before
         if changed:
-            from foi.errors import ConflictError
+            from foi.letters.records import save_edit
             from foi.store.models import Letter
 
             with session(e) as s:
                 lt = s.get(Letter, letter_id)
-                if (
-                    lt is None
-                    or (lt.subject, lt.text) != before
-                    or lt.state not in ("draft", "failed", "written", "unsendable")
-                ):
-                    raise ConflictError(
-                        f"{ref}'s letter changed while you edited it: "
-                        "nothing saved; run 'foi request edit' again"
-                    )
-                lt.subject, lt.text = subject, text
-                if lt.state == "written":
-                    lt.state = "draft"  # the outbox copy is stale now
+                if lt is None:
+                    raise UsageError(f"{ref}'s letter is gone: nothing saved")
+                save_edit(lt, before, subject, text)
         out(f"{ref}: " + ("letter updated" if changed else "no change"))

@@ -192,6 +192,34 @@ def address_by_hand(letter: Letter, address: str) -> None:
         letter.state = "draft"
 
 
+EDITABLE = ("draft", "failed", "written", "unsendable")
+
+
+def save_edit(letter: Letter, before: tuple[str, str], subject: str, text: str) -> None:
+    """Put a volunteer's edit of an unsent letter in place, if the letter is as they found it.
+
+    A letter written to the outbox goes back to draft (the outbox copy is stale), and the
+    search index drops the old text for the new (``foi.reading.index.replace_letter``).
+    """
+    from foi.errors import ConflictError
+
+    if (letter.subject, letter.text) != before or letter.state not in EDITABLE:
+        ref = letter.request.reference
+        raise ConflictError(
+            f"{ref}'s letter changed while you edited it: nothing saved; "
+            "run 'foi request edit' again"
+        )
+    letter.subject, letter.text = subject, text
+    if letter.state == "written":
+        letter.state = "draft"
+    session = object_session(letter)
+    assert session is not None
+    from foi.reading import index
+
+    session.flush()
+    index.replace_letter(session, letter.id, subject, text)
+
+
 def follow_directory(letter: Letter) -> bool:
     """Readdress an unsent letter to the body's current best address; True if it changed."""
     route, address, reason = current_route(letter)

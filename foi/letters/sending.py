@@ -31,7 +31,13 @@ from foi.casework.requests import (
 from foi.errors import ConflictError, UsageError
 from foi.law.holidays import HolidaySet
 from foi.law.timeline import EventKind, Status, TimelineEvent, TransitionError, check_append
-from foi.letters.records import address_doubt, current_route, follow_directory, readdress
+from foi.letters.records import (
+    EDITABLE,
+    address_doubt,
+    current_route,
+    follow_directory,
+    readdress,
+)
 from foi.store.models import Body, Letter, Request
 
 # The timeline event a letter records once it has gone, by the letter's purpose.
@@ -497,7 +503,7 @@ def letter_for_edit(session: Session, reference: str) -> Letter:
     lt = next((x for x in req.letters if x.purpose in ("request", "sar")), None)
     if lt is None:
         raise UsageError(f"{req.reference} has no letter to edit")
-    if lt.state not in ("draft", "failed", "written", "unsendable"):
+    if lt.state not in EDITABLE:
         raise ConflictError(f"{req.reference}'s letter is {lt.state}: it can no longer be edited")
     return lt
 

@@ -147,6 +147,17 @@ def _notes(conn: Any, after: int, limit: int) -> tuple[list[dict[str, Any]], int
     return out, (rows[-1].id if rows else None)
 
 
+def replace_letter(conn: Any, letter_id: int, subject: str, text: str) -> None:
+    """An edited letter's new text in place of its old (a letter not yet indexed is left to
+    ``refresh``, which reads the letter as it is then)."""
+    key = f"letter:{letter_id}"
+    conn.execute(D.delete().where(D.c.key == key))
+    if letter_id <= _mark(conn, "letter"):
+        _insert_ignoring_duplicates(
+            conn, [doc(key, "letter", f"{subject}\n\n{text}", ref_id=letter_id)]
+        )
+
+
 SOURCES = {"reply": _replies, "letter": _letters, "note": _notes}
 
 

@@ -269,3 +269,32 @@ def test_an_attached_outlook_message_is_read_by_extract(foi, isolated: Path) -> 
     text = foi("request", "files", ref, "--text", db=db)
     assert text.exit_code == 0, text.stderr
     assert "Subject: Fw: crisis plans" in text.stdout and "From: FOI Team" in text.stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_edited_draft_is_found_by_its_new_words_only(foi, isolated: Path, backend: str) -> None:
+    """`foi request edit` replaces the letter's text in the search index, not beside it."""
+    import os
+    import stat
+
+    if backend == "postgresql" and not PG_URL:
+        pytest.skip("PostgreSQL leg: set FOI_TEST_DATABASE_URL")
+    sign = {"FOI_REQUESTER_NAME": "Jo Campaigner", "FOI_REQUESTER_EMAIL": "jo@simcamp.org.uk"}
+    for db in [str(isolated / "requests.db")] if backend == "sqlite" else _pg_database():
+        assert foi("init", db=db).exit_code == 0
+        drafted = foi("draft", "sim-use", "--to", "RW4", "--json", db=db, env=sign)
+        assert drafted.exit_code == 0, drafted.stderr
+        ref = drafted.json()[0]["reference"]
+        # Indexed as first drafted (a search brings the index up to date).
+        assert foi("search", "Mersey", "--json", db=db).json()
+        script = isolated / "editor.sh"
+        script.write_text("#!/bin/sh\nsed -i 's/Mersey Care/Kestrelford Care/g' \"$1\"\n")
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+        edited = foi("request", "edit", ref, db=db, env={**sign, "EDITOR": str(script)})
+        assert edited.exit_code == 0, edited.stderr
+        assert "letter updated" in edited.stdout
+        new = foi("search", "Kestrelford", "--json", db=db).json()
+        assert [h["reference"] for h in new] == [ref], new
+        old = foi("search", '"Mersey Care"', "--json", db=db).json()
+        assert old == [], old
+        assert os.environ.get("EDITOR") != str(script)
