@@ -23,6 +23,8 @@ PURE = (
     "foi.law",
     "foi.mail.parse",
     "foi.letters.templates",
+    "foi.letters.filters",
+    "foi.letters.checks",
     "foi.letters.sandbox",
     "foi.reminders.due",
     "foi.reminders.ics",

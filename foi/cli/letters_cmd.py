@@ -112,7 +112,8 @@ def template_check(
     from foi.directory.bodies import list_bodies
     from foi.directory.listing import BodyFilter
     from foi.letters.batches import _body_context
-    from foi.letters.templates import TemplateError, check_letter, sample_context, suits
+    from foi.letters.checks import check_letter, sample_context, suits
+    from foi.letters.templates import TemplateError
 
     e = env(ctx)
     lib = library(e)

@@ -32,9 +32,7 @@ numbering that responses are logged against.
 
 Rendering is strict and sandboxed: a missing variable, a printed ``None``, a line break from a
 variable in the subject, or any reach for Python internals is a one-line TemplateError naming
-the template and line. Filters: longdate, textdate, isodate, plural, and_list, humanise, ucfirst, topic,
-wrap, hang, numbered, section_key, section_name, section_title, section_lookup (see
-templates/README.md).
+the template and line. The filters templates may use are ``foi.letters.filters``.
 
 This module is pure: no database, no printing, no clock (the caller passes ``today``).
 """
@@ -43,11 +41,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import textwrap
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -59,6 +55,7 @@ from jinja2.utils import missing
 
 from foi.directory.kinds import KIND_GROUPS, KINDS, kind_choices, kinds_named
 from foi.errors import UsageError
+from foi.letters.filters import FILTERS, and_list, section_key, section_name, section_title
 from foi.letters.sandbox import LimitedSandbox, render_limited
 
 __all__ = [
@@ -75,13 +72,9 @@ __all__ = [
     "TemplateInfo",
     "TemplateLibrary",
     "builtin_template_dirs",
-    "check_letter",
-    "sample_context",
     "section_key",
     "section_name",
     "section_title",
-    "suits",
-    "word_limit",
 ]
 
 REGIMES: tuple[str, ...] = ("foia", "eir", "foisa", "sar", "any")
@@ -131,21 +124,6 @@ _TEMPLATE_SUFFIX = ".j2"
 _FILE_NAME_RE = re.compile(r"[^/\\\x00]+\.j2")
 # Line breaks that str.splitlines() honours: none may reach a mail header from a variable.
 _LINE_BREAK_RE = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029\x00]")
-_REFERENCE_LIKE_RE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{3,}\b")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class TemplateError(UsageError, ValueError):
@@ -355,232 +333,6 @@ def _parse_info(name: str, path: Path, text: str, builtin: bool) -> TemplateInfo
         variables=tuple((str(k), " ".join(v.split())) for k, v in raw_vars.items()),
         max_words=max_words,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Filters available to templates
-
-
-def _as_date(value: Any, filter_name: str) -> date:
-    """A date from a date, datetime or ISO string, or a clear error."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    if value is None:
-        raise ValueError(f"{filter_name}: no date (the value is empty)")
-    raise ValueError(f"{filter_name}: expected a date, got {value!r}")
-
-
-def longdate(value: Any) -> str:
-    """'27 November 2026' (English month names whatever the locale)."""
-    d = _as_date(value, "longdate")
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def textdate(value: Any) -> str:
-    """A date a user typed, in the letter's one style: ISO becomes '3 December 2026', any
-    other wording ("early December") is kept as given."""
-    if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            try:
-                return longdate(date.fromisoformat(text))
-            except ValueError:
-                return text
-        return text
-    return longdate(value)
-
-
-def isodate(value: Any) -> str:
-    """'2026-11-27'."""
-    return _as_date(value, "isodate").isoformat()
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 working day', '3 working days'."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
-
-
-def and_list(items: Iterable[Any], conjunction: str = "and") -> str:
-    """'a, b and c' (no Oxford comma)."""
-    words = [str(item) for item in items]
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
-def humanise(value: Any) -> str:
-    """'partially_successful' -> 'partially successful'; None -> ''."""
-    if value is None:
-        return ""
-    return " ".join(str(value).replace("_", " ").replace("-", " ").split())
-
-
-def _wrap_paragraphs(text: str, width: int, first: str, rest: str) -> str:
-    """Fill each paragraph of text to width; the first line starts with first."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", str(text).strip()) if p.strip()]
-    out = []
-    for i, paragraph in enumerate(paragraphs):
-        out.append(
-            textwrap.fill(
-                " ".join(paragraph.split()),
-                width=width,
-                initial_indent=first if i == 0 else rest,
-                subsequent_indent=rest,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
-    return "\n\n".join(out)
-
-
-_LETTER_PREFIX_RE = re.compile(
-    r"^\s*(?:(?:re|fwd?|fw)\s*:\s*)*"
-    r"(?:freedom of information(?: \(scotland\))? request|foi(?:sa)? request"
-    r"|environmental information request|eir request|subject access request"
-    r"|internal review request|overdue request)\s*(?:[-–—:]\s*)?",
-    re.IGNORECASE,
-)
-
-
-def topic(title: Any) -> str:
-    """A request's title without 'Re:' or a 'Freedom of Information request - ' prefix."""
-    text = " ".join(str(title).split())
-    return _LETTER_PREFIX_RE.sub("", text).strip() or text
-
-
-def ucfirst(text: Any) -> str:
-    """The text with its first letter upper case and the rest unchanged."""
-    text = str(text)
-    return text[:1].upper() + text[1:]
-
-
-def hang(text: Any, prefix: str = "", width: int = 76) -> str:
-    """Wrap text to width with prefix on the first line and a hanging indent after it."""
-    prefix = str(prefix)
-    return _wrap_paragraphs(str(text), width, prefix, " " * len(prefix))
-
-
-def wrap(text: Any, width: int = 76) -> str:
-    """Wrap each paragraph of text to width."""
-    return _wrap_paragraphs(str(text), width, "", "")
-
-
-def numbered(question: Any, width: int = 76) -> str:
-    """A question as '3. Text ...', wrapped with a hanging indent."""
-    if isinstance(question, Mapping):
-        number, text = question["number"], question["text"]
-    else:
-        number, text = question.number, question.text
-    return hang(text, f"{number}. ", width)
-
-
-_SECTION_RE = re.compile(
-    r"^(?:(?P<reg>reg(?:ulation)?s?\.?|r\.?)|(?:s(?:ection|ect?)?s?\.?|§))?\s*"
-    r"(?P<num>\d+[a-z]?)\s*(?P<sub>(?:\(\s*[0-9a-z]+\s*\)\s*)*)$",
-    re.IGNORECASE,
-)
-
-_SECTION_TITLES: dict[str, str] = {
-    "s12": "cost of compliance exceeds the appropriate limit",
-    "s14": "vexatious or repeated requests",
-    "s14(1)": "vexatious requests",
-    "s14(2)": "repeated requests",
-    "s21": "information accessible by other means",
-    "s22": "information intended for future publication",
-    "s23": "information supplied by or relating to security bodies",
-    "s24": "national security",
-    "s30": "investigations and proceedings",
-    "s31": "law enforcement",
-    "s32": "court records",
-    "s35": "formulation of government policy",
-    "s36": "prejudice to the effective conduct of public affairs",
-    "s38": "health and safety",
-    "s40": "personal information",
-    "s41": "information provided in confidence",
-    "s42": "legal professional privilege",
-    "s43": "commercial interests",
-    "s43(1)": "trade secrets",
-    "s44": "prohibitions on disclosure",
-    "reg12(4)(a)": "information not held",
-    "reg12(4)(b)": "manifestly unreasonable request",
-    "reg12(4)(d)": "material in the course of completion",
-    "reg12(4)(e)": "internal communications",
-    "reg12(5)(b)": "the course of justice",
-    "reg12(5)(e)": "commercial confidentiality",
-    "reg13": "personal data",
-}
-
-
-def section_key(code: Any) -> str:
-    """A canonical key for a cited provision: 's.40(2)', 'Section 40 (2)' -> 's40(2)'."""
-    raw = " ".join(str(code).strip().lower().split())
-    match = _SECTION_RE.match(raw)
-    if not match:
-        return raw
-    prefix = "reg" if match.group("reg") else "s"
-    sub = re.sub(r"\s+", "", match.group("sub") or "")
-    return f"{prefix}{match.group('num')}{sub}"
-
-
-def _section_candidates(code: Any) -> list[str]:
-    """The key and its parents: 's40(2)(a)' -> ['s40(2)(a)', 's40(2)', 's40']."""
-    key = section_key(code)
-    out = [key]
-    while key.endswith(")") and "(" in key:
-        key = key[: key.rindex("(")]
-        out.append(key)
-    return out
-
-
-def section_name(code: Any) -> str:
-    """How to write a cited provision in a letter: 's40(2)' -> 'section 40(2)'."""
-    key = section_key(code)
-    if key.startswith("reg") and key[3:4].isdigit():
-        return "regulation " + key[3:]
-    if key.startswith("s") and key[1:2].isdigit():
-        return "section " + key[1:]
-    return str(code).strip()
-
-
-def section_title(code: Any) -> str:
-    """The usual short title of a cited provision, or '' if unknown."""
-    return section_lookup(_SECTION_TITLES, code, "")
-
-
-def section_lookup(mapping: Mapping[str, Any], code: Any, default: Any = None) -> Any:
-    """mapping's entry for a cited provision, trying its parents ('s40(2)' then 's40')."""
-    keyed = {section_key(k): v for k, v in mapping.items()}
-    for candidate in _section_candidates(code):
-        if candidate in keyed:
-            return keyed[candidate]
-    return default
-
-
-FILTERS: dict[str, Callable[..., Any]] = {
-    "longdate": longdate,
-    "textdate": textdate,
-    "isodate": isodate,
-    "plural": plural,
-    "and_list": and_list,
-    "humanise": humanise,
-    "ucfirst": ucfirst,
-    "topic": topic,
-    "hang": hang,
-    "wrap": wrap,
-    "numbered": numbered,
-    "section_key": section_key,
-    "section_name": section_name,
-    "section_title": section_title,
-    "section_lookup": section_lookup,
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -894,165 +646,3 @@ def _normalise_text(text: str) -> str:
 def count_words(text: str) -> int:
     """Words in text: whitespace-separated tokens with a letter or digit in them."""
     return sum(1 for token in text.split() if any(c.isalnum() for c in token))
-
-
-# --------------------------------------------------------------------------------------------
-# Checks and samples
-
-
-def word_limit(info: TemplateInfo) -> int:
-    """The word budget of a template: its own max_words, else its purpose's."""
-    if info.max_words is not None:
-        return info.max_words
-    return MAX_WORDS_BY_PURPOSE.get(info.purpose, MAX_WORDS)
-
-
-def check_letter(info: TemplateInfo, letter: Letter) -> list[str]:
-    """Warnings about a rendered letter: length, questions, subject."""
-    warnings: list[str] = []
-    limit = word_limit(info)
-    if letter.word_count > limit:
-        risk = ""
-        if info.purpose == "request":
-            risk = " - a s.12 cost refusal risk; split it into several letters"
-        warnings.append(f"over-long: {letter.word_count} words (limit {limit}){risk}")
-    if len(info.questions) > MAX_QUESTIONS:
-        warnings.append(
-            f"too many questions: {len(info.questions)} (more than {MAX_QUESTIONS}) - "
-            "split them across letters"
-        )
-    if info.purpose in ("request", "sar") and not info.questions:
-        warnings.append("no questions in the front matter: replies cannot be logged per question")
-    flat_text = " ".join(letter.text.split())
-    for q in info.questions:
-        if not q.text.strip():
-            warnings.append(f"empty question: question {q.number} has no text")
-        elif f"{q.number}. {q.text}" not in flat_text:
-            warnings.append(
-                f"question {q.number} is not in the letter as numbered "
-                "(render questions with a loop over 'questions')"
-            )
-    found = _REFERENCE_LIKE_RE.search(letter.subject)
-    if found:
-        warnings.append(
-            f"subject contains a reference ('{found.group(0)}'); the sender adds the token itself"
-        )
-    if len(letter.subject) > MAX_SUBJECT_CHARS:
-        warnings.append(
-            f"long subject: {len(letter.subject)} characters (keep it under {MAX_SUBJECT_CHARS})"
-        )
-    return warnings
-
-
-def suits(info: TemplateInfo, body: Mapping[str, Any]) -> bool:
-    """Whether a template is meant for a body: its kind, and its FOI regime if it has one."""
-    kind = body.get("kind")
-    if "any" not in info.kinds and kind not in info.kinds:
-        return False
-    if info.regime in ("any", "sar"):
-        return True
-    regime = body.get("regime") or "foia"
-    if info.regime == "eir":
-        # EIR applies to the same English and Welsh bodies as FOIA.
-        return regime in ("foia", "eir")
-    return regime == info.regime
-
-
-_BODY_DEFAULTS: dict[str, Any] = {
-    "name": "[body name]",
-    "kind": None,
-    "ods_code": None,
-    "police_id": None,
-    "aliases": [],
-    "region": None,
-    "local_name": None,
-    "wdtk_url_name": None,
-    "regime": "foia",
-}
-
-
-def _add_weekdays(start: date, days: int) -> date:
-    """start plus days weekdays (no holidays: good enough for a sample)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
-def _weekdays_after(start: date, end: date) -> int:
-    """Weekdays after start up to and including end (0 if end is not later)."""
-    count = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            count += 1
-    return count
-
-
-def sample_context(body: Mapping[str, Any], today: date, **overrides: Any) -> dict[str, Any]:
-    """A full letter context with placeholder requester and request, for previews and checks.
-
-    The request is eight weeks old and unanswered. Overrides replace top-level keys; a mapping
-    given for a key that holds a mapping (request, requester, campaign, body, vars) is merged
-    into it. The sample ``vars`` answer any name not given with a "[name]" placeholder.
-    """
-    sent_on = today - timedelta(weeks=8)
-    due_on = _add_weekdays(sent_on, 20)
-    context: dict[str, Any] = {
-        "body": {**_BODY_DEFAULTS, **dict(body)},
-        "requester": {
-            "name": "[Your name]",
-            "email": "requester@example.org",
-            "address": None,
-        },
-        "campaign": {
-            "name": "[Campaign name]",
-            "description": "Finding out where Serenity Integrated Mentoring and similar "
-            "models were and are used.",
-        },
-        "request": {
-            "reference": f"FOI-{today.year}-0000",
-            "title": "Serenity Integrated Mentoring (SIM) and equivalent services",
-            "regime": None,
-            "sent_on": sent_on,
-            "due_on": due_on,
-            "authority_ref": None,
-            "days_late": _weekdays_after(due_on, today) or None,
-            "response_on": None,
-            "outcome": None,
-            "exemptions": [],
-            "original_subject": "Freedom of Information request - Serenity Integrated "
-            "Mentoring (SIM) and equivalent services",
-            "original_text": "[the text of the original request]",
-        },
-        "prior_requests": [],
-        # A summary chaser lists every overdue request to one body.
-        "covered": [
-            {
-                "reference": f"FOI-{today.year}-000{n}",
-                "title": title,
-                "sent_on": sent_on,
-                "due_on": due_on,
-                "days_late": _weekdays_after(due_on, today) or None,
-                "authority_ref": None,
-            }
-            for n, title in (
-                (1, "Serenity Integrated Mentoring (SIM) and equivalent services"),
-                (2, "Data sharing with police for SIM-like services"),
-            )
-        ],
-        "today": today,
-        "vars": SampleVars(),
-    }
-    for key, value in overrides.items():
-        current = context.get(key)
-        if key == "vars" and isinstance(value, Mapping):
-            context[key] = SampleVars({**context["vars"], **value})
-        elif isinstance(current, dict) and isinstance(value, Mapping):
-            context[key] = {**current, **value}
-        else:
-            context[key] = value
-    return context

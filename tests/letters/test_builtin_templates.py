@@ -9,16 +9,13 @@ from typing import Any
 
 import pytest
 
+from foi.letters.checks import check_letter, sample_context, suits, word_limit
 from foi.letters.templates import (
     MAX_QUESTIONS,
     Letter,
     TemplateError,
     TemplateInfo,
     TemplateLibrary,
-    check_letter,
-    sample_context,
-    suits,
-    word_limit,
 )
 
 TODAY = date(2026, 11, 27)

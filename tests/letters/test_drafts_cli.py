@@ -180,7 +180,8 @@ def test_request_edit_opens_the_draft_in_editor(foi, isolated: Path) -> None:
 def test_every_template_renders_for_a_requester_without_email_or_address() -> None:
     from datetime import date
 
-    from foi.letters.templates import TemplateLibrary, sample_context
+    from foi.letters.checks import sample_context
+    from foi.letters.templates import TemplateLibrary
 
     lib = TemplateLibrary()
     body = {"name": "Example NHS Trust", "kind": "mental-health-trust"}

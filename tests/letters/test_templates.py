@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from foi.letters import filters
 from foi.letters import templates as drafting
+from foi.letters.checks import check_letter, sample_context, suits
 from foi.letters.templates import (
     Letter,
     Question,
@@ -18,9 +20,6 @@ from foi.letters.templates import (
     TemplateInfo,
     TemplateLibrary,
     builtin_template_dirs,
-    check_letter,
-    sample_context,
-    suits,
 )
 
 TODAY = date(2026, 11, 27)
@@ -518,33 +517,33 @@ def test_sample_vars_give_placeholders(user_dir: Path) -> None:
 
 
 def test_longdate() -> None:
-    assert drafting.longdate(date(2026, 11, 27)) == "27 November 2026"
-    assert drafting.longdate(date(2027, 1, 5)) == "5 January 2027"
-    assert drafting.longdate(datetime(2026, 3, 1, 12, 30)) == "1 March 2026"
-    assert drafting.longdate("2026-06-15") == "15 June 2026"
+    assert filters.longdate(date(2026, 11, 27)) == "27 November 2026"
+    assert filters.longdate(date(2027, 1, 5)) == "5 January 2027"
+    assert filters.longdate(datetime(2026, 3, 1, 12, 30)) == "1 March 2026"
+    assert filters.longdate("2026-06-15") == "15 June 2026"
     with pytest.raises(ValueError, match="longdate: no date"):
-        drafting.longdate(None)
+        filters.longdate(None)
     with pytest.raises(ValueError, match="expected a date"):
-        drafting.longdate("soon")
+        filters.longdate("soon")
 
 
 def test_small_filters() -> None:
-    assert drafting.isodate(date(2026, 1, 2)) == "2026-01-02"
-    assert drafting.plural(1, "working day") == "1 working day"
-    assert drafting.plural(3, "working day") == "3 working days"
-    assert drafting.plural(2, "inquiry", "inquiries") == "2 inquiries"
-    assert drafting.and_list([]) == ""
-    assert drafting.and_list(["a"]) == "a"
-    assert drafting.and_list(["a", "b", "c"]) == "a, b and c"
-    assert drafting.and_list(["a", "b"], "or") == "a or b"
-    assert drafting.humanise("partially_successful") == "partially successful"
-    assert drafting.humanise(None) == ""
-    assert drafting.ucfirst("section 40") == "Section 40"
-    assert drafting.topic("Freedom of Information request - SIM: numbers") == "SIM: numbers"
-    assert drafting.topic("Re: FOI request: SIM use") == "SIM use"
-    assert drafting.topic("Subject access request – my records") == "my records"
-    assert drafting.topic("Freedom of Information request") == "Freedom of Information request"
-    assert drafting.topic("Police use of SIM") == "Police use of SIM"
+    assert filters.isodate(date(2026, 1, 2)) == "2026-01-02"
+    assert filters.plural(1, "working day") == "1 working day"
+    assert filters.plural(3, "working day") == "3 working days"
+    assert filters.plural(2, "inquiry", "inquiries") == "2 inquiries"
+    assert filters.and_list([]) == ""
+    assert filters.and_list(["a"]) == "a"
+    assert filters.and_list(["a", "b", "c"]) == "a, b and c"
+    assert filters.and_list(["a", "b"], "or") == "a or b"
+    assert filters.humanise("partially_successful") == "partially successful"
+    assert filters.humanise(None) == ""
+    assert filters.ucfirst("section 40") == "Section 40"
+    assert filters.topic("Freedom of Information request - SIM: numbers") == "SIM: numbers"
+    assert filters.topic("Re: FOI request: SIM use") == "SIM use"
+    assert filters.topic("Subject access request – my records") == "my records"
+    assert filters.topic("Freedom of Information request") == "Freedom of Information request"
+    assert filters.topic("Police use of SIM") == "Police use of SIM"
 
 
 @pytest.mark.parametrize(
@@ -562,32 +561,32 @@ def test_small_filters() -> None:
     ],
 )
 def test_sections(code: str, key: str, name: str, title: str) -> None:
-    assert drafting.section_key(code) == key
-    assert drafting.section_name(code) == name
-    assert drafting.section_title(code) == title
+    assert filters.section_key(code) == key
+    assert filters.section_name(code) == name
+    assert filters.section_title(code) == title
 
 
 def test_section_lookup_falls_back_to_the_parent() -> None:
     grounds = {"s.40(2)": "personal", "s43": "commercial"}
-    assert drafting.section_lookup(grounds, "section 40(2)(a)") == "personal"
-    assert drafting.section_lookup(grounds, "s43(2)") == "commercial"
-    assert drafting.section_lookup(grounds, "s40(1)", "default") == "default"
+    assert filters.section_lookup(grounds, "section 40(2)(a)") == "personal"
+    assert filters.section_lookup(grounds, "s43(2)") == "commercial"
+    assert filters.section_lookup(grounds, "s40(1)", "default") == "default"
 
 
 def test_numbered_wraps_with_a_hanging_indent() -> None:
     text = " ".join(["word"] * 30) + " 2016-17"
-    out = drafting.numbered({"number": 12, "text": text}, width=40)
+    out = filters.numbered({"number": 12, "text": text}, width=40)
     lines = out.split("\n")
     assert lines[0].startswith("12. word")
     assert all(line.startswith("    word") or line.startswith("    2016") for line in lines[1:])
     assert all(len(line) <= 40 for line in lines)
     assert "2016-17" in out
-    assert drafting.numbered(Question(3, "Short?")) == "3. Short?"
+    assert filters.numbered(Question(3, "Short?")) == "3. Short?"
 
 
 def test_hang_and_wrap_keep_paragraphs() -> None:
-    assert drafting.hang("a b\nc\n\nd", "- ", 76) == "- a b c\n\n  d"
-    assert drafting.wrap("a\nb\n\n\nc") == "a b\n\nc"
+    assert filters.hang("a b\nc\n\nd", "- ", 76) == "- a b c\n\n  d"
+    assert filters.wrap("a\nb\n\n\nc") == "a b\n\nc"
 
 
 def test_word_count() -> None:
