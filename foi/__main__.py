@@ -2,4 +2,5 @@
 
 from foi.cli import main
 
-main()
+if __name__ == "__main__":  # importing foi.__main__ (a tool walking the package) runs nothing
+    main()

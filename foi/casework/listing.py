@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from foi.errors import NotFoundError, UsageError
-from foi.law.deadlines import Regime, WorkingCalendar, calendar_for
+from foi.law.calendars import WorkingCalendar, calendar_for
 from foi.law.holidays import HolidaySet
+from foi.law.regimes import Regime
 from foi.law.timeline import OPEN_STATUSES, Status
 from foi.store import tables
 from foi.store.engine import core, flush

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from foi.law.deadlines import Regime, calendar_for
+from foi.law.calendars import calendar_for
 from foi.law.holidays import HolidaySet
+from foi.law.regimes import Regime
 from foi.store import tables
 from foi.store.engine import flush
 

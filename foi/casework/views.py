@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from foi.law.deadlines import Clocks
+from foi.law.clocks import Clocks
 
 if TYPE_CHECKING:  # list_row serves `foi request list`, which never imports the ORM
     from foi.store.models import Request

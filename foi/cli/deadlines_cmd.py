@@ -43,14 +43,11 @@ def register(app: typer.Typer) -> None:
         Example:  foi deadline 2025-12-19 --explain
         """
         from foi.errors import UsageError
-        from foi.law.deadlines import (
-            ClockEvent,
-            Regime,
-            calendar_for,
-            explain,
-            format_explanation,
-            quick,
-        )
+        from foi.law.calendars import calendar_for
+        from foi.law.clock_events import ClockEvent
+        from foi.law.clocks import quick
+        from foi.law.explanation import explain, format_explanation
+        from foi.law.regimes import Regime
 
         e = env(ctx)
         day = parse_date(received, "RECEIVED")
@@ -108,7 +105,8 @@ def register(app: typer.Typer) -> None:
         """
         from foi.casework.requests import calendar, clock_events, clocks, find_request
         from foi.casework.user_holidays import holiday_set
-        from foi.law.deadlines import Regime, explain, format_explanation
+        from foi.law.explanation import explain, format_explanation
+        from foi.law.regimes import Regime
 
         e = env(ctx)
         with session(e) as s:

@@ -156,7 +156,7 @@ def list_(
     from foi.casework.listing import RequestFilter, list_request_rows
     from foi.casework.user_holidays import holiday_set, sync
     from foi.casework.views import list_row
-    from foi.law.deadlines import quick
+    from foi.law.clocks import quick
 
     e = env(ctx)
     with reading(e) as s:

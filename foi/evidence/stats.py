@@ -2,7 +2,7 @@
 
 The on-time rate carries a Wilson score interval, as WhatDoTheyKnow reports it: with a few
 dozen bodies a bare percentage overstates what is known. Working days come from the caller,
-counted on the same calendars as the deadlines (``foi.law.deadlines``).
+counted on the same calendars as the deadlines (``foi.law.calendars``).
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class Appeal:
 def appeal_after_decision(regime: str, notice_on: date, calendar: object | None = None) -> Appeal:
     """The appeal open after a decision notice of `notice_on` under `regime`.
 
-    `calendar` (a foi.law.deadlines.WorkingCalendar) moves a FOIA/EIR deadline that falls on
+    `calendar` (a foi.law.calendars.WorkingCalendar) moves a FOIA/EIR deadline that falls on
     a weekend or bank holiday to the next working day (r.12(2)); FOISA's 42 days stand.
     """
     if regime == "foisa":

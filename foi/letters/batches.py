@@ -20,8 +20,9 @@ from foi.directory.kinds import NATIONS, kind_choices, kinds_named
 from foi.directory.listing import BodyFilter
 from foi.directory.shapes import body_status, sim_status
 from foi.errors import ConflictError, UsageError
-from foi.law.deadlines import Regime, calendar_for
+from foi.law.calendars import calendar_for
 from foi.law.holidays import HolidaySet
+from foi.law.regimes import Regime
 from foi.letters.records import address_doubt, attach_letter
 from foi.letters.templates import TemplateInfo, TemplateLibrary
 from foi.store.models import Body, Campaign, Request, Requester

@@ -4,7 +4,7 @@ Pure: no database, no printing, never the clock (callers pass ``today``). Delive
 idempotent by the caller: each reminder carries a ``period_key`` naming the clock period it
 is about, and the database keeps at most one delivery per (request, kind, period_key).
 
-Rules (every date comes from foi.law.deadlines; working days are the request's own calendar):
+Rules (every date comes from foi.law.clocks; working days are the request's own calendar):
 
 - due-soon: ``due_soon_days`` working days before the effective due date; due-today: on it
   (the last working day on or before it, if a promised date falls on a non-working day);
@@ -45,7 +45,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from foi.law.deadlines import Clocks, Regime, WorkingCalendar
+from foi.law.calendars import WorkingCalendar
+from foi.law.clocks import Clocks
+from foi.law.regimes import Regime
 
 # Kinds, in the order a digest lists them within one urgency.
 DUE_SOON = "due-soon"
@@ -642,7 +644,7 @@ def upcoming(
 
 
 def _default_calendar() -> WorkingCalendar:
-    from foi.law.deadlines import calendar_for
+    from foi.law.calendars import calendar_for
     from foi.law.holidays import load_default
 
     return calendar_for(Regime.FOIA, load_default())

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from foi.casework.requests import calendar, clocks, delivery_failure, get_campaign
 from foi.errors import ConflictError, UsageError
-from foi.law.deadlines import Clocks, Regime
+from foi.law.clocks import Clocks
 from foi.law.holidays import HolidaySet
+from foi.law.regimes import Regime
 from foi.law.timeline import Status
 from foi.letters.batches import _body_context, request_context, requester_context
 from foi.letters.records import attach_letter

@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from foi.law.deadlines import Clocks, Regime
+from foi.law.clocks import Clocks
+from foi.law.regimes import Regime
 from foi.reminders.due import ANSWERED_IN_FULL, RequestSnapshot, UserReminderSnapshot
 
 PRODUCT = "-//foi//FOI deadlines//EN"

@@ -121,3 +121,23 @@ def test_console_script_runs_help_without_heavy_imports() -> None:
     )
     assert helped.returncode == 0
     assert "Example:" in helped.stdout
+
+
+def test_importing_foi_main_runs_nothing_but_python_m_foi_runs_the_cli() -> None:
+    """foi/__main__.py runs the CLI only as `python -m foi` (or runpy), not when imported."""
+    imported = subprocess.run(
+        [sys.executable, "-c", "import foi.__main__; print('imported')"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert (imported.returncode, imported.stdout, imported.stderr) == (0, "imported\n", "")
+    ran = subprocess.run(
+        [sys.executable, "-m", "foi", "deadline", "2026-01-05", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "FOI_TODAY": "2026-01-05"},
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert '"due": "2026-02-02"' in ran.stdout, ran.stdout

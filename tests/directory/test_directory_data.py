@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from foi.directory.importers import EMAIL_RE
+from foi.directory.body_lists.plain import EMAIL_RE
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "foi" / "directory" / "data"

@@ -1,4 +1,4 @@
-"""foi.directory.importers: body lists from WhatDoTheyKnow, NHS ODS and plain CSV files."""
+"""foi.directory.importers (and body_lists): body lists from WhatDoTheyKnow, NHS ODS and plain CSV files."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from foi.directory.body_lists.names import proper_case, proper_case_address
 from foi.directory.importers import (
     BodyRow,
     ImportFormatError,
@@ -16,8 +17,6 @@ from foi.directory.importers import (
     RowProblem,
     parse_bodies_file,
     parse_bodies_text,
-    proper_case,
-    proper_case_address,
 )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "authorities"

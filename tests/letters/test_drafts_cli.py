@@ -18,7 +18,7 @@ SIGN = {
 
 
 def test_template_kinds_match_directory_kinds() -> None:
-    from foi.directory.importers import KINDS as IMPORT_KINDS
+    from foi.directory.body_lists.plain import KINDS as IMPORT_KINDS
 
     assert TEMPLATE_KINDS is KINDS is IMPORT_KINDS  # one list, in foi/directory/kinds.py
 

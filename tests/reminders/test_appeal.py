@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from foi.law.appeals import appeal_after_decision
-from foi.law.deadlines import Regime, calendar_for
+from foi.law.calendars import calendar_for
 from foi.law.holidays import load_default
+from foi.law.regimes import Regime
 from tests.reminders.test_remind_cli import SIGN, new_sent
 
 

@@ -16,8 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foi.law.deadlines import ClockEvent, Regime, WorkingCalendar, calendar_for, compute_clocks
+from foi.law.calendars import WorkingCalendar, calendar_for
+from foi.law.clock_events import ClockEvent
+from foi.law.clocks import compute_clocks
 from foi.law.holidays import HolidaySet, load_default
+from foi.law.regimes import Regime
 from foi.law.timeline import EventKind, TimelineEvent, fold
 from foi.reminders.due import (
     HEADINGS,

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from foi.law.deadlines import ClockEvent, Clocks, calendar_for, compute_clocks
+from foi.law.calendars import calendar_for
+from foi.law.clock_events import ClockEvent
+from foi.law.clocks import Clocks, compute_clocks
 from foi.law.holidays import HolidaySet, load_default
 from foi.reminders.due import RequestSnapshot, UserReminderSnapshot
 from foi.reminders.ics import (
