@@ -159,7 +159,9 @@ def _findings(e, s, campaign: str, kind: str | None, rows: bool = True):  # type
         emails=[st.requester_email],
         addresses=[st.requester_address],
     )
-    groups = body_findings(s, camp, today=e.today, holidays=holiday_set(s), kind=kind, answers=rows)
+    groups = body_findings(
+        s, camp, today=e.today, holidays=holiday_set(s), kind=kind, answers=rows, events=False
+    )
     return gather(groups, red.value, rows=rows), red
 
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, Text, cast, or_, select, type_coerce
 
 from foi.casework.clock_dates import CLOCK_DATES, clocks_of, standing
 from foi.evidence.embargo import held_clause
@@ -166,9 +166,14 @@ def body_findings(
     holidays: HolidaySet,
     kind: str | None = None,
     answers: bool = True,
+    events: bool = True,
     reuse: Callable[[BodyRow, list[RequestInputs]], bool] | None = None,
 ) -> Iterator[BodyFindings]:
     """Each body the campaign wrote to (in id order) with its sent, non-SAR, unheld requests.
+
+    `events` False reads only the events the facts and `results_row` use (`FACT_EVENTS`,
+    and those whose data names a local name), which is all `foi report` needs; each
+    request's `events` then holds just those.
 
     `reuse`, given a body and its requests' rows as read, may say the caller already has
     what they make (nothing changed since): that body's findings are then not computed
@@ -200,7 +205,7 @@ def body_findings(
                 _E.inbox_id,
             )
             .select_from(joined.join(tables.events, _E.request_id == _R.id))
-            .where(*where)
+            .where(*where, *([] if events else [_fact_events()]))
             .order_by(*order, _E.id)
         )
     )
@@ -281,6 +286,18 @@ def scope(campaign: int, today: date, kind: str | None = None) -> tuple[Any, lis
     if kind:
         where.append(_B.kind == kind)
     return tables.requests.join(tables.bodies, _R.body_id == _B.id), where
+
+
+# The kinds of event a request's facts are made from (`_findings`).
+FACT_EVENTS = (
+    "internal-review-requested", "internal-review-response", "ico-complaint", "ico-decision",
+)  # fmt: skip
+
+
+def _fact_events() -> Any:
+    # The events facts and results rows read: their kinds, or data naming a local name (as
+    # text: PostgreSQL's json keeps the text it was given).
+    return or_(_E.kind.in_(FACT_EVENTS), cast(_E.data, Text).like('%"local_name"%'))
 
 
 def stream_rows(session: Db, stmt: Any) -> Iterator[Any]:
