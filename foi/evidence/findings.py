@@ -385,10 +385,18 @@ def _findings(
         elif r.withdrawn_on is None and today > due:
             in_time = False
             late_by = cal.working_days_between(due, today)
-    review_outcome = next(
-        (e.outcome for e in reversed(events) if e.kind == "internal-review-response"), None
-    )
-    ico_outcome = next((e.outcome for e in reversed(events) if e.kind == "ico-decision"), None)
+    review_requested = ico_complaint = False
+    review_outcome = ico_outcome = None  # the latest's
+    for e in events:
+        kind = e.kind
+        if kind == "internal-review-requested":
+            review_requested = True
+        elif kind == "internal-review-response":
+            review_outcome = e.outcome
+        elif kind == "ico-complaint":
+            ico_complaint = True
+        elif kind == "ico-decision":
+            ico_outcome = e.outcome
     facts = RequestFacts(
         reference=r.reference,
         body=body_name,
@@ -399,9 +407,9 @@ def _findings(
         in_time=in_time,
         late_by=late_by,
         exemptions=exemptions,
-        review_requested=any(e.kind == "internal-review-requested" for e in events),
+        review_requested=review_requested,
         review_outcome=review_outcome,
-        ico_complaint=any(e.kind == "ico-complaint" for e in events),
+        ico_complaint=ico_complaint,
         ico_outcome=ico_outcome,
     )
     return RequestFindings(
