@@ -4,7 +4,7 @@ clock dates stored on each request (foi.casework.clock_dates) are what its event
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -129,6 +129,24 @@ def test_stored_clock_dates_equal_the_replayed_clocks(foi, db_url: str) -> None:
     after = _check_stored(db_url)
     assert after[e]["response_due_on"] > before  # one working day fewer before it
     assert after[f]["response_due_on"] > stored[f]["response_due_on"]  # type: ignore[operator]
+
+    # A holiday that appears without a command (new shipped data, another tool): the report,
+    # a read command on a Core connection, notices the new set and moves the dates first.
+    engine = make_engine(resolve_url(db_url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                tables.holidays.insert().values(
+                    on=date(2026, 11, 20), region="scotland", name="Test day", source="test",
+                    added_at=datetime(2026, 12, 20, tzinfo=UTC),
+                )
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+    figures = foi("report", "stats", "--campaign", "c", "--json", db=db_url, today="2026-12-20")
+    assert figures.exit_code == 0, figures.stderr
+    again = _check_stored(db_url)
+    assert again[e]["response_due_on"] > after[e]["response_due_on"]  # type: ignore[operator]
 
 
 def test_the_migration_backfill_fills_what_refresh_stores(foi, db_url: str) -> None:
