@@ -5,7 +5,8 @@ The same rows and figures as ``results`` (one row per body written to, per-reque
 text nor a reply) and stream them: requests, their events, answers and exemptions each come
 in one query ordered by body, then request, and are walked together, so only one body's
 requests are held at a time. Memory stays flat in the campaign's size; no ORM class is
-loaded or configured.
+loaded or configured. Each request's clock dates (receipt, due, responded, withdrawn) are read
+as its row stores them (foi.casework.clock_dates): no request's events are replayed here.
 
 Subject access requests are never part of findings: left out here, at the source, by every
 query. Takes a session and `today`; never commits.
