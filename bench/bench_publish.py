@@ -207,6 +207,20 @@ def build_database(path: Path, workdir: Path, n_requests: int, n_bodies: int, se
                         "imported_at": STAMP,
                     }
                 )
+    if "received_on" in t.requests.c:  # schema 0016: the clock dates refresh would store
+        from types import SimpleNamespace
+
+        from foi.casework.clock_dates import clock_dates, clocks_of
+        from foi.law.holidays import load_default
+
+        hs = load_default()
+        by_request: dict[int, list[SimpleNamespace]] = {}
+        for e in events:
+            by_request.setdefault(e["request_id"], []).append(
+                SimpleNamespace(id=e["id"], kind=e["kind"], on=e["on"], promised_on=None, data=None)
+            )
+        for req in reqs:
+            req.update(clock_dates(clocks_of("foia", by_request[req["id"]], hs)))
     with engine.begin() as conn:
         for table, rows in (
             (t.bodies, bodies),

@@ -22,7 +22,9 @@ Rows (both sides as subprocesses, alternately, medians, ratio printed):
 Going through create_request/log_event for 100,000 requests would take many minutes, so the
 rows are bulk-inserted with SQLAlchemy Core and the cached columns (status, resolution,
 sent_on, due_on, due_clock, very_overdue_on, and next_reminder_on where the schema has it) are
-computed with the same pure functions that foi.casework.requests.refresh uses. Three checks say the result is what the domain would store:
+computed with the same pure functions that foi.casework.requests.refresh uses (and the clock
+dates findings read, foi.casework.clock_dates, where the schema has them). Three checks say
+the result is what the domain would store:
 
 * a sample of requests is replayed through create_request, attach_letter, the sending steps
   and log_event into a scratch database, and the stored rows are compared value for value;
@@ -120,6 +122,12 @@ CACHED: tuple[str, ...] = (
 HAS_NEXT_REMINDER = "next_reminder_on" in Request.__table__.c
 if HAS_NEXT_REMINDER:
     CACHED = (*CACHED, "next_reminder_on")
+# The clock dates findings read (from schema revision 0016 on: foi.casework.clock_dates).
+CLOCK_DATES: tuple[str, ...] = tuple(
+    c for c in ("received_on", "response_due_on", "responded_on", "withdrawn_on")
+    if c in Request.__table__.c
+)  # fmt: skip
+CACHED = (*CACHED, *CLOCK_DATES)
 
 OUTCOMES = [o.value for o in Outcome]
 OUTCOME_WEIGHTS = [35, 25, 25, 15]  # successful, partially-successful, refused, not-held
@@ -431,6 +439,10 @@ def derive(
             calendar_for(Regime(regime), holidays),
             [(e.kind, e.on) for _, e in events],
         )
+    if CLOCK_DATES:
+        from foi.casework.clock_dates import clock_dates
+
+        extra.update(clock_dates(clocks))
     return {
         **extra,
         "status": state.status.value,
@@ -614,6 +626,7 @@ REQUEST_SQL = (
     " typeof(r.template_vars), r.template_vars, r.authority_ref, r.wdtk_url, r.created_at,"
     " r.updated_at, r.status, r.resolution, r.sent_on, r.due_on, r.due_clock, r.very_overdue_on"
     + (", r.next_reminder_on" if HAS_NEXT_REMINDER else "")
+    + "".join(f", r.{c}" for c in CLOCK_DATES)
     + " FROM requests r LEFT JOIN campaigns c ON c.id = r.campaign_id"
     " LEFT JOIN volunteers v ON v.id = r.assignee_id WHERE r.id = ?"
 )

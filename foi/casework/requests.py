@@ -15,6 +15,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from foi.casework.clock_dates import (
+    clock_dates,
+    clock_events_of,
+    retracted_ids_of,
+    standing,
+)
 from foi.casework.listing import unknown_campaign
 from foi.errors import ConflictError, NotFoundError, UsageError
 from foi.law.deadlines import (
@@ -218,17 +224,12 @@ def get_requester(
 
 def retracted_ids(req: Request) -> set[int]:
     """The ids of events a later 'retracted' event withdrew from the record."""
-    return {
-        int(e.data["retracts"])
-        for e in req.events
-        if e.kind == EventKind.RETRACTED and e.data and e.data.get("retracts") is not None
-    }
+    return retracted_ids_of(req.events)
 
 
 def active_events(req: Request) -> list[Event]:
     """The events that count: neither retracted nor retractions (both stay in the log)."""
-    gone = retracted_ids(req)
-    return [e for e in req.events if e.kind != EventKind.RETRACTED and e.id not in gone]
+    return standing(req.events)
 
 
 def delivery_failure(req: Request) -> tuple[date, str] | None:
@@ -242,15 +243,6 @@ def delivery_failure(req: Request) -> tuple[date, str] | None:
     data = last.data or {}
     why = str(data.get("reason") or last.note or "bounced")
     return last.on, why
-
-
-def received_on(event: Event) -> date:
-    """When the body received what this event records: a posted letter arrives later."""
-    data = event.data or {}
-    value = data.get("received_on")
-    if value and event.kind in (EventKind.SENT, EventKind.RESENT):
-        return date.fromisoformat(str(value))
-    return event.on
 
 
 def timeline_events(req: Request) -> list[TimelineEvent]:
@@ -268,25 +260,9 @@ def timeline_events(req: Request) -> list[TimelineEvent]:
 
 
 def clock_events(req: Request) -> list[ClockEvent]:
-    """The request's events as the deadline engine sees them, in order.
-
-    The clock runs from the body's receipt (FOIA s.10(1)): a posted letter's 'sent' event
-    counts from its received date, not our posting date.
-    """
-    standing = active_events(req)
-    # A receipt date corrected later ('note --received-on', issue 21) stands in for the one
-    # the sent event recorded; retracting the correction brings the old one back.
-    corrected = {
-        int(e.data["corrects_receipt_of"]): date.fromisoformat(str(e.data["received_on"]))
-        for e in standing
-        if e.kind == EventKind.NOTE and e.data and e.data.get("corrects_receipt_of")
-    }
-
-    def got(e: Event) -> date:
-        return corrected.get(e.id or 0) or received_on(e)
-
-    evs = sorted(standing, key=lambda e: (e.kind != EventKind.DRAFTED, got(e), e.id or 0))
-    return [ClockEvent(kind=e.kind, on=got(e), promised_on=e.promised_on) for e in evs]
+    """The request's events as the deadline engine sees them, in order (receipt dates as
+    corrected: foi.casework.clock_dates.clock_events_of)."""
+    return clock_events_of(req.events)
 
 
 def calendar(req: Request, holidays: HolidaySet) -> WorkingCalendar:
@@ -418,6 +394,7 @@ def refresh(req: Request, holidays: HolidaySet) -> tuple[date | None, date | Non
             ),
         ),
         "authority_ref": authority_ref_of(active_events(req)),
+        **clock_dates(c),
     }
     for name, value in values.items():
         if getattr(req, name) != value:  # untouched rows are not flushed again

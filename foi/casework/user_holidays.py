@@ -1,7 +1,8 @@
 """Holidays the user added, stored in the database, merged with the shipped data.
 
 When the holiday set changes, the due dates of open requests are recomputed and the
-requests whose dates moved are returned, so the command can list them.
+requests whose dates moved are returned, so the command can list them; closed requests'
+clock dates (what findings count from, foi.casework.clock_dates) are recomputed too.
 """
 
 from __future__ import annotations
@@ -103,12 +104,16 @@ def sync(session: Db) -> list[tuple[str, date | None, date | None]]:
         return []
     from sqlalchemy.orm import Session  # lazy: only when something moved
 
+    from foi.casework.clock_dates import recompute
     from foi.casework.requests import recompute_open
 
     if isinstance(session, Session):
-        return recompute_open(session, hs)
-    # A read command's Core connection: an ORM session joins its transaction for the move.
-    orm = Session(bind=session)
-    moved = recompute_open(orm, hs)
-    orm.flush()
+        moved = recompute_open(session, hs)
+        session.flush()
+    else:
+        # A read command's Core connection: an ORM session joins its transaction for the move.
+        orm = Session(bind=session)
+        moved = recompute_open(orm, hs)
+        orm.flush()
+    recompute(session, hs)  # closed requests' clock dates, which findings count from
     return moved

@@ -78,12 +78,13 @@ def register(app_: typer.Typer) -> None:
         Example:  foi publish --campaign sim-2026 site/ && xdg-open site/index.html
         """
         from foi.casework.requests import get_campaign
-        from foi.casework.user_holidays import holiday_set
+        from foi.casework.user_holidays import holiday_set, sync
         from foi.evidence.publish import build_site
 
         e = env(ctx)
         with session(e) as s:
             camp = get_campaign(s, campaign, e.now, create=False)
+            sync(s)  # new holiday data moves the stored clock dates the pages show
             report = build_site(
                 s,
                 camp,

@@ -147,10 +147,11 @@ def _questions(lib):  # type: ignore[no-untyped-def]
 
 def _findings(e, s, campaign: str, kind: str | None, rows: bool = True):  # type: ignore[no-untyped-def]
     """The campaign's results rows and facts (sent, non-SAR requests), redacted, streamed."""
-    from foi.casework.user_holidays import holiday_set
+    from foi.casework.user_holidays import holiday_set, sync
     from foi.evidence.findings import body_findings, campaign_id, gather, privacy_redactor
 
     camp = campaign_id(s, campaign)
+    sync(s)  # new holiday data moves the stored clock dates findings count from
     st = e.settings
     red = privacy_redactor(  # no requester or volunteer details in any export
         s,
@@ -158,7 +159,9 @@ def _findings(e, s, campaign: str, kind: str | None, rows: bool = True):  # type
         emails=[st.requester_email],
         addresses=[st.requester_address],
     )
-    groups = body_findings(s, camp, today=e.today, holidays=holiday_set(s), kind=kind, answers=rows)
+    groups = body_findings(
+        s, camp, today=e.today, holidays=holiday_set(s), kind=kind, answers=rows, events=False
+    )
     return gather(groups, red.value, rows=rows), red
 
 

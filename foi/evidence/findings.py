@@ -5,7 +5,8 @@ The same rows and figures as ``results`` (one row per body written to, per-reque
 text nor a reply) and stream them: requests, their events, answers and exemptions each come
 in one query ordered by body, then request, and are walked together, so only one body's
 requests are held at a time. Memory stays flat in the campaign's size; no ORM class is
-loaded or configured.
+loaded or configured. Each request's clock dates (receipt, due, responded, withdrawn) are read
+as its row stores them (foi.casework.clock_dates): no request's events are replayed here.
 
 Subject access requests are never part of findings: left out here, at the source, by every
 query. Takes a session and `today`; never commits.
@@ -20,12 +21,13 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, Text, cast, or_, select, type_coerce
 
+from foi.casework.clock_dates import CLOCK_DATES, clocks_of, standing
 from foi.evidence.embargo import held_clause
 from foi.evidence.redact import Redactor, build_redactor
 from foi.evidence.stats import RequestFacts
-from foi.law.deadlines import ClockEvent, Clocks, Regime, calendar_for, compute_clocks
+from foi.law.deadlines import Clocks, Regime, WorkingCalendar, calendar_for
 from foi.law.holidays import HolidaySet
 from foi.store import tables
 from foi.store.engine import flush
@@ -165,9 +167,14 @@ def body_findings(
     holidays: HolidaySet,
     kind: str | None = None,
     answers: bool = True,
+    events: bool = True,
     reuse: Callable[[BodyRow, list[RequestInputs]], bool] | None = None,
 ) -> Iterator[BodyFindings]:
     """Each body the campaign wrote to (in id order) with its sent, non-SAR, unheld requests.
+
+    `events` False reads only the events the facts and `results_row` use (`FACT_EVENTS`,
+    and those whose data names a local name), which is all `foi report` needs; each
+    request's `events` then holds just those.
 
     `reuse`, given a body and its requests' rows as read, may say the caller already has
     what they make (nothing changed since): that body's findings are then not computed
@@ -183,6 +190,7 @@ def body_findings(
         select(
             _R.id, _R.reference, _R.body_id, _R.regime, _R.status, _R.resolution, _raw(_R.sent_on).label("sent_on"),
             _R.wdtk_url, _R.template, _B.name, _B.kind, _B.ods_code, _B.police_id,
+            *(_raw(_R[name]).label(name) for name in CLOCK_DATES),
         ).select_from(joined).where(*where).order_by(*order)
     )  # fmt: skip
     events = Children(
@@ -198,7 +206,7 @@ def body_findings(
                 _E.inbox_id,
             )
             .select_from(joined.join(tables.events, _E.request_id == _R.id))
-            .where(*where)
+            .where(*where, *([] if events else [_fact_events()]))
             .order_by(*order, _E.id)
         )
     )
@@ -228,6 +236,7 @@ def body_findings(
             .order_by(_EV.body_id, _EV.id)
         )
     )  # fmt: skip
+    calendars: dict[str, WorkingCalendar] = {}
     for body_id, rows in groupby(requests, key=lambda r: r.body_id):
         group = list(rows)
         first = group[0]
@@ -250,6 +259,9 @@ def body_findings(
             continue
         found = []
         for one in inputs:
+            cal = calendars.get(one.row.regime)
+            if cal is None:
+                cal = calendars[one.row.regime] = calendar_for(Regime(one.row.regime), holidays)
             made = _findings(
                 one.row,
                 one.events,
@@ -257,7 +269,7 @@ def body_findings(
                 tuple(sorted({section for section, _ in one.cited})),
                 body.name,
                 today,
-                holidays,
+                cal,
             )
             made.cited = one.cited
             found.append(made)
@@ -275,6 +287,18 @@ def scope(campaign: int, today: date, kind: str | None = None) -> tuple[Any, lis
     if kind:
         where.append(_B.kind == kind)
     return tables.requests.join(tables.bodies, _R.body_id == _B.id), where
+
+
+# The kinds of event a request's facts are made from (`_findings`).
+FACT_EVENTS = (
+    "internal-review-requested", "internal-review-response", "ico-complaint", "ico-decision",
+)  # fmt: skip
+
+
+def _fact_events() -> Any:
+    # The events facts and results rows read: their kinds, or data naming a local name (as
+    # text: PostgreSQL's json keeps the text it was given).
+    return or_(_E.kind.in_(FACT_EVENTS), cast(_E.data, Text).like('%"local_name"%'))
 
 
 def stream_rows(session: Db, stmt: Any) -> Iterator[Any]:
@@ -296,8 +320,9 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
-# The keys of an event's data that findings read; data without any of them is not parsed.
-_DATA_KEYS = ('"retracts"', '"received_on"', '"local_name"')
+# The keys of an event's data that findings read; data without any of them is not parsed
+# (the clocks come from the request's stored clock dates, so not "received_on").
+_DATA_KEYS = ('"retracts"', '"local_name"')
 
 
 def _data(value: Any) -> dict[str, Any] | None:
@@ -324,37 +349,17 @@ class Children:
         return out
 
 
-# The events that count and the clock events they make: as foi.casework.requests derives
-# them from ORM objects (retracted_ids, active_events, received_on, clock_events), here from
-# rows; tests/evidence/test_findings_core.py holds the two equal.
-def _active(events: Sequence[EventRow]) -> list[EventRow]:
-    gone = {
-        int(e.data["retracts"])
-        for e in events
-        if e.kind == "retracted" and e.data and e.data.get("retracts") is not None
-    }
-    return [e for e in events if e.kind != "retracted" and e.id not in gone]
-
-
-active_event_rows = _active  # the events that count, as foi.casework.requests.active_events
-
-
-def _received_on(e: EventRow) -> date:
-    if e.data and e.kind in ("sent", "resent"):
-        value = e.data.get("received_on")
-        if value:
-            return date.fromisoformat(str(value))
-    return e.on
+def active_event_rows(events: Sequence[EventRow]) -> list[EventRow]:
+    """The events that count, as foi.casework.requests.active_events."""
+    return standing(events)
 
 
 def request_clocks(regime: str, events: Sequence[EventRow], holidays: HolidaySet) -> Clocks:
-    """Every clock of a request, from its event rows (in id order)."""
-    keyed = sorted((e.kind != "drafted", _received_on(e), e.id, e) for e in _active(events))
-    clock_events = [
-        ClockEvent(kind=e.kind, on=on, promised_on=e.promised_on) for _, on, _, e in keyed
-    ]
-    reg = Regime(regime)
-    return compute_clocks(reg, clock_events, calendar_for(reg, holidays))
+    """Every clock of a request, from its event rows (in id order) with their whole data.
+
+    Findings read the stored clock dates instead (foi.casework.clock_dates);
+    tests/evidence/test_findings_core.py holds them equal to this."""
+    return clocks_of(regime, events, holidays)
 
 
 def _findings(
@@ -364,28 +369,35 @@ def _findings(
     exemptions: tuple[str, ...],
     body_name: str,
     today: date,
-    holidays: HolidaySet,
+    cal: WorkingCalendar,
 ) -> RequestFindings:
-    c = request_clocks(r.regime, events, holidays)
-    cal = c.calendar
-    due = c.effective_due
-    responded = c.responded_on
+    # The request's clock dates as refresh stored them (foi.casework.clock_dates).
+    received, due = _day(r.received_on), _day(r.response_due_on)
+    responded = _day(r.responded_on)
     working_days = late_by = None
     in_time: bool | None = None
-    if cal is not None and c.received is not None and responded is not None:
+    if received is not None and responded is not None:
         # Counted as the deadline is: day 0 is the date of receipt (FOIA s.10(1)).
-        working_days = cal.working_days_between(c.received, responded)
-    if cal is not None and due is not None:
+        working_days = cal.working_days_between(received, responded)
+    if due is not None:
         if responded is not None:
             in_time = responded <= due
             late_by = max(0, cal.working_days_between(due, responded))
-        elif c.withdrawn_on is None and today > due:
+        elif r.withdrawn_on is None and today > due:
             in_time = False
             late_by = cal.working_days_between(due, today)
-    review_outcome = next(
-        (e.outcome for e in reversed(events) if e.kind == "internal-review-response"), None
-    )
-    ico_outcome = next((e.outcome for e in reversed(events) if e.kind == "ico-decision"), None)
+    review_requested = ico_complaint = False
+    review_outcome = ico_outcome = None  # the latest's
+    for e in events:
+        kind = e.kind
+        if kind == "internal-review-requested":
+            review_requested = True
+        elif kind == "internal-review-response":
+            review_outcome = e.outcome
+        elif kind == "ico-complaint":
+            ico_complaint = True
+        elif kind == "ico-decision":
+            ico_outcome = e.outcome
     facts = RequestFacts(
         reference=r.reference,
         body=body_name,
@@ -396,14 +408,14 @@ def _findings(
         in_time=in_time,
         late_by=late_by,
         exemptions=exemptions,
-        review_requested=any(e.kind == "internal-review-requested" for e in events),
+        review_requested=review_requested,
         review_outcome=review_outcome,
-        ico_complaint=any(e.kind == "ico-complaint" for e in events),
+        ico_complaint=ico_complaint,
         ico_outcome=ico_outcome,
     )
     return RequestFindings(
         r.id, r.reference, r.status, r.resolution, _day(r.sent_on), r.wdtk_url, r.template,
-        events, answers, facts, due, responded, r.regime, c.received,
+        events, answers, facts, due, responded, r.regime, received,
     )  # fmt: skip
 
 

@@ -203,6 +203,10 @@ class Request(Base):
     due_clock: Mapped[str | None]
     very_overdue_on: Mapped[date | None]
     next_reminder_on: Mapped[date | None]
+    received_on: Mapped[date | None]
+    response_due_on: Mapped[date | None]
+    responded_on: Mapped[date | None]
+    withdrawn_on: Mapped[date | None]
     held: Mapped[bool]
     held_until: Mapped[date | None]
 

@@ -250,6 +250,13 @@ requests = Table(
     # No reminder about the request fires before this day (None: none ever will); kept by
     # foi.casework.requests.refresh with due_on, moved on by each delivery pass.
     Column("next_reminder_on", Date, index=True),
+    # The response clock as findings read it (foi.casework.clock_dates): the date of receipt
+    # (day 0), the effective due date (an extension's promise included) whether or not the
+    # request is still open, and when it was responded to or withdrawn.
+    Column("received_on", Date),
+    Column("response_due_on", Date),
+    Column("responded_on", Date),
+    Column("withdrawn_on", Date),
     # Held back from publication (an embargo): while `held`, until `held_until` if set.
     Column("held", Boolean, nullable=False, default=False, server_default=false()),
     Column("held_until", Date),

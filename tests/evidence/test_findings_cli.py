@@ -499,3 +499,28 @@ def test_one_publish_at_a_time_and_a_killed_run_s_leftovers_go(
     again = foi("publish", "--campaign", CAMPAIGN, str(site), db=db, today=TODAY)
     assert again.exit_code == 0, again.stderr
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".foi-site"]
+
+
+def test_the_report_reads_only_the_events_its_findings_use(campaign) -> None:  # type: ignore[no-untyped-def]
+    """`foi report` reads the review, ICO and local-name events only: the same rows and facts."""
+    from datetime import date
+
+    from foi.casework.user_holidays import holiday_set
+    from foi.evidence.findings import body_findings, campaign_id, gather
+    from foi.store.engine import connection_scope, make_engine, resolve_url
+
+    db, _ = campaign
+    engine = make_engine(resolve_url(db))
+    try:
+        with connection_scope(engine) as conn:
+            made = {}
+            for every in (True, False):
+                groups = body_findings(conn, campaign_id(conn, CAMPAIGN),
+                                       today=date.fromisoformat(TODAY),
+                                       holidays=holiday_set(conn), events=every)  # fmt: skip
+                made[every] = gather(groups, lambda row: row)
+    finally:
+        engine.dispose()
+    assert made[False] == made[True]
+    assert any(r["local_names"] for r in made[True].rows)
+    assert any(f.review_requested and f.review_outcome for f in made[True].facts)
