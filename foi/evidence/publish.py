@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from foi.errors import UsageError
-from foi.evidence import site_cache
+from foi.evidence import site_cache, site_request
 from foi.evidence.bundle import letter_date, letters_sent, reply_text
 from foi.evidence.campaign_text import letter_questions, public_heading, render_summary
 from foi.evidence.embargo import count_held
@@ -65,6 +65,7 @@ from foi.evidence.site_figures import (
     sim_chart,
     slug,
 )
+from foi.evidence.site_request import humanise, longdate, requests_html
 from foi.evidence.site_rows import BodyRows, body_rows
 from foi.evidence.site_search import page_words, search_json
 from foi.evidence.stats import summarise
@@ -139,8 +140,8 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
-    env.filters["humanise"] = lambda s: (s or "").replace("-", " ").replace("_", " ")
+    env.filters["longdate"] = longdate
+    env.filters["humanise"] = humanise
     env.globals["slugify"] = slug
     env.filters["simlabel"] = lambda s: SIM_LABELS.get(s or NO_EVIDENCE, s)
     return env
@@ -367,7 +368,11 @@ def _build(
 
     # The version too: the law's catalogues and the clock rules live in other modules.
     stamp = site_cache.stamp(
-        common, redactor.redactor, Path(__file__), holidays.fingerprint(), __version__
+        common,
+        redactor.redactor,
+        [Path(__file__), Path(site_request.__file__)],
+        holidays.fingerprint(),
+        __version__,
     )
     done: list[_BodyDone] = []
     facts: list[Any] = []
@@ -523,7 +528,7 @@ def _body_page(
         root="../",
         row=row,
         newest_sources=newest,
-        requests=requests,
+        requests_html=requests_html(requests),
         evidence=evidence,
     )
     site.page(page, html, title=row["body"], kind="body")

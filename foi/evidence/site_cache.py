@@ -28,13 +28,15 @@ from foi.evidence.stats import RequestFacts
 SCHEMA = 2  # bump when an entry's shape changes: older manifests are then ignored
 
 
-def stamp(common: dict[str, Any], redactor: Any, module: Path, *more: Any) -> str:
-    """What every page shares: change it and every body is rendered again."""
+def stamp(common: dict[str, Any], redactor: Any, modules: Sequence[Path], *more: Any) -> str:
+    """What every page shares: change it and every body is rendered again. `modules` are
+    the files of the code that renders pages (the templates beside the first are read too)."""
     h = hashlib.sha256()
     terms = getattr(redactor, "terms", None)
     h.update(repr((SCHEMA, sorted(common.items()), terms, more)).encode())
-    h.update(module.read_bytes())
-    for template in sorted((module.parent / "site").glob("*.j2")):
+    for module in modules:
+        h.update(module.name.encode() + b"\0" + module.read_bytes())
+    for template in sorted((modules[0].parent / "site").glob("*.j2")):
         h.update(template.name.encode() + b"\0" + template.read_bytes())
     return h.hexdigest()
 
