@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 
 
+@lru_cache(maxsize=4096)
 def longdate(d: date | None) -> str:
     """A date as the site writes it: "2 October 2025" (empty when none)."""
     return f"{d.day} {d:%B %Y}" if d else ""
@@ -28,11 +30,27 @@ def humanise(s: str | None) -> str:
 
 
 def _e(value: Any) -> str:
+    """`value` escaped as markupsafe escapes it (plain text by five replacements, faster
+    than `escape` for the many short strings of a page; `Markup` kept as it is)."""
+    if type(value) is str:
+        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+            return (
+                value.replace("&", "&amp;")
+                .replace(">", "&gt;")
+                .replace("<", "&lt;")
+                .replace("'", "&#39;")
+                .replace('"', "&#34;")
+            )
+        return value
     return str(escape(value))
 
 
+@lru_cache(maxsize=1024)
 def _h(value: str | None) -> str:
-    return str(escape(humanise(value)))
+    return _e(humanise(value))
+
+
+_d = longdate  # digits and month names: nothing to escape
 
 
 def requests_html(requests: Iterable[dict[str, Any]]) -> Markup:
@@ -51,18 +69,16 @@ def request_html(req: dict[str, Any]) -> str:
     ]
     if req["outcome"]:
         out.append(f"; outcome {_h(req['outcome'])}")
-    out.append(f"</dd>\n  <dt>Sent</dt><dd>{_e(longdate(req['sent_on']))}")
+    out.append(f"</dd>\n  <dt>Sent</dt><dd>{_d(req['sent_on'])}")
     if req["wdtk_url"]:
         out.append(
             f' (<a href="{_e(req["wdtk_url"])}" rel="noreferrer noopener">on WhatDoTheyKnow</a>)'
         )
-    due = _e(longdate(req["due"])) if req["due"] else "no statutory deadline"
+    due = _d(req["due"]) if req["due"] else "no statutory deadline"
     out.append(f"</dd>\n  <dt>Due</dt><dd>{due}</dd>\n  <dt>Answered</dt><dd>")
     in_time = req["in_time"]
     if req["responded_on"]:
-        out.append(
-            f"{_e(longdate(req['responded_on']))}, after {_e(req['working_days'])} working days"
-        )
+        out.append(f"{_d(req['responded_on'])}, after {_e(req['working_days'])} working days")
         if in_time:
             out.append(' <span class="yes">(in time)</span>')
         elif in_time is False:
@@ -107,14 +123,14 @@ def request_html(req: dict[str, Any]) -> str:
     for ev in req["events"]:
         outcome = f" ({_h(ev['outcome'])})" if ev["outcome"] else ""
         out.append(
-            f'  <li><time datetime="{_e(ev["on"].isoformat())}">{_e(longdate(ev["on"]))}</time>'
+            f'  <li><time datetime="{ev["on"].isoformat()}">{_d(ev["on"])}</time>'
             f": {_h(ev['kind'])}{outcome}</li>\n"
         )
     out.append("</ol>\n\n<h3>Letters sent</h3>\n")
     for lt in req["letters"]:
         out.append(
             "<details>\n"
-            f"  <summary>{_e(longdate(lt['on']))}: {_h(lt['purpose'])}: {_e(lt['subject'])}"
+            f"  <summary>{_d(lt['on'])}: {_h(lt['purpose'])}: {_e(lt['subject'])}"
             "</summary>\n"
             f'  <pre class="letter" data-nosearch>{_e(lt["text"])}</pre>\n'
             "</details>\n"
@@ -125,7 +141,7 @@ def request_html(req: dict[str, Any]) -> str:
     for m in req["replies"]:
         out.append(
             "<details>\n"
-            f"  <summary>{_e(longdate(m['on']))}: {_e(m['subject'] or '(no subject)')}</summary>\n"
+            f"  <summary>{_d(m['on'])}: {_e(m['subject'] or '(no subject)')}</summary>\n"
             f'  <pre class="letter">{_e(m["text"])}</pre>\n'
             "</details>\n"
         )
