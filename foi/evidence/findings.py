@@ -128,15 +128,20 @@ class BodyFindings:
 
 def campaign_id(session: Db, name: str) -> int:
     """The campaign's id; an unknown name fails naming the campaigns there are."""
+    return int(campaign_row(session, name, tables.campaigns.c.id).id)
+
+
+def campaign_row(session: Db, name: str, *columns: Any) -> Any:
+    """The campaign's row (these columns, else every one: id, name, description, title,
+    summary, questions...); an unknown name fails naming the campaigns there are."""
     from foi.casework.listing import unknown_campaign
 
-    found = session.execute(
-        select(tables.campaigns.c.id).where(tables.campaigns.c.name == name)
-    ).scalar_one_or_none()
+    c = tables.campaigns.c
+    found = session.execute(select(*(columns or (tables.campaigns,))).where(c.name == name)).first()
     if found is None:
-        names = list(session.execute(select(tables.campaigns.c.name)).scalars())
+        names = list(session.execute(select(c.name)).scalars())
         raise unknown_campaign(name, names)
-    return int(found)
+    return found
 
 
 def privacy_redactor(

@@ -31,7 +31,6 @@ from urllib.parse import quote
 
 from foi.errors import UsageError
 from foi.evidence import site_cache, site_request
-from foi.evidence.bundle import letter_date, letters_sent, reply_text
 from foi.evidence.campaign_text import letter_questions, public_heading, render_summary
 from foi.evidence.embargo import count_held
 from foi.evidence.findings import (
@@ -46,6 +45,7 @@ from foi.evidence.findings import (
     results_row,
 )
 from foi.evidence.redact import Redactor
+from foi.evidence.sent import letter_date, letters_sent, reply_text
 from foi.evidence.sheets import (
     ANSWER_COLUMNS,
     answer_rows,
@@ -76,7 +76,7 @@ from foi.law.holidays import HolidaySet
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from foi.store.models import Campaign
+    from foi.store.engine import Db
 
 MARKER = ".foi-site"  # marks a folder foi built, so a rebuild may replace it
 MARKER_TEXT = "made by 'foi publish': a rebuild replaces these files"
@@ -190,8 +190,8 @@ class SiteFiles:
 
 
 def build_site(
-    session: Session,
-    campaign: Campaign,
+    session: Db,
+    campaign: Any,
     out_dir: Path,
     *,
     today: date,
@@ -237,7 +237,7 @@ def build_site(
 
 
 def _questions(
-    campaign: Campaign, question_text: QuestionText | None, of: LetterQuestions | None
+    campaign: Any, question_text: QuestionText | None, of: LetterQuestions | None
 ) -> Callable[[str | None], dict[int, str]]:
     """A letter's questions by number: kept on the campaign, else from its template."""
     cache: dict[str | None, dict[int, str]] = {}
@@ -342,8 +342,8 @@ class _BodyDone:
 
 
 def _build(
-    session: Session,
-    campaign: Campaign,
+    session: Db,
+    campaign: Any,
     site: SiteFiles,
     today: date,
     holidays: HolidaySet,
@@ -488,7 +488,7 @@ def _build(
 
 
 def _body_page(
-    session: Session,
+    session: Db,
     site: SiteFiles,
     env: Any,
     common: dict[str, Any],
@@ -627,7 +627,7 @@ def _letters(
 
 
 def _publish_attachments(
-    session: Session,
+    session: Db,
     site: SiteFiles,
     atts: Sequence[Any],
     redactor: Redactor,
@@ -640,9 +640,13 @@ def _publish_attachments(
     publishable)."""
     if not any(a.publishable for a in atts):
         return [], len(atts)
+    from sqlalchemy.orm import Session
+
     from foi.redaction.public import public_copies, text_page
 
-    copies, _unredacted = public_copies(session, atts)
+    # The redacted copies are found through the ORM: a session on the build's connection.
+    orm = session if isinstance(session, Session) else Session(bind=session)
+    copies, _unredacted = public_copies(orm, atts)
     files = []
     for copy in copies:
         folder = f"files/{copy.sha256[:16]}"
@@ -666,7 +670,7 @@ def _publish_attachments(
 
 
 def _request_data(
-    session: Session,
+    session: Db,
     site: SiteFiles,
     v: RequestFindings,
     extra: BodyRows,
@@ -741,28 +745,6 @@ def _request_data(
         "files_withheld": withheld,
     }
     return data, len(files), withheld
-
-
-def privacy_redactor(
-    session: Session,
-    *,
-    names: Sequence[str | None] = (),
-    emails: Sequence[str | None] = (),
-    addresses: Sequence[str | None] = (),
-) -> Redactor:
-    """A redactor for every requester and volunteer in the database, plus those given."""
-    from sqlalchemy import select
-
-    from foi.evidence.redact import build_redactor
-    from foi.store.models import Requester, Volunteer
-
-    people = session.scalars(select(Requester)).all()
-    volunteers = session.scalars(select(Volunteer)).all()
-    return build_redactor(
-        names=[*names, *(p.name for p in people), *(v.name for v in volunteers)],
-        emails=[*emails, *(p.email for p in people), *(v.email for v in volunteers)],
-        addresses=[*addresses, *(p.address for p in people)],
-    )
 
 
 def set_publishable(session: Session, req: Any, ids: Sequence[int], publishable: bool) -> list[Any]:
