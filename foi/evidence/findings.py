@@ -109,12 +109,13 @@ class RequestFindings:
 
 @dataclass(slots=True)
 class RequestInputs:
-    """One request's rows as read, before its clocks and facts are worked out."""
+    """One request's rows as read (plain database rows, not yet parsed), before its clocks
+    and facts are worked out: what a caller's `reuse` fingerprints."""
 
     row: Any  # the request's columns (and its body's)
-    events: list[EventRow]
-    answers: list[AnswerRow]
-    cited: list[tuple[str, int | None]]  # (section, question)
+    events: list[Any]  # (request id, id, kind, on, outcome, promised_on, data, inbox_id)
+    answers: list[Any]  # (request id, question, status, text)
+    cited: list[Any]  # (request id, section, question)
 
 
 @dataclass(slots=True)
@@ -239,32 +240,29 @@ def body_findings(
         body = BodyRow(body_id, first.name, first.kind, first.ods_code, first.police_id)
         body.evidence = [EvidenceRow(*e[1:]) for e in evidence.take(body_id)]
         inputs = [
-            RequestInputs(
-                r,
-                [
-                    EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
-                    for e in events.take(r.id)
-                ],
-                [AnswerRow(*a[1:]) for a in said.take(r.id)],
-                [(x.section, x.question) for x in cited.take(r.id)],
-            )
-            for r in group
+            RequestInputs(r, events.take(r.id), said.take(r.id), cited.take(r.id)) for r in group
         ]
         if reuse is not None and reuse(body, inputs):
-            yield BodyFindings(body, [], reused=True)
+            yield BodyFindings(body, [], reused=True)  # its rows never parsed
             continue
         found = []
         for one in inputs:
+            # An event's dates and data come as the driver gives them (`_raw`).
+            evs = [
+                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
+                for e in one.events
+            ]
+            cited_here = [(x.section, x.question) for x in one.cited]
             made = _findings(
                 one.row,
-                one.events,
-                one.answers,
-                tuple(sorted({section for section, _ in one.cited})),
+                evs,
+                [AnswerRow(*a[1:]) for a in one.answers],
+                tuple(sorted({section for section, _ in cited_here})),
                 body.name,
                 today,
                 holidays,
             )
-            made.cited = one.cited
+            made.cited = cited_here
             found.append(made)
         yield BodyFindings(body, found)
 
@@ -293,6 +291,9 @@ def _raw(column: Any) -> Any:
     # The column as the driver gives it, without SQLAlchemy's per-value processing (on
     # SQLite a date is text, parsed by `_day` in C; JSON is parsed only when findings need it).
     return type_coerce(column, String)
+
+
+raw = _raw  # for the site's rows (foi.evidence.site_rows)
 
 
 def _day(value: Any) -> date | None:

@@ -380,7 +380,8 @@ def _build(
     read: dict[int, tuple[str, BodyRows, str]] = {}  # body id: fingerprint, rows, page
     kept: dict[int, dict[str, Any] | None] = {}  # body id: its entry from the last build
 
-    extras = body_rows(session, campaign.id, today=today, kind=kind)  # in the same order
+    # In the same order. A rebuild reads the letters' texts only for the bodies it renders.
+    extras = body_rows(session, campaign.id, today=today, kind=kind, texts=not cache)
 
     def unchanged(body: BodyRow, inputs: list[RequestInputs]) -> bool:
         """Take the rest of the body's rows; True (its files kept) when none changed."""
@@ -407,6 +408,7 @@ def _build(
         if group.reused:
             assert entry is not None
         else:
+            extra.read_texts(session)  # a rebuild left the letters' texts out of the rows
             row = redactor.value(results_row(group)[0])
             row["region"] = redactor(extra.region)
             row["sim_key"] = row["sim_status"] or NO_EVIDENCE
@@ -722,12 +724,12 @@ def _request_data(
         ],
         "letters": [
             {
-                "on": letter_date(v, lt),  # type: ignore[arg-type]
+                "on": letter_date(v, lt),
                 "purpose": lt.purpose,
                 "subject": redactor(lt.subject),
                 "text": redactor.html(lt.text),
             }
-            for lt in letters_sent(v, extra.letters.get(v.id, []))  # type: ignore[arg-type]
+            for lt in letters_sent(v, extra.letters_of(v.id))
         ],
         "replies": [
             {

@@ -25,7 +25,7 @@ from typing import Any
 
 from foi.evidence.stats import RequestFacts
 
-SCHEMA = 2  # bump when an entry's shape changes: older manifests are then ignored
+SCHEMA = 3  # bump when an entry's shape changes: older manifests are then ignored
 
 
 def stamp(common: dict[str, Any], redactor: Any, modules: Sequence[Path], *more: Any) -> str:
@@ -49,15 +49,8 @@ def fingerprint(site: str, page: str, body: Any, inputs: Sequence[Any], *parts: 
     evidence = [
         (e.id, e.status, e.on, e.source, e.local_name, e.recorded_at) for e in body.evidence
     ]
-    requests = [
-        (
-            tuple(i.row),
-            [(e.id, e.kind, e.on, e.outcome, e.promised_on, e.data, e.inbox_id) for e in i.events],
-            [(a.question, a.status, a.text) for a in i.answers],
-            i.cited,
-        )
-        for i in inputs
-    ]
+    # Database rows as they came (a row's repr is its values' tuple's).
+    requests = [(i.row, i.events, i.answers, i.cited) for i in inputs]
     h.update(repr((head, evidence, requests, parts)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
