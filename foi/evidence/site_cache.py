@@ -49,8 +49,12 @@ def fingerprint(site: str, page: str, body: Any, inputs: Sequence[Any], *parts: 
     evidence = [
         (e.id, e.status, e.on, e.source, e.local_name, e.recorded_at) for e in body.evidence
     ]
-    # Database rows as they came (a row's repr is its values' tuple's).
-    requests = [(i.row, i.events, i.answers, i.cited) for i in inputs]
+    # As tuples: a database row's own repr shortens long values.
+    requests = [
+        (tuple(i.row), [tuple(e) for e in i.events], [tuple(a) for a in i.answers],
+         [tuple(x) for x in i.cited])
+        for i in inputs
+    ]  # fmt: skip
     h.update(repr((head, evidence, requests, parts)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 

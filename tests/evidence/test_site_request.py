@@ -219,3 +219,28 @@ def test_combinations_and_the_joined_sections() -> None:
     ]
     assert str(requests_html(reqs)) == _old(reqs)
     assert str(requests_html([])) == _old([]) == ""
+
+
+def test_a_fingerprint_sees_every_character_of_a_long_value() -> None:
+    """Rows are fingerprinted whole (a database row's repr cuts long values short)."""
+    from sqlalchemy import create_engine, text
+
+    from foi.evidence.findings import BodyRow, RequestInputs
+    from foi.evidence.site_cache import fingerprint
+
+    engine = create_engine("sqlite://")
+    long_a, long_b = "x" * 400 + "a" + "y" * 400, "x" * 400 + "b" + "y" * 400
+    with engine.connect() as conn:
+        (a,) = conn.execute(
+            text("SELECT 1 AS request_id, 2 AS question, :t AS text"), {"t": long_a}
+        )
+        (b,) = conn.execute(
+            text("SELECT 1 AS request_id, 2 AS question, :t AS text"), {"t": long_b}
+        )
+    assert "..." in repr(a)  # what the row itself would have hashed
+    body = BodyRow(1, "Avon", "mental-health-trust", None, None)
+    made = [
+        fingerprint("stamp", "bodies/avon-1.html", body, [RequestInputs((7,), [a], [a], [])])
+        for row in (a, b)
+    ]
+    assert made[0] != made[1]
