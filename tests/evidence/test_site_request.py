@@ -240,7 +240,7 @@ def test_a_fingerprint_sees_every_character_of_a_long_value() -> None:
     assert "..." in repr(a)  # what the row itself would have hashed
     body = BodyRow(1, "Avon", "mental-health-trust", None, None)
     made = [
-        fingerprint("stamp", "bodies/avon-1.html", body, [RequestInputs((7,), [a], [a], [])])
+        fingerprint("stamp", "bodies/avon-1.html", body, [RequestInputs((7,), [row], [row], [])])
         for row in (a, b)
     ]
     assert made[0] != made[1]
