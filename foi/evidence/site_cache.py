@@ -3,9 +3,10 @@
 The site folder's marker file (``.foi-site``) holds, after its first line, a JSON manifest:
 for each body, a fingerprint of every row that feeds its page (its requests, events,
 answers, exemptions, letters, replies, attachments and their redacted copies, evidence, the
-questions asked) together with what the whole site shares (the campaign's heading, the
-date, the count held back, the redactor's terms, the holidays, foi's version, the templates
-and the module that renders them); and what the pages listing every body need of it: the
+questions asked; a letter that went out for good by its length, state and times, not its
+text: `foi.evidence.site_rows.SENT_FOR_GOOD`) together with what the whole site shares (the
+campaign's heading, the date, the count held back, the redactor's terms, the holidays, foi's
+version, the templates and the modules that render them); and what the pages listing every body need of it: the
 files its page put, their search words, its results row, its requests' facts, its latest
 answers, its counts of files published and withheld. A rebuild whose fingerprint for a body
 matches keeps that body's files as they are, unrendered and without working out its
