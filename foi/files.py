@@ -22,9 +22,10 @@ import os
 import stat
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from foi.errors import UsageError
 
@@ -241,6 +242,17 @@ def _folder_lock(folder: Path) -> Iterator[bool]:
         os.close(fd)
 
 
+# Staged files waiting for their flush to disk, at most (each holds a file descriptor).
+_SYNCS_PENDING = 32
+
+
+def _fsync_close(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class FolderUpdate:
     """The files a build puts into a staged folder: only those whose bytes changed are staged.
 
@@ -260,6 +272,9 @@ class FolderUpdate:
         self.changed: list[str] = []
         self.unchanged = 0
         self.removed: list[str] = []
+        self._pool: Any = None  # the thread flushing staged files to disk
+        self._syncing: deque[tuple[Any, str]] = deque()
+        self._sync_error: str | None = None
 
     def _check(self, rel: str) -> str:
         parts = Path(rel).parts
@@ -302,15 +317,45 @@ class FolderUpdate:
         ensure_dir(dest.parent, self.dir_mode)
         try:
             fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self.file_mode)
-            with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), self.file_mode)
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
         except OSError as exc:
             raise FileWriteError(f"cannot write {self.target / rel}: {_describe(exc)}") from None
+        try:
+            os.fchmod(fd, self.file_mode)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError as exc:
+            os.close(fd)
+            raise FileWriteError(f"cannot write {self.target / rel}: {_describe(exc)}") from None
         self.changed.append(rel)
+        self._sync_later(fd, rel)
         return True
+
+    def _sync_later(self, fd: int, rel: str) -> None:
+        """Flush a staged file to disk (then close it) on a worker thread, while the caller
+        makes the next file: `sync` waits for every one before anything is swapped in."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="foi-fsync")
+        self._syncing.append((self._pool.submit(_fsync_close, fd), rel))
+        while len(self._syncing) > _SYNCS_PENDING:  # a bound on the files held open
+            self._settle(*self._syncing.popleft())
+
+    def _settle(self, future: Any, rel: str) -> None:
+        error = future.exception()
+        if error is not None and self._sync_error is None:
+            self._sync_error = f"cannot write {self.target / rel}: {_describe(error)}"
+
+    def sync(self) -> None:
+        """Wait until every staged file is on disk; FileWriteError if one could not be."""
+        while self._syncing:
+            self._settle(*self._syncing.popleft())
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        if self._sync_error is not None:
+            raise FileWriteError(self._sync_error)
 
     def keep(self, rels: Sequence[str]) -> bool:
         """Keep these files as they are, unread (the caller knows their bytes would not
@@ -347,6 +392,7 @@ class FolderUpdate:
 
     def commit(self) -> None:
         """Swap the staged files in and remove the files no longer made; undo on failure."""
+        self.sync()  # every staged file on disk before the first rename
         self.removed = sorted(set(self._existing()) - self.put_paths, key=self._order)
         if not self.changed and not self.removed:
             return
@@ -492,6 +538,8 @@ def staged_folder(
         try:
             yield update
         except BaseException:
+            with contextlib.suppress(FileWriteError):
+                update.sync()  # the staged files closed before they go
             if update.staging is not None:
                 shutil.rmtree(update.staging, ignore_errors=True)
             if created:

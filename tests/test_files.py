@@ -142,3 +142,64 @@ def test_a_run_killed_mid_swap_is_undone_by_the_next(tmp_path: Path) -> None:
         raise RuntimeError("stop after the recovery")
     assert _tree(site) == before
     assert sorted(os.listdir(site)) == [".marker", "CNAME", "data", "index.html"]
+
+
+def test_every_changed_file_is_on_disk_before_the_first_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are flushed on a worker thread while the build goes on; none is swapped in
+    before all of them are flushed (and closed)."""
+    import time
+
+    import foi.files as files
+
+    target = tmp_path / "site"
+    synced: list[str] = []
+    swapped: list[tuple[str, int]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        name = Path(os.readlink(f"/proc/self/fd/{fd}")).name
+        if name.endswith(".html"):  # not the journal or a folder
+            time.sleep(0.05)  # a slow disk: the last files are still flushing at the end
+            synced.append(name)
+        real_fsync(fd)
+
+    def replace(src: object, dst: object) -> None:
+        swapped.append((Path(str(dst)).name, len(synced)))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files, "_SYNCS_PENDING", 2)  # the bound on open files exercised
+    names = [f"p{i}.html" for i in range(7)]
+    with staged_folder(target, ["pages"]) as update:
+        for name in names:
+            update.put(f"pages/{name}", name * 1000)
+    assert sorted(synced) == sorted(names)
+    pages = [(n, count) for n, count in swapped if n in names]
+    assert sorted(n for n, _ in pages) == sorted(names)
+    assert all(count == len(names) for _, count in pages)
+    assert (target / "pages" / "p3.html").read_text() == "p3.html" * 1000
+
+
+def test_a_file_that_cannot_be_flushed_fails_the_build_and_keeps_the_old(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import foi.files as files
+
+    target = tmp_path / "site"
+    with staged_folder(target, ["pages"]) as update:
+        update.put("pages/a.html", "old")
+
+    def fsync(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    with (
+        pytest.raises(FileWriteError, match=r"a\.html"),
+        staged_folder(target, ["pages"]) as update,
+    ):
+        update.put("pages/a.html", "new")
+    assert (target / "pages" / "a.html").read_text() == "old"
+    assert [p.name for p in target.iterdir() if p.name.startswith(".foi-building")] == []

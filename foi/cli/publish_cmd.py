@@ -6,12 +6,12 @@ from pathlib import Path
 
 import typer
 
-from foi.cli._common import emit_json, env, info, out, session, table
+from foi.cli._common import emit_json, env, info, out, reading, session, table
 
 
 def redactor_for(e, s):  # type: ignore[no-untyped-def]
     """Removes every requester and volunteer in the database, and the configured requester."""
-    from foi.evidence.publish import privacy_redactor
+    from foi.evidence.findings import privacy_redactor
 
     st = e.settings
     return privacy_redactor(
@@ -77,13 +77,15 @@ def register(app_: typer.Typer) -> None:
 
         Example:  foi publish --campaign sim-2026 site/ && xdg-open site/index.html
         """
-        from foi.casework.requests import get_campaign
         from foi.casework.user_holidays import holiday_set, sync
+        from foi.evidence.findings import campaign_row
         from foi.evidence.publish import build_site
 
         e = env(ctx)
-        with session(e) as s:
-            camp = get_campaign(s, campaign, e.now, create=False)
+        # Core rows only (no ORM): the site only reads, but for the stored clock dates that a
+        # changed holiday set moves (as every command that shows dates does).
+        with reading(e) as s:
+            camp = campaign_row(s, campaign)
             sync(s)  # new holiday data moves the stored clock dates the pages show
             report = build_site(
                 s,

@@ -9,22 +9,19 @@ written privately (mode 600). `read_evidence_bytes` is the one place raw bytes a
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foi.evidence.blobs import safe_filename
 from foi.evidence.redact import Redactor
+from foi.evidence.sent import letter_date, letters_sent, reply_text
 from foi.files import atomic_writer
 from foi.store.models import Attachment, Event, InboxMessage, Request
 
-# Letter states that mean the letter left us (or was handed to WhatDoTheyKnow or the post).
-SENT_STATES = ("sent", "written", "uncertain")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same evidence makes the same zip
 
 
@@ -33,29 +30,6 @@ def read_evidence_bytes(session: Session, sha: str) -> bytes:
     from foi.evidence import blobs
 
     return blobs.read_blob(session, sha)
-
-
-def letters_sent(req: Request, letters: Iterable[Any] | None = None) -> list[Any]:
-    """The request's letters that went out, oldest first (a recorded request's own letter too).
-
-    `letters` are the request's letters when the caller read them itself (as rows).
-    """
-    found = []
-    for lt in req.letters if letters is None else letters:
-        if lt.state in SENT_STATES or (
-            lt.purpose in ("request", "sar") and req.sent_on is not None and lt.state != "failed"
-        ):
-            found.append(lt)
-    return found
-
-
-def letter_date(req: Request, lt: Any) -> date:
-    """When a letter went out: its sending time, or the request's sent date for the request."""
-    if lt.sent_at is not None:
-        return lt.sent_at.date()
-    if lt.purpose in ("request", "sar") and req.sent_on is not None:
-        return req.sent_on
-    return (lt.attempted_at or lt.created_at).date()
 
 
 def replies(session: Session, req: Request) -> list[InboxMessage]:
@@ -70,11 +44,6 @@ def replies(session: Session, req: Request) -> list[InboxMessage]:
         .order_by(InboxMessage.id)
     ).all()
     return sorted(msgs, key=lambda m: (m.sent_at or m.imported_at, m.id))
-
-
-def reply_text(msg: InboxMessage) -> str:
-    """The text of a reply as parsed on import."""
-    return str((msg.summary or {}).get("text") or "")
 
 
 def attachments(session: Session, req: Request) -> list[Attachment]:

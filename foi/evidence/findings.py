@@ -111,12 +111,13 @@ class RequestFindings:
 
 @dataclass(slots=True)
 class RequestInputs:
-    """One request's rows as read, before its clocks and facts are worked out."""
+    """One request's rows as read (plain database rows, not yet parsed), before its clocks
+    and facts are worked out: what a caller's `reuse` fingerprints."""
 
     row: Any  # the request's columns (and its body's)
-    events: list[EventRow]
-    answers: list[AnswerRow]
-    cited: list[tuple[str, int | None]]  # (section, question)
+    events: list[Any]  # (request id, id, kind, on, outcome, promised_on, data, inbox_id)
+    answers: list[Any]  # (request id, question, status, text)
+    cited: list[Any]  # (request id, section, question)
 
 
 @dataclass(slots=True)
@@ -130,15 +131,20 @@ class BodyFindings:
 
 def campaign_id(session: Db, name: str) -> int:
     """The campaign's id; an unknown name fails naming the campaigns there are."""
+    return int(campaign_row(session, name, tables.campaigns.c.id).id)
+
+
+def campaign_row(session: Db, name: str, *columns: Any) -> Any:
+    """The campaign's row (these columns, else every one: id, name, description, title,
+    summary, questions...); an unknown name fails naming the campaigns there are."""
     from foi.casework.listing import unknown_campaign
 
-    found = session.execute(
-        select(tables.campaigns.c.id).where(tables.campaigns.c.name == name)
-    ).scalar_one_or_none()
+    c = tables.campaigns.c
+    found = session.execute(select(*(columns or (tables.campaigns,))).where(c.name == name)).first()
     if found is None:
-        names = list(session.execute(select(tables.campaigns.c.name)).scalars())
+        names = list(session.execute(select(c.name)).scalars())
         raise unknown_campaign(name, names)
-    return int(found)
+    return found
 
 
 def privacy_redactor(
@@ -243,35 +249,32 @@ def body_findings(
         body = BodyRow(body_id, first.name, first.kind, first.ods_code, first.police_id)
         body.evidence = [EvidenceRow(*e[1:]) for e in evidence.take(body_id)]
         inputs = [
-            RequestInputs(
-                r,
-                [
-                    EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
-                    for e in events.take(r.id)
-                ],
-                [AnswerRow(*a[1:]) for a in said.take(r.id)],
-                [(x.section, x.question) for x in cited.take(r.id)],
-            )
-            for r in group
+            RequestInputs(r, events.take(r.id), said.take(r.id), cited.take(r.id)) for r in group
         ]
         if reuse is not None and reuse(body, inputs):
-            yield BodyFindings(body, [], reused=True)
+            yield BodyFindings(body, [], reused=True)  # its rows never parsed
             continue
         found = []
         for one in inputs:
             cal = calendars.get(one.row.regime)
             if cal is None:
                 cal = calendars[one.row.regime] = calendar_for(Regime(one.row.regime), holidays)
+            # An event's dates and data come as the driver gives them (`_raw`).
+            evs = [
+                EventRow(e[1], e[2], _day(e[3]), e[4], _day(e[5]), _data(e[6]), e[7])  # type: ignore[arg-type]
+                for e in one.events
+            ]
+            cited_here = [(x.section, x.question) for x in one.cited]
             made = _findings(
                 one.row,
-                one.events,
-                one.answers,
-                tuple(sorted({section for section, _ in one.cited})),
+                evs,
+                [AnswerRow(*a[1:]) for a in one.answers],
+                tuple(sorted({section for section, _ in cited_here})),
                 body.name,
                 today,
                 cal,
             )
-            made.cited = one.cited
+            made.cited = cited_here
             found.append(made)
         yield BodyFindings(body, found)
 
@@ -312,6 +315,9 @@ def _raw(column: Any) -> Any:
     # The column as the driver gives it, without SQLAlchemy's per-value processing (on
     # SQLite a date is text, parsed by `_day` in C; JSON is parsed only when findings need it).
     return type_coerce(column, String)
+
+
+raw = _raw  # for the site's rows (foi.evidence.site_rows)
 
 
 def _day(value: Any) -> date | None:

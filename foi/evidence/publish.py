@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from foi.errors import UsageError
-from foi.evidence import site_cache
-from foi.evidence.bundle import letter_date, letters_sent, reply_text
+from foi.evidence import site_cache, site_request
 from foi.evidence.campaign_text import letter_questions, public_heading, render_summary
 from foi.evidence.embargo import count_held
 from foi.evidence.findings import (
@@ -46,6 +45,7 @@ from foi.evidence.findings import (
     results_row,
 )
 from foi.evidence.redact import Redactor
+from foi.evidence.sent import letter_date, letters_sent, reply_text
 from foi.evidence.sheets import (
     ANSWER_COLUMNS,
     answer_rows,
@@ -65,6 +65,7 @@ from foi.evidence.site_figures import (
     sim_chart,
     slug,
 )
+from foi.evidence.site_request import humanise, longdate, requests_html
 from foi.evidence.site_rows import BodyRows, body_rows
 from foi.evidence.site_search import page_words, search_json
 from foi.evidence.stats import summarise
@@ -75,7 +76,7 @@ from foi.law.holidays import HolidaySet
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from foi.store.models import Campaign
+    from foi.store.engine import Db
 
 MARKER = ".foi-site"  # marks a folder foi built, so a rebuild may replace it
 MARKER_TEXT = "made by 'foi publish': a rebuild replaces these files"
@@ -139,8 +140,8 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
-    env.filters["humanise"] = lambda s: (s or "").replace("-", " ").replace("_", " ")
+    env.filters["longdate"] = longdate
+    env.filters["humanise"] = humanise
     env.globals["slugify"] = slug
     env.filters["simlabel"] = lambda s: SIM_LABELS.get(s or NO_EVIDENCE, s)
     return env
@@ -189,8 +190,8 @@ class SiteFiles:
 
 
 def build_site(
-    session: Session,
-    campaign: Campaign,
+    session: Db,
+    campaign: Any,
     out_dir: Path,
     *,
     today: date,
@@ -236,7 +237,7 @@ def build_site(
 
 
 def _questions(
-    campaign: Campaign, question_text: QuestionText | None, of: LetterQuestions | None
+    campaign: Any, question_text: QuestionText | None, of: LetterQuestions | None
 ) -> Callable[[str | None], dict[int, str]]:
     """A letter's questions by number: kept on the campaign, else from its template."""
     cache: dict[str | None, dict[int, str]] = {}
@@ -341,8 +342,8 @@ class _BodyDone:
 
 
 def _build(
-    session: Session,
-    campaign: Campaign,
+    session: Db,
+    campaign: Any,
     site: SiteFiles,
     today: date,
     holidays: HolidaySet,
@@ -367,7 +368,11 @@ def _build(
 
     # The version too: the law's catalogues and the clock rules live in other modules.
     stamp = site_cache.stamp(
-        common, redactor.redactor, Path(__file__), holidays.fingerprint(), __version__
+        common,
+        redactor.redactor,
+        [Path(__file__), Path(site_request.__file__)],
+        holidays.fingerprint(),
+        __version__,
     )
     done: list[_BodyDone] = []
     facts: list[Any] = []
@@ -375,7 +380,8 @@ def _build(
     read: dict[int, tuple[str, BodyRows, str]] = {}  # body id: fingerprint, rows, page
     kept: dict[int, dict[str, Any] | None] = {}  # body id: its entry from the last build
 
-    extras = body_rows(session, campaign.id, today=today, kind=kind)  # in the same order
+    # In the same order. A rebuild reads the letters' texts only for the bodies it renders.
+    extras = body_rows(session, campaign.id, today=today, kind=kind, texts=not cache)
 
     def unchanged(body: BodyRow, inputs: list[RequestInputs]) -> bool:
         """Take the rest of the body's rows; True (its files kept) when none changed."""
@@ -402,6 +408,7 @@ def _build(
         if group.reused:
             assert entry is not None
         else:
+            extra.read_texts(session)  # a rebuild left the letters' texts out of the rows
             row = redactor.value(results_row(group)[0])
             row["region"] = redactor(extra.region)
             row["sim_key"] = row["sim_status"] or NO_EVIDENCE
@@ -483,7 +490,7 @@ def _build(
 
 
 def _body_page(
-    session: Session,
+    session: Db,
     site: SiteFiles,
     env: Any,
     common: dict[str, Any],
@@ -523,7 +530,7 @@ def _body_page(
         root="../",
         row=row,
         newest_sources=newest,
-        requests=requests,
+        requests_html=requests_html(requests),
         evidence=evidence,
     )
     site.page(page, html, title=row["body"], kind="body")
@@ -622,7 +629,7 @@ def _letters(
 
 
 def _publish_attachments(
-    session: Session,
+    session: Db,
     site: SiteFiles,
     atts: Sequence[Any],
     redactor: Redactor,
@@ -635,9 +642,13 @@ def _publish_attachments(
     publishable)."""
     if not any(a.publishable for a in atts):
         return [], len(atts)
+    from sqlalchemy.orm import Session
+
     from foi.redaction.public import public_copies, text_page
 
-    copies, _unredacted = public_copies(session, atts)
+    # The redacted copies are found through the ORM: a session on the build's connection.
+    orm = session if isinstance(session, Session) else Session(bind=session)
+    copies, _unredacted = public_copies(orm, atts)
     files = []
     for copy in copies:
         folder = f"files/{copy.sha256[:16]}"
@@ -661,7 +672,7 @@ def _publish_attachments(
 
 
 def _request_data(
-    session: Session,
+    session: Db,
     site: SiteFiles,
     v: RequestFindings,
     extra: BodyRows,
@@ -713,12 +724,12 @@ def _request_data(
         ],
         "letters": [
             {
-                "on": letter_date(v, lt),  # type: ignore[arg-type]
+                "on": letter_date(v, lt),
                 "purpose": lt.purpose,
                 "subject": redactor(lt.subject),
                 "text": redactor.html(lt.text),
             }
-            for lt in letters_sent(v, extra.letters.get(v.id, []))  # type: ignore[arg-type]
+            for lt in letters_sent(v, extra.letters_of(v.id))
         ],
         "replies": [
             {
@@ -736,28 +747,6 @@ def _request_data(
         "files_withheld": withheld,
     }
     return data, len(files), withheld
-
-
-def privacy_redactor(
-    session: Session,
-    *,
-    names: Sequence[str | None] = (),
-    emails: Sequence[str | None] = (),
-    addresses: Sequence[str | None] = (),
-) -> Redactor:
-    """A redactor for every requester and volunteer in the database, plus those given."""
-    from sqlalchemy import select
-
-    from foi.evidence.redact import build_redactor
-    from foi.store.models import Requester, Volunteer
-
-    people = session.scalars(select(Requester)).all()
-    volunteers = session.scalars(select(Volunteer)).all()
-    return build_redactor(
-        names=[*names, *(p.name for p in people), *(v.name for v in volunteers)],
-        emails=[*emails, *(p.email for p in people), *(v.email for v in volunteers)],
-        addresses=[*addresses, *(p.address for p in people)],
-    )
 
 
 def set_publishable(session: Session, req: Any, ids: Sequence[int], publishable: bool) -> list[Any]:

@@ -3,9 +3,10 @@
 The site folder's marker file (``.foi-site``) holds, after its first line, a JSON manifest:
 for each body, a fingerprint of every row that feeds its page (its requests, events,
 answers, exemptions, letters, replies, attachments and their redacted copies, evidence, the
-questions asked) together with what the whole site shares (the campaign's heading, the
-date, the count held back, the redactor's terms, the holidays, foi's version, the templates
-and the module that renders them); and what the pages listing every body need of it: the
+questions asked; a letter that went out for good by its length, state and times, not its
+text: `foi.evidence.site_rows.SENT_FOR_GOOD`) together with what the whole site shares (the
+campaign's heading, the date, the count held back, the redactor's terms, the holidays, foi's
+version, the templates and the modules that render them); and what the pages listing every body need of it: the
 files its page put, their search words, its results row, its requests' facts, its latest
 answers, its counts of files published and withheld. A rebuild whose fingerprint for a body
 matches keeps that body's files as they are, unrendered and without working out its
@@ -25,16 +26,18 @@ from typing import Any
 
 from foi.evidence.stats import RequestFacts
 
-SCHEMA = 2  # bump when an entry's shape changes: older manifests are then ignored
+SCHEMA = 3  # bump when an entry's shape changes: older manifests are then ignored
 
 
-def stamp(common: dict[str, Any], redactor: Any, module: Path, *more: Any) -> str:
-    """What every page shares: change it and every body is rendered again."""
+def stamp(common: dict[str, Any], redactor: Any, modules: Sequence[Path], *more: Any) -> str:
+    """What every page shares: change it and every body is rendered again. `modules` are
+    the files of the code that renders pages (the templates beside the first are read too)."""
     h = hashlib.sha256()
     terms = getattr(redactor, "terms", None)
     h.update(repr((SCHEMA, sorted(common.items()), terms, more)).encode())
-    h.update(module.read_bytes())
-    for template in sorted((module.parent / "site").glob("*.j2")):
+    for module in modules:
+        h.update(module.name.encode() + b"\0" + module.read_bytes())
+    for template in sorted((modules[0].parent / "site").glob("*.j2")):
         h.update(template.name.encode() + b"\0" + template.read_bytes())
     return h.hexdigest()
 
@@ -47,15 +50,12 @@ def fingerprint(site: str, page: str, body: Any, inputs: Sequence[Any], *parts: 
     evidence = [
         (e.id, e.status, e.on, e.source, e.local_name, e.recorded_at) for e in body.evidence
     ]
+    # As tuples: a database row's own repr shortens long values.
     requests = [
-        (
-            tuple(i.row),
-            [(e.id, e.kind, e.on, e.outcome, e.promised_on, e.data, e.inbox_id) for e in i.events],
-            [(a.question, a.status, a.text) for a in i.answers],
-            i.cited,
-        )
+        (tuple(i.row), [tuple(e) for e in i.events], [tuple(a) for a in i.answers],
+         [tuple(x) for x in i.cited])
         for i in inputs
-    ]
+    ]  # fmt: skip
     h.update(repr((head, evidence, requests, parts)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 

@@ -21,6 +21,11 @@ _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 
 def page_text(page: str) -> str:
     """The visible text of a page's main content, for the search index."""
+    return html_lib.unescape(_TAGS.sub(" ", _main_text(page)))
+
+
+def _main_text(page: str) -> str:
+    """A page's main content, the blocks marked data-nosearch left out."""
     found = _MAIN.search(page)
     main = found.group(1) if found else page
     # The letters sent are most of a body page's bytes: cut them out with plain string
@@ -31,12 +36,15 @@ def page_text(page: str) -> str:
         end = main.find("</pre>", start)
         at = len(main) if end < 0 else end + len("</pre>")
     kept.append(main[at:])
-    return html_lib.unescape(_TAGS.sub(" ", " ".join(kept)))
+    return " ".join(kept)
 
 
 def page_words(page: str) -> frozenset[str]:
-    """The words a page is found by (kept instead of its text: far smaller)."""
-    return frozenset(search_words(page_text(page)))
+    """The words a page is found by (kept instead of its text: far smaller). No word spans
+    a line, so each distinct line is read once (a body page repeats the questions' text
+    and its headings for every request)."""
+    text = _TAGS.sub(" ", _main_text(page))
+    return frozenset(search_words(html_lib.unescape("\n".join(set(text.split("\n"))))))
 
 
 def search_json(docs: Sequence[tuple[str, str, str, frozenset[str]]]) -> str:

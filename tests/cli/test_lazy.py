@@ -67,6 +67,7 @@ def test_running_one_command_imports_only_its_module() -> None:
         ("request", "list", "--body", "RVN"),
         ("report", "results", "--campaign", "sim-2026", "--json"),
         ("report", "stats", "--campaign", "sim-2026"),
+        ("publish", "--campaign", "sim-2026", "site"),  # writes files, never the database
         ("remind", "run"),
         ("remind", "run", "--json"),
     ],
