@@ -214,10 +214,11 @@ def _log(
     today: date,
     now: datetime,
     holidays: HolidaySet,
+    lean: bool = False,
 ) -> str:
     """Log an event; if the request's state does not allow it, keep a note instead."""
     try:
-        log_event(session, req, entry, today=today, now=now, holidays=holidays)
+        log_event(session, req, entry, today=today, now=now, holidays=holidays, lean=lean)
         return entry.kind
     except ConflictError as exc:
         note = LogEntry(
@@ -227,7 +228,7 @@ def _log(
             note=f"{entry.kind} from mail not recorded as such: {exc.message}",
             data=entry.data,  # the body's reference it quoted still counts
         )
-        log_event(session, req, note, today=today, now=now, holidays=holidays)
+        log_event(session, req, note, today=today, now=now, holidays=holidays, lean=lean)
         return "note"
 
 
@@ -383,6 +384,7 @@ def apply_to_request(
         today=today,
         now=now,
         holidays=holidays,
+        lean=fresh,  # an import: its flushes wait for the batch's commit
     )
 
 
