@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from foi.store.models import Body, Contact, ContactEvent
@@ -20,6 +20,9 @@ from foi.store.models import Body, Contact, ContactEvent
 # A sender we learned from mail: below 'confirmed' and 'unconfirmed' in foi_email's ranking,
 # so the directory's own address stays the one new requests go to.
 SEEN = "seen"
+
+
+_INSERT_EVENT = insert(ContactEvent.__table__)
 
 
 def _event(
@@ -32,20 +35,23 @@ def _event(
     inbox_id: int | None = None,
     request_id: int | None = None,
     note: str | None = None,
-) -> ContactEvent:
+) -> None:
+    """Append to the contact's history: its row written at once (Core; nothing in this
+    transaction reads it back as an object)."""
     if contact.id is None:
         session.flush()
-    ev = ContactEvent(
-        contact_id=contact.id,
-        on=on,
-        kind=kind,
-        inbox_id=inbox_id,
-        request_id=request_id,
-        note=(note or None) and note[:500],
-        recorded_at=now,
+    session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "contact_id": contact.id,
+            "on": on,
+            "kind": kind,
+            "inbox_id": inbox_id,
+            "request_id": request_id,
+            "note": (note or None) and note[:500],
+            "recorded_at": now,
+        },
     )
-    session.add(ev)
-    return ev
 
 
 def learn_sender(
