@@ -23,14 +23,10 @@ from foi.store.models import Contact, Letter, Request, Requester, Volunteer
 
 BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
 _REQUESTS = Request.__table__
-_OPEN = sorted(st.value for st in OPEN_STATUSES)
-_OPEN_OF_BODY = (
-    select(_REQUESTS.c.id)
-    .where(
-        _REQUESTS.c.body_id == bindparam("body"),
-        _REQUESTS.c.status.in_(bindparam("open", expanding=True)),
-        _REQUESTS.c.regime != "sar",
-    )
+_OPEN = frozenset(st.value for st in OPEN_STATUSES)
+_REQUESTS_OF_BODY = (
+    select(_REQUESTS.c.id, _REQUESTS.c.status)
+    .where(_REQUESTS.c.body_id == bindparam("body"), _REQUESTS.c.regime != "sar")
     .order_by(_REQUESTS.c.id)
 )
 
@@ -63,8 +59,8 @@ class Matcher:
     The tables hold ids only, so one Matcher can serve an import's successive transactions:
     `begin(session)` at the start of each. Within a transaction it holds the requests it has
     found (a session keeps only weak references to unchanged objects, so a request and its
-    loaded events would otherwise be read again for the next message), and each body's open
-    requests once asked for (an import's own events never open or close a request).
+    loaded events would otherwise be read again for the next message), and each body's
+    requests once asked for (their status as this transaction has left it).
     """
 
     def __init__(
@@ -85,13 +81,13 @@ class Matcher:
         self._quotable: list[str] | None = None  # references long enough to find in text
         self._people: set[str] | None = None
         self._held: dict[int, Request] = {}
-        self._open: dict[int, list[int]] = {}
+        self._of_body: dict[int, list[tuple[int, str]]] = {}
 
     def begin(self, session: Session) -> None:
         """Serve a new transaction: the id tables stay, the objects of the last one go."""
         self.session = session
         self._held = {}
-        self._open = {}
+        self._of_body = {}
 
     def request(self, rid: int) -> Request | None:
         """The request with this id, held for the rest of the transaction."""
@@ -103,15 +99,24 @@ class Matcher:
         return req
 
     def _open_requests(self, body_id: int) -> list[int]:
-        """The body's open requests (not subject access requests), read once a transaction."""
-        found = self._open.get(body_id)
+        """The body's open requests (not subject access requests), by their status now.
+
+        The body's requests are read once a transaction; a request this transaction holds
+        counts with its status as logging left it (a reply can reopen a closed request), so
+        the rows need not be flushed first."""
+        found = self._of_body.get(body_id)
         if found is None:
-            found = self._open[body_id] = list(
-                self.session.connection()
-                .execute(_OPEN_OF_BODY, {"body": body_id, "open": _OPEN})
-                .scalars()
-            )
-        return found
+            found = self._of_body[body_id] = [
+                (rid, status)
+                for rid, status in self.session.connection().execute(
+                    _REQUESTS_OF_BODY, {"body": body_id}
+                )
+            ]
+        return [
+            rid
+            for rid, status in found
+            if (self._held[rid].status if rid in self._held else status) in _OPEN
+        ]
 
     def _letter_ids(self) -> dict[str, tuple[int, int]]:
         """Message-ID of each letter we sent -> (letter id, request id)."""
