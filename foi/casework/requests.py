@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from foi.casework.listing import unknown_campaign
@@ -664,21 +664,15 @@ def log_event(
     return event
 
 
-_EVENTS = Event.__table__
-_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
-
-
 def _write_event(session: Session, req: Request, event: Event) -> None:
     """Insert an event's row (Core) and add it to the request's loaded events as stored."""
-    from sqlalchemy.orm import make_transient_to_detached
     from sqlalchemy.orm.attributes import set_committed_value
+
+    from foi.store.rows import insert_stored
 
     events = list(req.events)  # loaded now, if not already
     event.request_id = req.id
-    row = {c.key: getattr(event, c.key) for c in _EVENTS.c if c.key != "id"}
-    event.id = session.connection().execute(_INSERT_EVENT, row).scalar_one()
-    make_transient_to_detached(event)
-    session.add(event)
+    insert_stored(session, event)
     set_committed_value(event, "request", req)
     set_committed_value(req, "events", [*events, event])
 

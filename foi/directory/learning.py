@@ -14,8 +14,10 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from foi.store.models import Body, Contact, ContactEvent
+from foi.store.rows import insert_stored
 
 # A sender we learned from mail: below 'confirmed' and 'unconfirmed' in foi_email's ranking,
 # so the directory's own address stays the one new requests go to.
@@ -93,7 +95,14 @@ def learn_sender(
             confidence=SEEN,
             created_at=now,
         )
-        body.contacts.append(contact)
+        if body.id is not None:
+            # Its row written at once (Core), with no flush of the session for its id.
+            contact.body_id = body.id
+            insert_stored(session, contact)
+            set_committed_value(contact, "body", body)
+            set_committed_value(body, "contacts", [*body.contacts, contact])
+        else:
+            body.contacts.append(contact)
         note = "new address learned from a reply"
     elif contact.failing_since is not None and contact.failing_since <= on:
         note = f"was failing since {contact.failing_since.isoformat()}: it works again"

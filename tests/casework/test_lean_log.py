@@ -56,7 +56,11 @@ def _tell(engine, lean: bool) -> tuple[str, list[str]]:  # type: ignore[no-untyp
         for kind, gap, outcome in STORY:
             day += timedelta(days=gap)
             entry = LogEntry(
-                kind=kind, on=day, outcome=outcome, note=f"{kind} on {day}", data={"k": kind}
+                kind=kind,
+                on=day,
+                outcome=outcome,
+                note=f"{kind} on {day}",
+                data={"k": kind} if kind != "note" else None,  # no data: NULL either way
             )
             try:
                 ev = log_event(s, req, entry, today=day, now=_now(day), holidays=hs, lean=lean)
