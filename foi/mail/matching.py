@@ -15,13 +15,17 @@ import re
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from foi.law.timeline import OPEN_STATUSES
 from foi.mail.parse import ParsedMail
 from foi.store.models import Contact, Letter, Request, Requester, Volunteer
 
 BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
+# A request with its body (which logging a reply reads): one query, not two.
+_REQUEST_WITH_BODY = (
+    select(Request).options(joinedload(Request.body)).where(Request.id == bindparam("rid"))
+)
 _REQUESTS = Request.__table__
 _OPEN = frozenset(st.value for st in OPEN_STATUSES)
 _REQUESTS_OF_BODY = (
@@ -93,7 +97,7 @@ class Matcher:
         """The request with this id, held for the rest of the transaction."""
         req = self._held.get(rid)
         if req is None:
-            req = self.session.get(Request, rid)
+            req = self.session.execute(_REQUEST_WITH_BODY, {"rid": rid}).scalar_one_or_none()
             if req is not None:
                 self._held[rid] = req
         return req
