@@ -567,8 +567,15 @@ def log_event(
     today: date,
     now: datetime,
     holidays: HolidaySet,
+    lean: bool = False,
 ) -> Event:
-    """Append an event after checking it fits the request's life; refresh derived state."""
+    """Append an event after checking it fits the request's life; refresh derived state.
+
+    `lean` (a request already stored, as a mail import has): the event's row is written at
+    once as a Core insert, which gives its id, and the rest of the session is not flushed
+    (its changes, this request's own included, go with the caller's next flush or commit).
+    The same row, the same derived state, without a unit of work for each event.
+    """
     try:
         kind = EventKind(entry.kind)
     except ValueError:
@@ -621,13 +628,30 @@ def log_event(
         inbox_id=entry.inbox_id,
         recorded_by=entry.recorded_by,
     )
-    req.events.append(event)
     if entry.data and entry.data.get("authority_ref"):
         check_line(str(entry.data["authority_ref"]), 120, "the authority's reference")
+    if lean and req.id is not None:
+        _write_event(session, req, event)
+    else:
+        req.events.append(event)
     req.updated_at = now
-    session.flush()
+    if not lean:
+        session.flush()
     refresh(req, holidays)
     return event
+
+
+def _write_event(session: Session, req: Request, event: Event) -> None:
+    """Insert an event's row (Core) and add it to the request's loaded events as stored."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from foi.store.rows import insert_stored
+
+    events = list(req.events)  # loaded now, if not already
+    event.request_id = req.id
+    insert_stored(session, event)
+    set_committed_value(event, "request", req)
+    set_committed_value(req, "events", [*events, event])
 
 
 def working_days_left(req: Request, today: date, holidays: HolidaySet) -> int | None:

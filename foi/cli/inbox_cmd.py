@@ -27,6 +27,15 @@ app = typer.Typer(
 )
 
 
+def _long_lived() -> None:
+    """What start-up loaded (modules, mappers, compiled statements) lives until the command
+    ends: kept out of the garbage collector's full passes, which a long import otherwise
+    repeats over all of it (what each message makes is collected as before)."""
+    import gc
+
+    gc.freeze()
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
@@ -46,6 +55,7 @@ def import_(
     from foi.mail.inbox import chunks, import_batches
     from foi.mail.sources import MailSourceError, iter_messages
 
+    _long_lived()
     e = env(ctx)
     try:
         with open_engine(e) as engine:
@@ -103,6 +113,7 @@ def fetch(
     from foi.mail.fetch import fetch_new
     from foi.mail.imap import ImapMailbox, imap_config
 
+    _long_lived()
     e = env(ctx)
     first = parse_date(since, "--since") if since else None
     if first is not None and first > e.today:

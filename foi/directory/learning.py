@@ -12,14 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from foi.store.models import Body, Contact, ContactEvent
+from foi.store.rows import insert_stored
 
 # A sender we learned from mail: below 'confirmed' and 'unconfirmed' in foi_email's ranking,
 # so the directory's own address stays the one new requests go to.
 SEEN = "seen"
+
+
+_INSERT_EVENT = insert(ContactEvent.__table__)
 
 
 def _event(
@@ -32,20 +37,23 @@ def _event(
     inbox_id: int | None = None,
     request_id: int | None = None,
     note: str | None = None,
-) -> ContactEvent:
+) -> None:
+    """Append to the contact's history: its row written at once (Core; nothing in this
+    transaction reads it back as an object)."""
     if contact.id is None:
         session.flush()
-    ev = ContactEvent(
-        contact_id=contact.id,
-        on=on,
-        kind=kind,
-        inbox_id=inbox_id,
-        request_id=request_id,
-        note=(note or None) and note[:500],
-        recorded_at=now,
+    session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "contact_id": contact.id,
+            "on": on,
+            "kind": kind,
+            "inbox_id": inbox_id,
+            "request_id": request_id,
+            "note": (note or None) and note[:500],
+            "recorded_at": now,
+        },
     )
-    session.add(ev)
-    return ev
 
 
 def learn_sender(
@@ -87,7 +95,14 @@ def learn_sender(
             confidence=SEEN,
             created_at=now,
         )
-        body.contacts.append(contact)
+        if body.id is not None:
+            # Its row written at once (Core), with no flush of the session for its id.
+            contact.body_id = body.id
+            insert_stored(session, contact)
+            set_committed_value(contact, "body", body)
+            set_committed_value(body, "contacts", [*body.contacts, contact])
+        else:
+            body.contacts.append(contact)
         note = "new address learned from a reply"
     elif contact.failing_since is not None and contact.failing_since <= on:
         note = f"was failing since {contact.failing_since.isoformat()}: it works again"

@@ -170,10 +170,13 @@ def _write_chunk(session: Session, blob_id: int, seq: int, piece: bytes) -> None
     session.connection().execute(_CHUNK_INSERT, {"blob_id": blob_id, "seq": seq, "data": piece})
 
 
-def put_bytes(session: Session, data: bytes) -> str:
-    """Store bytes once (in the caller's transaction) and return their SHA-256."""
+def put_bytes(session: Session, data: bytes, *, sha: str | None = None) -> str:
+    """Store bytes once (in the caller's transaction) and return their SHA-256.
+
+    `sha`: their SHA-256 when the caller has just computed it (not computed again)."""
     view = memoryview(data).cast("B")
-    sha = hashlib.sha256(view).hexdigest()
+    if sha is None:
+        sha = hashlib.sha256(view).hexdigest()
     blob_id = _new_blob(session, sha, len(view))
     if blob_id is None:
         return sha

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from foi.casework.requests import LogEntry, log_event
@@ -83,6 +83,14 @@ class Summary:
             **{c: getattr(self, c) for c in CATEGORIES},
             "messages": self.details,
         }
+
+
+@dataclass(frozen=True)
+class SavedMessage:
+    """An inbox row an import has just written (as a Core insert, not an ORM object)."""
+
+    id: int
+    request_id: int | None = None
 
 
 def clean(text: str | None, limit: int | None = None) -> str | None:
@@ -158,35 +166,44 @@ def _plan_attachments(
     return keep, skipped
 
 
+_INSERT_ATTACHMENT = insert(Attachment.__table__)
+
+
 def _store_attachments(
     session: Session,
     keep: list[tuple[ParsedAttachment, SpilledPart | None]],
-    msg: InboxMessage,
+    msg: SavedMessage,
     now: datetime,
 ) -> None:
-    """Store the planned attachments in the message's transaction (its row has an id)."""
+    """Store the planned attachments in the message's transaction (its row has an id).
+
+    Their rows are written as Core inserts, as the message's own row: no ORM object needs
+    them in the import's transaction."""
+    rows = []
     for att, part in keep:
         data, size = att.data, len(att.data)
         if part is not None:
             sha, size = blobs.put_stream(session, part.file, name=att.filename)
         else:
             sha = blobs.put_bytes(session, data)
-        session.add(
-            Attachment(
-                sha256=sha,
-                size=size,
-                filename=clean(att.filename, 300) or "attachment",
-                original_filename=clean(att.original_filename),
-                content_type=clean(att.content_type, 200),
-                inbox_id=msg.id,
-                request_id=msg.request_id,
-                created_at=now,
-            )
+        rows.append(
+            {
+                "sha256": sha,
+                "size": size,
+                "filename": clean(att.filename, 300) or "attachment",
+                "original_filename": clean(att.original_filename),
+                "content_type": clean(att.content_type, 200),
+                "inbox_id": msg.id,
+                "request_id": msg.request_id,
+                "created_at": now,
+            }
         )
         # Queued for reading (small text, CSV and HTML are read now): issue 19.
         reading_intake.attachment_stored(
             session, sha, att.filename, att.content_type, size, data if part is None else None, now
         )
+    if rows:
+        session.connection().execute(_INSERT_ATTACHMENT, rows)
 
 
 def _log(
@@ -197,10 +214,11 @@ def _log(
     today: date,
     now: datetime,
     holidays: HolidaySet,
+    lean: bool = False,
 ) -> str:
     """Log an event; if the request's state does not allow it, keep a note instead."""
     try:
-        log_event(session, req, entry, today=today, now=now, holidays=holidays)
+        log_event(session, req, entry, today=today, now=now, holidays=holidays, lean=lean)
         return entry.kind
     except ConflictError as exc:
         note = LogEntry(
@@ -210,7 +228,7 @@ def _log(
             note=f"{entry.kind} from mail not recorded as such: {exc.message}",
             data=entry.data,  # the body's reference it quoted still counts
         )
-        log_event(session, req, note, today=today, now=now, holidays=holidays)
+        log_event(session, req, note, today=today, now=now, holidays=holidays, lean=lean)
         return "note"
 
 
@@ -259,7 +277,7 @@ def bounce_reason(parsed: ParsedMail) -> str:
 
 def apply_to_request(
     session: Session,
-    msg: InboxMessage,
+    msg: InboxMessage | SavedMessage,
     parsed: ParsedMail,
     req: Request,
     *,
@@ -366,6 +384,7 @@ def apply_to_request(
         today=today,
         now=now,
         holidays=holidays,
+        lean=fresh,  # an import: its flushes wait for the batch's commit
     )
 
 
@@ -404,14 +423,22 @@ def import_one(
             large.close()
 
 
-# Built once: an import asks it of every message.
+# Built once: an import asks them of every message. Core, on the session's connection: the
+# inbox row and its attachments' rows are never ORM objects during an import (no unit of work
+# to flush for them; the id comes back from the INSERT itself).
+_INBOX = InboxMessage.__table__
 _EARLIER = (
-    select(InboxMessage.id, InboxMessage.sha256)
-    .where(
-        (InboxMessage.sha256 == bindparam("sha")) | (InboxMessage.dedupe_key == bindparam("key"))
-    )
-    .order_by(InboxMessage.id.desc())
+    select(_INBOX.c.id, _INBOX.c.sha256)
+    .where((_INBOX.c.sha256 == bindparam("sha")) | (_INBOX.c.dedupe_key == bindparam("key")))
+    .order_by(_INBOX.c.id.desc())
 )
+_INSERT_INBOX = insert(_INBOX).returning(_INBOX.c.id)
+
+
+def _save(session: Session, row: dict[str, Any]) -> SavedMessage:
+    """Write one inbox row, whole; its id."""
+    new_id = session.connection().execute(_INSERT_INBOX, row).scalar_one()
+    return SavedMessage(new_id, row.get("request_id"))
 
 
 def _import(
@@ -443,8 +470,9 @@ def _import(
         "message_id": mid,
         "subject": parsed.subject if parsed else None,
     }
+    conn = session.connection()
     earlier = {
-        row.sha256 == sha: row.id for row in session.execute(_EARLIER, {"sha": sha, "key": key})
+        row.sha256 == sha: row.id for row in conn.execute(_EARLIER, {"sha": sha, "key": key})
     }
     if True in earlier:  # the same bytes: a true duplicate
         return "duplicates", {**detail, "inbox_id": earlier[True]}
@@ -463,34 +491,38 @@ def _import(
         raw.spool.seek(0)
         blobs.put_stream(session, raw.spool, name=raw.source)
     else:
-        blobs.put_bytes(session, raw.raw)
-    msg = InboxMessage(
-        dedupe_key=key,
-        sha256=sha,
-        message_id=mid,
-        source=clean(raw.source),
-        subject=clean(parsed.subject) if parsed else None,
-        from_addr=clean(parsed.from_addr, 320) if parsed else None,
-        sent_at=parsed.date if parsed else None,
-        kind=parsed.kind if parsed else "unparseable",
-        state="held",
-        error=clean(error),
-        summary={"flags": flags} if flags else None,
-        imported_at=now,
-    )
-    session.add(msg)
+        blobs.put_bytes(session, raw.raw, sha=sha)
+    row: dict[str, Any] = {
+        "dedupe_key": key,
+        "sha256": sha,
+        "message_id": mid,
+        "source": clean(raw.source),
+        "subject": clean(parsed.subject) if parsed else None,
+        "from_addr": clean(parsed.from_addr, 320) if parsed else None,
+        "sent_at": parsed.date if parsed else None,
+        "kind": parsed.kind if parsed else "unparseable",
+        "state": "held",
+        "matched_by": None,
+        "request_id": None,
+        "error": clean(error),
+        "summary": {"flags": flags} if flags else None,
+        "imported_at": now,
+    }
     if parsed is None:
-        session.flush()
+        msg = _save(session, row)
         return "errors", {**detail, "inbox_id": msg.id, "error": error}
     # The row is written once, whole (one INSERT, no UPDATE after it): everything it holds
-    # is decided before the flush that gives it its id.
+    # is decided before it is written.
     own = matcher.own_letter(parsed)
     if own is not None or matcher.is_ours(parsed):
         # A copy of mail the campaign sent (a BCC archive or Sent folder) is not a reply.
-        msg.kind, msg.state = "own", "discarded"
-        msg.request_id = own.request_id if own is not None else None
-        msg.matched_by = "own-letter" if own is not None else "own-address"
-        session.flush()
+        row.update(
+            kind="own",
+            state="discarded",
+            request_id=own.request_id if own is not None else None,
+            matched_by="own-letter" if own is not None else "own-address",
+        )
+        msg = _save(session, row)
         return "duplicates", {
             **detail,
             "inbox_id": msg.id,
@@ -499,9 +531,9 @@ def _import(
         }
     req, how = matcher.match(parsed)
     if req is not None:
-        msg.state, msg.matched_by, msg.request_id = "matched", how, req.id
+        row.update(state="matched", matched_by=how, request_id=req.id)
     keep, skipped = _plan_attachments(parsed, large, max_attachment_bytes)
-    msg.summary = _clean_json(
+    row["summary"] = _clean_json(
         {
             **({"flags": flags} if flags else {}),
             "to": parsed.to,
@@ -515,7 +547,7 @@ def _import(
             "text": parsed.text[:20000],
         }
     )
-    session.flush()
+    msg = _save(session, row)
     _store_attachments(session, keep, msg, now)
     detail.update(
         inbox_id=msg.id, reference=req.reference if req else None, matched_by=how, kind=parsed.kind
@@ -699,7 +731,7 @@ def import_batches(
             hs = holiday_set(s)
             if matcher is None:
                 matcher = Matcher(s, own_addresses=own, reply_pattern=reply_pattern)
-            matcher.session = s  # its lookup tables serve the whole import
+            matcher.begin(s)  # its lookup tables serve the whole import
             for raw in todo:
                 category, detail = import_one(
                     s,

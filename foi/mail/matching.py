@@ -14,14 +14,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from foi.law.timeline import OPEN_STATUSES
 from foi.mail.parse import ParsedMail
 from foi.store.models import Contact, Letter, Request, Requester, Volunteer
 
 BRACKETED_TOKEN_RE = re.compile(r"\[(FOI-\d{4}-\d{4,})\]", re.IGNORECASE)
+# A request with its body (which logging a reply reads): one query, not two.
+_REQUEST_WITH_BODY = (
+    select(Request).options(joinedload(Request.body)).where(Request.id == bindparam("rid"))
+)
+_REQUESTS = Request.__table__
+_OPEN = frozenset(st.value for st in OPEN_STATUSES)
+_REQUESTS_OF_BODY = (
+    select(_REQUESTS.c.id, _REQUESTS.c.status)
+    .where(_REQUESTS.c.body_id == bindparam("body"), _REQUESTS.c.regime != "sar")
+    .order_by(_REQUESTS.c.id)
+)
 
 
 def norm_ref(text: str) -> str:
@@ -50,7 +61,10 @@ class Matcher:
     """Finds the request a message belongs to; loads lookup tables once per import.
 
     The tables hold ids only, so one Matcher can serve an import's successive transactions:
-    set `session` to the current one.
+    `begin(session)` at the start of each. Within a transaction it holds the requests it has
+    found (a session keeps only weak references to unchanged objects, so a request and its
+    loaded events would otherwise be read again for the next message), and each body's
+    requests once asked for (their status as this transaction has left it).
     """
 
     def __init__(
@@ -70,6 +84,43 @@ class Matcher:
         self._references: dict[str, int] | None = None
         self._quotable: list[str] | None = None  # references long enough to find in text
         self._people: set[str] | None = None
+        self._held: dict[int, Request] = {}
+        self._of_body: dict[int, list[tuple[int, str]]] = {}
+
+    def begin(self, session: Session) -> None:
+        """Serve a new transaction: the id tables stay, the objects of the last one go."""
+        self.session = session
+        self._held = {}
+        self._of_body = {}
+
+    def request(self, rid: int) -> Request | None:
+        """The request with this id, held for the rest of the transaction."""
+        req = self._held.get(rid)
+        if req is None:
+            req = self.session.execute(_REQUEST_WITH_BODY, {"rid": rid}).scalar_one_or_none()
+            if req is not None:
+                self._held[rid] = req
+        return req
+
+    def _open_requests(self, body_id: int) -> list[int]:
+        """The body's open requests (not subject access requests), by their status now.
+
+        The body's requests are read once a transaction; a request this transaction holds
+        counts with its status as logging left it (a reply can reopen a closed request), so
+        the rows need not be flushed first."""
+        found = self._of_body.get(body_id)
+        if found is None:
+            found = self._of_body[body_id] = [
+                (rid, status)
+                for rid, status in self.session.connection().execute(
+                    _REQUESTS_OF_BODY, {"body": body_id}
+                )
+            ]
+        return [
+            rid
+            for rid, status in found
+            if (self._held[rid].status if rid in self._held else status) in _OPEN
+        ]
 
     def _letter_ids(self) -> dict[str, tuple[int, int]]:
         """Message-ID of each letter we sent -> (letter id, request id)."""
@@ -91,7 +142,7 @@ class Matcher:
                 ref: rid for ref, rid in self.session.execute(select(Request.reference, Request.id))
             }
         rid = self._references.get(token.upper())
-        return self.session.get(Request, rid) if rid is not None else None
+        return self.request(rid) if rid is not None else None
 
     def _authority_refs(self) -> dict[str, list[tuple[int, int]]]:
         """Normalised authority reference -> [(request id, body id)]."""
@@ -225,7 +276,7 @@ class Matcher:
         letters = self._letter_ids()
         sent = [letters[i] for i in (*parsed.in_reply_to, *parsed.references) if i in letters]
         if sent:
-            return s.get(Request, min(sent)[1]), "in-reply-to"
+            return self.request(min(sent)[1]), "in-reply-to"
         # 3. Our token elsewhere: bodies number their own requests the same way
         #    ("FOI-2026-0003"), so a sender whose domain identifies another body is not trusted.
         sender = self.sender_bodies(parsed)
@@ -245,7 +296,7 @@ class Matcher:
             if len(sender_bodies) == 1:
                 found = [f for f in found if f[1] in sender_bodies]
             if len({rid for rid, _ in found}) == 1:
-                return s.get(Request, found[0][0]), "authority-ref"
+                return self.request(found[0][0]), "authority-ref"
         if parsed.kind == "bounce" and parsed.bounced_recipients:
             wanted = [r.lower() for r in parsed.bounced_recipients]
             found = {
@@ -258,21 +309,13 @@ class Matcher:
                 )
             }
             if len(found) == 1:
-                return s.get(Request, found.pop()), "bounced-recipient"
+                return self.request(found.pop()), "bounced-recipient"
         # The sender's full address when it is a body's known contact (a shared domain such
         # as nhs.net says nothing), else its domain when that belongs to one body.
         bodies = sender
         if len(bodies) == 1:
-            open_reqs = list(
-                s.scalars(
-                    select(Request).where(
-                        Request.body_id == next(iter(bodies)),
-                        Request.status.in_([st.value for st in OPEN_STATUSES]),
-                        Request.regime != "sar",
-                    )
-                )
-            )
+            open_reqs = self._open_requests(next(iter(bodies)))
             if len(open_reqs) == 1:
                 exact = (parsed.from_addr or "").strip().lower() in self._body_addresses()
-                return open_reqs[0], "sender-address" if exact else "sender-domain"
+                return self.request(open_reqs[0]), "sender-address" if exact else "sender-domain"
         return None, None

@@ -201,7 +201,15 @@ def _iter_mbox(path: Path, spool_bytes: int | None = None) -> Iterator[RawMessag
                         yield from _handed_over(current.message(f"{_label(path)}#{number}"))
                     current = _Message(spool_bytes)
                 elif current is not None:
-                    current.add(line)
+                    if current.file is None and (
+                        spool_bytes is None or current.size + len(line) <= spool_bytes
+                    ):
+                        # add()'s own path for a line that keeps the message in memory,
+                        # inlined: it runs for every line of the mailbox.
+                        current.lines.append(line)
+                        current.size += len(line)
+                    else:
+                        current.add(line)
         except OSError as exc:
             raise _describe(path, exc) from exc
         if current is not None:

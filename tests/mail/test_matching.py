@@ -178,3 +178,33 @@ def test_a_bodys_own_reference_in_our_format_does_not_misfile_a_reply(foi, isola
     assert refs[1] == (ours, "sender-address")
     # Its reference is captured whole ("BDCT-FOI-777", not "FOI-777").
     assert foi("request", "show", ours, "--json").json()["authority_ref"] == "BDCT-FOI-777"
+
+
+def test_a_reply_that_reopens_a_request_counts_for_the_next_message_in_the_batch(
+    foi, isolated: Path
+) -> None:
+    """The sender rule asks for the body's one open request by its status now: a closed
+    request that a reply in the same transaction reopened (needs classification) counts,
+    as it would in a later import, whatever has been written to the database yet."""
+    foi("init")
+    foi("body", "edit", "RKL", "--email", "foi@westlondon.example.nhs.uk")
+    ref = foi(
+        "request", "new", "--body", "RKL", "--title", "a", "--sent-on", "2026-11-02", "--json",
+        today="2026-11-27",
+    ).json()["reference"]  # fmt: skip
+    foi("request", "log", ref, "response", "--on", "2026-11-20", "--outcome", "successful",
+        today="2026-11-27")  # fmt: skip
+    assert foi("request", "show", ref, "--json", today="2026-11-27").json()["status"] == "closed"
+    sender = "FOI <foi@westlondon.example.nhs.uk>"
+    alone = import_box(foi, isolated, [reply(sender, "More on your request", "Also this.")])
+    assert alone["messages"][0].get("reference") is None  # no open request: held
+    data = import_box(
+        foi,
+        isolated,
+        [
+            reply(sender, f"Re: [{ref}] a", "One more thing."),  # reopens it
+            reply(sender, "A further note", "And this."),
+        ],
+    )
+    assert [m.get("reference") for m in data["messages"]] == [ref, ref]
+    assert [m["matched_by"] for m in data["messages"]] == ["token", "sender-address"]
