@@ -647,8 +647,11 @@ def _publish_attachments(
     from foi.redaction.public import public_copies, text_page
 
     # The redacted copies are found through the ORM: a session on the build's connection.
-    orm = session if isinstance(session, Session) else Session(bind=session)
-    copies, _unredacted = public_copies(orm, atts)
+    if isinstance(session, Session):
+        copies, _unredacted = public_copies(session, atts)
+    else:
+        with Session(bind=session) as orm:  # closed after; the connection stays the build's
+            copies, _unredacted = public_copies(orm, atts)
     files = []
     for copy in copies:
         folder = f"files/{copy.sha256[:16]}"

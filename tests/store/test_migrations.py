@@ -133,3 +133,40 @@ def test_upgrade_moves_sar_evidence_off_the_body(foi, isolated: Path) -> None:
     kept = json.loads(data)
     assert kept["sim_status"] == "adopted" and kept["quote"] == "SECRET QUOTE"
     assert kept["local_name"] == "Secret Team"
+
+
+def test_downgrade_keeps_every_row(foi, db_url: str) -> None:
+    """Each downgrade drops its columns in place: on SQLite (foreign keys on, as foi runs it)
+    batch mode's copy-and-drop of `requests` used to cascade and delete every event."""
+    from alembic import command
+
+    assert foi("init", db=db_url).exit_code == 0
+    made = foi(
+        "request", "new", "--body", "RTQ", "--title", "SIM", "--sent-on", "2026-11-02",
+        "--json", db=db_url, today="2026-11-20",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    ref = made.json()["reference"]
+    logged = foi("request", "log", ref, "acknowledged", "--on", "2026-11-03", db=db_url)
+    assert logged.exit_code == 0, logged.stderr
+    counts = "SELECT (SELECT count(*) FROM bodies), (SELECT count(*) FROM requests), " \
+        "(SELECT count(*) FROM events), (SELECT count(*) FROM contacts)"  # fmt: skip
+    url = db.resolve_url(db_url)
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            before = tuple(conn.execute(text(counts)).one())
+        assert before[1] == 1 and before[2] >= 2, before
+        cfg = _config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
+        with engine.connect() as conn:
+            assert tuple(conn.execute(text(counts)).one()) == before
+        db.upgrade(engine)
+        with engine.connect() as conn:
+            assert tuple(conn.execute(text(counts)).one()) == before
+    finally:
+        engine.dispose()
+    shown = foi("request", "show", ref, "--json", db=db_url)
+    assert shown.exit_code == 0, shown.stderr

@@ -9,3 +9,20 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0016",
 )  # fmt: skip
 HEAD: str = KNOWN_REVISIONS[-1]
+
+
+def drop_columns(table: str, *names: str) -> None:
+    """Drop columns in a downgrade without copying the table.
+
+    Alembic's batch mode copies a SQLite table and drops the old one; with foi's
+    ``PRAGMA foreign_keys=ON`` that DROP deletes every row first, and ON DELETE CASCADE
+    empties the tables that point at it (a request's events, letters, answers). SQLite
+    3.35+ drops a plain column in place, as PostgreSQL does.
+    """
+    from alembic import op
+
+    for name in names:
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{name}"')
+        else:
+            op.drop_column(table, name)

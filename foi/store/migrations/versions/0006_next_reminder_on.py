@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from foi.store.migrations import drop_columns
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -34,9 +36,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("requests", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_requests_next_reminder_on"))
-        batch_op.drop_column("next_reminder_on")
+    op.drop_index("ix_requests_next_reminder_on", table_name="requests")
+    drop_columns("requests", "next_reminder_on")
 
 
 def _backfill(conn: sa.Connection) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from foi.store.migrations import drop_columns
+
 revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
@@ -62,8 +64,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("letters", schema=None) as batch_op:
-        batch_op.drop_column("addressed_by_hand")
+    drop_columns("letters", "addressed_by_hand")
     with op.batch_alter_table("contact_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_events_contact_id"))
     op.drop_table("contact_events")

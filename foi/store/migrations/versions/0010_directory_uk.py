@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from foi.store.migrations import drop_columns
+
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -28,9 +30,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.drop_column("seen_on")
-        batch_op.drop_column("quote")
-    with op.batch_alter_table("bodies", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_bodies_nation"))
-        batch_op.drop_column("nation")
+    drop_columns("contacts", "seen_on", "quote")
+    op.drop_index("ix_bodies_nation", table_name="bodies")
+    drop_columns("bodies", "nation")

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from foi.store.migrations import drop_columns
+
 revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
@@ -33,10 +35,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("bodies", "requests"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("held_until")
-            batch_op.drop_column("held")
-    with op.batch_alter_table("campaigns", schema=None) as batch_op:
-        batch_op.drop_column("questions")
-        batch_op.drop_column("summary")
-        batch_op.drop_column("title")
+        drop_columns(table, "held_until", "held")
+    drop_columns("campaigns", "questions", "summary", "title")

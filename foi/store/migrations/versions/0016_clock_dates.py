@@ -17,6 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from foi.store.migrations import drop_columns
+
 revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
@@ -34,9 +36,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("requests", schema=None) as batch_op:
-        for name in reversed(_COLUMNS):
-            batch_op.drop_column(name)
+    drop_columns("requests", *reversed(_COLUMNS))
 
 
 def _backfill(conn: sa.Connection) -> None:
