@@ -49,6 +49,8 @@ _TABLES = {
     "volunteers": table("volunteers", column("id", Integer), column("name", String)),
     "inbox": table("inbox", column("state", String)),
     "imap_folders": table("imap_folders", column("last_read_at", DateTime)),
+    "letters": table("letters", column("state", String), column("purpose", String),
+                     column("route", String)),
     "holidays": table("holidays", column("on", Date), column("region", String),
                       column("name", String), column("source", String)),
     "meta": table("meta", column("key", String), column("value", String)),
@@ -74,7 +76,9 @@ def status(db: str) -> None:
     """The counts of `foi status`, one line."""
     engine = create_engine(_url(db))
     with engine.connect() as conn:
-        r, inbox, imap, h = _tables(conn, "requests", "inbox", "imap_folders", "holidays")
+        r, inbox, imap, h, lt = _tables(
+            conn, "requests", "inbox", "imap_folders", "holidays", "letters"
+        )
         hs = _holidays(conn, h)
 
         def count(*where, table=r) -> int:  # type: ignore[no-untyped-def]
@@ -98,10 +102,15 @@ def status(db: str) -> None:
         drafts = count(c.status == "draft")
         failed = count(c.status == "delivery-failed")
         conn.execute(select(func.max(imap.c.last_read_at))).scalar()
+        unsent = lt.c.state.in_(("draft", "failed", "written"))
+        follow_ups = count(unsent, lt.c.purpose.not_in(("request", "sar")), table=lt)
+        by_hand = count(unsent, lt.c.route.in_(("post", "web-form")), table=lt)
     line = (
         f"{overdue} overdue ({very} very overdue), {soon} due within 3 working days, "
         f"{classify} replies to classify, {held} held messages, {drafts} drafts"
         + (f", {failed} not delivered (bounced: see 'foi chase')" if failed else "")
+        + (f", {follow_ups} follow-up letters to send" if follow_ups else "")
+        + (f", {by_hand} letters to post or paste into a web form" if by_hand else "")
     )
     sys.stdout.write(("OVERDUE: " if overdue else "") + line + "\n")
 
