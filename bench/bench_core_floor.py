@@ -22,24 +22,20 @@ import sqlite3
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from _common import BENCH, TREE, bytecode_note, paired, progress, run_foi, run_python
 from bench_request_list import (
-    Event,
-    Request,
-    batched,
     build_database,
     build_rows,
     forget_fingerprint,
     load_bodies,
     ms,
     plan_requests,
+    write_rows,
 )
 from sqlalchemy import create_engine, text
 
 from foi.law.holidays import load_default
-from foi.store.models import Campaign, Counter, Letter, Volunteer
 
 COMMANDS = {
     "status": (["status"], "status"),
@@ -70,19 +66,8 @@ def load_pg(base: str, size: int, seed: int, workdir: Path, reuse: bool = False)
     engine = create_engine(url)
     bodies = load_bodies(engine)
     rows = build_rows(plan_requests(size, seed * 1_000_003 + size, bodies), bodies, load_default())
-    plan: list[tuple[Any, list[dict[str, Any]]]] = [
-        (Campaign.__table__, rows.campaigns),
-        (Volunteer.__table__, rows.volunteers),
-        (Request.__table__, rows.requests),
-        (Letter.__table__, rows.letters),
-        (Event.__table__, rows.drafted),
-        (Event.__table__, rows.events),
-        (Counter.__table__, rows.counters),
-    ]
     with engine.begin() as conn:
-        for table, table_rows in plan:
-            for chunk in batched(table_rows):
-                conn.execute(table.insert(), list(chunk))
+        write_rows(conn, rows)
         conn.execute(text("ANALYZE"))
     engine.dispose()
     return url

@@ -595,7 +595,7 @@ def bulk_engine(path: Path) -> Engine:
     return engine
 
 
-def insert_rows(engine: Engine, rows: Rows) -> None:
+def write_rows(conn: Any, rows: Rows) -> None:
     """Insert in foreign-key order, in batches (executemany through SQLAlchemy Core)."""
     plan: list[tuple[Any, list[dict[str, Any]]]] = [
         (Campaign.__table__, rows.campaigns),
@@ -606,10 +606,15 @@ def insert_rows(engine: Engine, rows: Rows) -> None:
         (Event.__table__, rows.events),
         (Counter.__table__, rows.counters),
     ]
+    for table, table_rows in plan:
+        for chunk in batched(table_rows):
+            conn.execute(table.insert(), list(chunk))
+
+
+def insert_rows(engine: Engine, rows: Rows) -> None:
+    """Write the rows in one transaction, then checkpoint SQLite's WAL."""
     with engine.begin() as conn:
-        for table, table_rows in plan:
-            for chunk in batched(table_rows):
-                conn.execute(table.insert(), list(chunk))
+        write_rows(conn, rows)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
